@@ -99,12 +99,17 @@ export function isFixedLength(duration: Duration): boolean {
   return !parts.years && !parts.months;
 }
 
-/** Formats milliseconds since the Unix epoch as RFC 3339 in UTC, whole seconds: `2026-01-31T00:00:00Z`. */
+/**
+ * Formats milliseconds since the Unix epoch as RFC 3339 in UTC, whole seconds: `2026-01-31T00:00:00Z`.
+ * Never throws: an instant Luxon cannot represent (NaN, beyond ±100 000 000 days from the epoch)
+ * gives `"(invalid instant)"`.
+ */
 export function formatInstant(instantMs: number): string {
-  return DateTime.fromMillis(instantMs, { zone: "utc" }).toISO({
+  const iso = DateTime.fromMillis(instantMs, { zone: "utc" }).toISO({
     suppressMilliseconds: true,
     includeOffset: true,
-  })!.replace(/\+00:00$/, "Z");
+  });
+  return iso === null ? "(invalid instant)" : iso.replace(/\+00:00$/, "Z");
 }
 
 /** Days between two instants, as a number with fractions (`(to - from) / 86 400 000`). */
@@ -113,13 +118,16 @@ export function daysBetween(fromMs: number, toMs: number): number {
 }
 
 function quote(value: string): string {
-  return JSON.stringify(value.length > MAX_INPUT_LENGTH ? `${value.slice(0, MAX_INPUT_LENGTH)}…` : value);
+  return JSON.stringify(
+    value.length > MAX_INPUT_LENGTH ? `${value.slice(0, MAX_INPUT_LENGTH)}…` : value,
+  );
 }
 
 function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   if (typeof value === "string") return quote(value);
-  if (typeof value === "number" || typeof value === "boolean") return `${typeof value} ${String(value)}`;
+  if (typeof value === "number" || typeof value === "boolean")
+    return `${typeof value} ${String(value)}`;
   return typeof value;
 }

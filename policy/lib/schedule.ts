@@ -31,7 +31,7 @@ export interface SlotSchedule {
   anchorMs: number;
   /** Window length, an ISO 8601 duration string such as `P180D`. */
   period: string;
-  /** How many times this slot has been replaced since the anchor (≥ 0). */
+  /** How many times this slot has been replaced since the anchor (≥ -1: slot 1 starts at -1 in window 0). */
   generation: number;
   /** Slot index, 0 ≤ slot < slots. */
   slot: number;
@@ -75,7 +75,7 @@ export function parseSchedule(rotateWhenChanged: unknown): Parsed<ParsedSchedule
   const map = rotateWhenChanged as Record<string, unknown>;
   const window = map[WINDOW_KEY];
   if (window === undefined) return undefined;
-  const match = typeof window === "string" ? /^([^/]+)\/([^#]+)#(\d{1,6})$/.exec(window) : null;
+  const match = typeof window === "string" ? /^([^/]+)\/([^#]+)#(-?\d{1,6})$/.exec(window) : null;
   if (!match) {
     return { ok: false, reason: `${WINDOW_KEY} must read "<anchor>/<period>#<generation>"` };
   }
