@@ -1,0 +1,203 @@
+/**
+ * The rotation model, as pure functions of (anchor, period, grace, slots, trigger, now).
+ *
+ * See ../shared/docs/rotation-model.md (summarised here):
+ * - window index `k(t)`: the largest k with `anchor + k·period ≤ t` (calendar-correct, UTC);
+ * - with `slots: 2`, slot s has generation `g_s = floor((k - s) / 2)` and is replaced at the start
+ *   of every window whose parity is s; its end date `anchor + (2·g_s + s + 2)·period + grace`
+ *   depends on the generation only, so it is stable until the slot rotates;
+ * - with `slots: 1`, `g = k` and the end date is `anchor + (k + 1)·period + grace`;
+ * - the active slot (the one Key Vault holds) is `k mod slots`: the newest password.
+ *
+ * Nothing here declares resources, reads config or looks at the clock: callers pass `nowMs`.
+ */
+import { createHash } from "crypto";
+import { Duration } from "luxon";
+import { addDuration, isFixedLength } from "../policy/lib/iso8601";
+import { formatSchedule, nextRotation, SlotSchedule } from "../policy/lib/schedule";
+
+/** Resolved rotation settings of one app (validated: see `config.ts`). */
+export interface RotationSettings {
+  /** Start of window 0, milliseconds since the Unix epoch; never after the instants evaluated. */
+  anchorMs: number;
+  /** Window length as written in config (ISO 8601), e.g. `P180D`. */
+  period: string;
+  periodDuration: Duration;
+  /** How long a password outlives the start of the window in which it is replaced, e.g. `P30D`. */
+  grace: string;
+  graceDuration: Duration;
+  /** Overlapping passwords: 2 (default, create-before-delete with a full period of overlap) or 1. */
+  slots: 1 | 2;
+  /** Manual rotation trigger: changing it replaces every slot now, with unchanged end dates. */
+  trigger: string;
+}
+
+/** One slot's password as it must be declared at an instant. */
+export interface SlotState extends SlotSchedule {
+  /** Window in which this generation was issued: `slots·generation + slot`. */
+  issuedWindow: number;
+  /** Start of `issuedWindow`, ms since the epoch (the password's earliest creation instant). */
+  issuedAtMs: number;
+  /** When the next deployment replaces this slot, ms since the epoch. */
+  nextRotationMs: number;
+  /** The password's end date, ms since the epoch: `nextRotationMs + grace`. */
+  endDateMs: number;
+  /** The password's `rotateWhenChanged` map (the schedule keys plus the trigger). */
+  rotateWhenChanged: Record<string, string>;
+  /** True for the slot Key Vault points to. */
+  active: boolean;
+}
+
+/** Everything the components need to declare the passwords of one app at one instant. */
+export interface RotationState {
+  /** Current window index k. */
+  window: number;
+  /** Start of the current window, ms since the epoch. */
+  windowStartMs: number;
+  /** Start of the next window: the next instant at which one slot rotates. */
+  nextWindowStartMs: number;
+  /** One entry per slot, slot 0 first. */
+  slots: SlotState[];
+  /** Index into `slots` of the password Key Vault holds: `window mod slots`. */
+  activeSlot: number;
+}
+
+/**
+ * Start of window `k`: `anchor + k·period`, calendar-correct (the period is multiplied, then added
+ * once, so month periods do not drift).
+ */
+export function windowStart(
+  settings: Pick<RotationSettings, "anchorMs" | "periodDuration">,
+  k: number,
+): number {
+  return addDuration(settings.anchorMs, settings.periodDuration, k);
+}
+
+/**
+ * Window index at an instant: the largest k with `windowStart(k) ≤ nowMs` (negative before the
+ * anchor).
+ */
+export function windowIndex(
+  settings: Pick<RotationSettings, "anchorMs" | "periodDuration">,
+  nowMs: number,
+): number {
+  const firstLength = windowStart(settings, 1) - settings.anchorMs;
+  let k = Math.floor((nowMs - settings.anchorMs) / firstLength);
+  while (windowStart(settings, k) > nowMs) k--;
+  while (windowStart(settings, k + 1) <= nowMs) k++;
+  return k;
+}
+
+/** Generation of a slot in window k: `floor((k - slot) / slots)`. */
+export function generation(k: number, slot: number, slots: number): number {
+  return Math.floor((k - slot) / slots);
+}
+
+/**
+ * The passwords an app must have at `nowMs`.
+ *
+ * @param nowMs the deployment instant, ms since the epoch
+ */
+export function rotationState(settings: RotationSettings, nowMs: number): RotationState {
+  const k = windowIndex(settings, nowMs);
+  const activeSlot = ((k % settings.slots) + settings.slots) % settings.slots;
+  const slots: SlotState[] = [];
+  for (let slot = 0; slot < settings.slots; slot++) {
+    const schedule: SlotSchedule = {
+      anchorMs: settings.anchorMs,
+      period: settings.period,
+      generation: generation(k, slot, settings.slots),
+      slot,
+      slots: settings.slots,
+    };
+    const issuedWindow = settings.slots * schedule.generation + slot;
+    const nextRotationMs = nextRotation(schedule, settings.periodDuration);
+    slots.push({
+      ...schedule,
+      issuedWindow,
+      issuedAtMs: windowStart(settings, issuedWindow),
+      nextRotationMs,
+      endDateMs: addDuration(nextRotationMs, settings.graceDuration),
+      rotateWhenChanged: formatSchedule(schedule, settings.trigger),
+      active: slot === activeSlot,
+    });
+  }
+  return {
+    window: k,
+    windowStartMs: windowStart(settings, k),
+    nextWindowStartMs: windowStart(settings, k + 1),
+    slots,
+    activeSlot,
+  };
+}
+
+/** Epoch from which default anchors are spread: 2024-01-01T00:00:00Z. */
+export const DEFAULT_ANCHOR_EPOCH_MS = Date.UTC(2024, 0, 1);
+
+/**
+ * Default anchor of an app: `2024-01-01T00:00:00Z` plus a stable fraction of one period derived
+ * from the app's name (SHA-256), in whole minutes, so that apps sharing a schedule do not all
+ * rotate in the same minute. An explicit anchor in config wins.
+ *
+ * @returns ms since the epoch
+ */
+export function defaultAnchor(appName: string, period: Duration): number {
+  const periodMinutes = Math.floor(
+    (addDuration(DEFAULT_ANCHOR_EPOCH_MS, period) - DEFAULT_ANCHOR_EPOCH_MS) / 60_000,
+  );
+  const hash = createHash("sha256").update(appName).digest().readUInt32BE(0);
+  return DEFAULT_ANCHOR_EPOCH_MS + (hash % Math.max(periodMinutes, 1)) * 60_000;
+}
+
+/** First day of the 4-year leap cycle scanned for calendar-dependent lengths (UTC). */
+const CYCLE_START_MS = Date.UTC(2001, 0, 1);
+const CYCLE_DAYS = 4 * 365 + 1;
+const DAY_MS = 86_400_000;
+
+/**
+ * Compares two calendar spans measured from the same start, over every start that matters.
+ *
+ * `lhs` and `rhs` map a start instant to an end instant (ms since the epoch). When every duration
+ * involved has a fixed length (weeks, days, hours…) one comparison is exact (`fixedLength`).
+ * Otherwise the lengths depend on the start date, so every start day of one 4-year leap cycle is
+ * checked (exact for the years 1901–2099, where that cycle repeats).
+ *
+ * @returns the longest `lhs` span and the shortest `rhs` span found, in ms, and whether `lhs` can
+ *   end after `rhs` from the same start
+ */
+export function worstCase(
+  lhs: (startMs: number) => number,
+  rhs: (startMs: number) => number,
+  fixedLength: boolean,
+): { longestMs: number; shortestMs: number; exceeds: boolean } {
+  const days = fixedLength ? 1 : CYCLE_DAYS;
+  let longestMs = -Infinity;
+  let shortestMs = Infinity;
+  let exceeds = false;
+  for (let day = 0; day < days; day++) {
+    const start = CYCLE_START_MS + day * DAY_MS;
+    const left = lhs(start) - start;
+    const right = rhs(start) - start;
+    longestMs = Math.max(longestMs, left);
+    shortestMs = Math.min(shortestMs, right);
+    if (left > right) exceeds = true;
+  }
+  return { longestMs, shortestMs, exceeds };
+}
+
+/**
+ * Longest lifetime a password can have, `slots·period + grace` from the start of the window in
+ * which it is issued, against `maxLifetime` from the same start (see `worstCase`).
+ */
+export function worstCaseLifetime(
+  period: Duration,
+  grace: Duration,
+  slots: number,
+  maxLifetime: Duration,
+): { longestMs: number; shortestMs: number; exceeds: boolean } {
+  return worstCase(
+    (start) => addDuration(addDuration(start, period, slots), grace),
+    (start) => addDuration(start, maxLifetime),
+    [period, grace, maxLifetime].every(isFixedLength),
+  );
+}
