@@ -600,3 +600,29 @@ function show(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
+
+/**
+ * The raw config of this project from a flat `namespace:key` → string map (the form the Pulumi CLI
+ * and `tools/stackFile.ts` give): object values are JSON text, the trigger stays a string.
+ *
+ * @throws ConfigError when an object value is not valid JSON
+ */
+export function rawConfigFromValues(values: Record<string, string>): RawStackConfig {
+  const object = (key: string): unknown => {
+    const text = values[`${CONFIG_NAMESPACE}:${key}`];
+    if (text === undefined) return undefined;
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new ConfigError([
+        `${CONFIG_NAMESPACE}:${key}: ${show(text)} is invalid; expected an object or list`,
+      ]);
+    }
+  };
+  return {
+    keyVault: object("keyVault"),
+    rotation: object("rotation"),
+    rotationTrigger: values[`${CONFIG_NAMESPACE}:rotationTrigger`],
+    apps: object("apps"),
+  };
+}
