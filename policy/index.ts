@@ -1,0 +1,25 @@
+/**
+ * The `app-credential-policies` CrossGuard policy pack. Importing this module starts the pack's
+ * gRPC server (as `pulumi preview --policy-pack` expects), so tests import the policy modules
+ * under ./policies instead.
+ */
+import { PolicyPack } from "@pulumi/policy";
+import { credentialExpiringSoon } from "./policies/credential-expiring-soon";
+import { credentialMaxLifetime } from "./policies/credential-max-lifetime";
+import { credentialRotatesBeforeExpiry } from "./policies/credential-rotates-before-expiry";
+import { credentialRotationRequired } from "./policies/credential-rotation-required";
+import { keyVaultSecretContentType } from "./policies/keyvault-secret-content-type";
+import { keyVaultSecretExpiry } from "./policies/keyvault-secret-expiry";
+
+new PolicyPack("app-credential-policies", {
+  description:
+    "Entra ID credentials and Key Vault secrets must not outlive the maximum lifetime and must rotate before they expire.",
+  policies: [
+    credentialMaxLifetime,
+    credentialRotationRequired,
+    credentialRotatesBeforeExpiry,
+    keyVaultSecretExpiry,
+    credentialExpiringSoon,
+    keyVaultSecretContentType,
+  ],
+});

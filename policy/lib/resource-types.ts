@@ -1,0 +1,76 @@
+/**
+ * Pulumi type tokens of the credentials and secrets the pack governs, and predicates over them.
+ *
+ * Sources: @pulumi/azuread 6.x (terraform-provider-azuread 3.x), @pulumi/azure-native 2.x/3.x
+ * (`Microsoft.KeyVault/vaults/secrets`, default and API-versioned modules), @pulumi/azure
+ * (`azurerm_key_vault_secret`) and @pulumiverse/time (`time_rotating`).
+ */
+
+/** `azuread.ApplicationPassword`: a client secret added to an application (Graph `addPassword`). */
+export const APPLICATION_PASSWORD = "azuread:index/applicationPassword:ApplicationPassword";
+/** `azuread.ServicePrincipalPassword`: a client secret added to a service principal. */
+export const SERVICE_PRINCIPAL_PASSWORD =
+  "azuread:index/servicePrincipalPassword:ServicePrincipalPassword";
+/** `azuread.ApplicationCertificate`: a certificate (key credential) of an application. */
+export const APPLICATION_CERTIFICATE =
+  "azuread:index/applicationCertificate:ApplicationCertificate";
+/** `azuread.ServicePrincipalCertificate`: a certificate (key credential) of a service principal. */
+export const SERVICE_PRINCIPAL_CERTIFICATE =
+  "azuread:index/servicePrincipalCertificate:ServicePrincipalCertificate";
+/** `azuread.ServicePrincipalTokenSigningCertificate`: a SAML token-signing certificate. */
+export const TOKEN_SIGNING_CERTIFICATE =
+  "azuread:index/servicePrincipalTokenSigningCertificate:ServicePrincipalTokenSigningCertificate";
+/** `azuread.Application`, whose inline `password` block is also a client secret. */
+export const APPLICATION = "azuread:index/application:Application";
+/** `azure.keyvault.Secret` of the classic provider: `expirationDate` is RFC 3339. */
+export const CLASSIC_KEYVAULT_SECRET = "azure:keyvault/secret:Secret";
+/** `time.Rotating` of @pulumiverse/time: output `rotationRfc3339`. */
+export const TIME_ROTATING = "time:index/rotating:Rotating";
+
+/** azure-native Key Vault secret under the default module or any API-version module. */
+const AZURE_NATIVE_KEYVAULT_SECRET = /^azure-native:keyvault(?:\/v[0-9a-z]+)?:Secret$/;
+
+/** Password credentials with their own resource: these carry `rotateWhenChanged`. */
+export const PASSWORD_TYPES: readonly string[] = [APPLICATION_PASSWORD, SERVICE_PRINCIPAL_PASSWORD];
+/** Certificate credentials (no `rotateWhenChanged`). */
+export const CERTIFICATE_TYPES: readonly string[] = [
+  APPLICATION_CERTIFICATE,
+  SERVICE_PRINCIPAL_CERTIFICATE,
+  TOKEN_SIGNING_CERTIFICATE,
+];
+
+/** The kind of credential a resource type carries, which decides its default end date. */
+export type CredentialKind =
+  "password" | "inlinePassword" | "certificate" | "tokenSigningCertificate";
+
+/**
+ * Classifies an Entra ID credential resource type. `Application` is reported as
+ * `inlinePassword` (the caller still has to check that the block is set). Federated identity
+ * credentials carry no secret and give `undefined`, as does any other type.
+ */
+export function credentialKind(type: string): CredentialKind | undefined {
+  if (PASSWORD_TYPES.includes(type)) return "password";
+  if (type === TOKEN_SIGNING_CERTIFICATE) return "tokenSigningCertificate";
+  if (CERTIFICATE_TYPES.includes(type)) return "certificate";
+  if (type === APPLICATION) return "inlinePassword";
+  return undefined;
+}
+
+/** True for password resources that support `rotateWhenChanged`. */
+export function isPasswordType(type: string): boolean {
+  return PASSWORD_TYPES.includes(type);
+}
+
+/** Which provider models a Key Vault secret, which decides where its expiry lives. */
+export type KeyVaultSecretFlavour = "azure-native" | "azure-classic";
+
+/**
+ * Classifies a Key Vault secret type: `azure-native` (`properties.attributes.expires`, seconds
+ * since the epoch; tokens `azure-native:keyvault:Secret`, `azure-native:keyvault/v20230701:Secret`,
+ * …) or `azure-classic` (`azure:keyvault/secret:Secret`, `expirationDate` RFC 3339).
+ */
+export function keyVaultSecretFlavour(type: string): KeyVaultSecretFlavour | undefined {
+  if (AZURE_NATIVE_KEYVAULT_SECRET.test(type)) return "azure-native";
+  if (type === CLASSIC_KEYVAULT_SECRET) return "azure-classic";
+  return undefined;
+}

@@ -1,0 +1,146 @@
+/**
+ * Reading resource properties that may be unknown during preview.
+ *
+ * The engine marks values it cannot know yet (outputs of resources not created yet) with sentinel
+ * strings; @pulumi/policy wraps the properties in a proxy that throws `UnknownValueError` when a
+ * sentinel is read, and reports that error as an advisory "can't be known during preview"
+ * diagnostic. These helpers turn a read into a value or an explicit "unknown" so that each policy
+ * decides: resource policies re-throw the SDK error (advisory, never mandatory), stack policies
+ * skip the resource.
+ */
+import * as policySdk from "@pulumi/policy";
+
+/**
+ * The SDK's type declarations strip `UnknownValueError` (marked internal) although index.js
+ * exports it; this is its runtime shape. `props` is the property path, e.g. `["properties", "attributes"]`.
+ */
+export type UnknownValueErrorInstance = Error & { props: string[] };
+type UnknownValueErrorClass = new (sentinel: string, props: string[]) => UnknownValueErrorInstance;
+
+/** The SDK's `UnknownValueError` class: the only error a policy may throw. */
+export const UnknownValueError = (
+  policySdk as unknown as { UnknownValueError: UnknownValueErrorClass }
+).UnknownValueError;
+
+/** The engine's sentinels for unknown values (bool, number, string, array, asset, archive, object). */
+export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
+  "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
+  "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
+  "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+  "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+  "030794c1-ac77-496b-92df-f27374a8bd58",
+  "e48ece36-62e2-4504-bad9-02848725956a",
+  "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+]);
+
+/** A property read: a known value (possibly `undefined`), or unknown with the SDK error to re-throw. */
+export type Field =
+  { known: true; value: unknown } | { known: false; error: UnknownValueErrorInstance };
+
+/** True when `error` is the SDK's `UnknownValueError`. */
+export function isUnknownValueError(error: unknown): error is UnknownValueErrorInstance {
+  return error instanceof UnknownValueError;
+}
+
+/**
+ * Reads the own property `key` of `obj` (a plain object or the SDK's unknown-checking proxy).
+ * Missing properties, inherited ones and non-objects read as known `undefined`; a sentinel, read
+ * through the proxy or as a raw string, reads as unknown. Never throws.
+ *
+ * @param path property path of `obj`, only used to name the value in the error message
+ */
+export function field(obj: unknown, key: string, path: readonly string[] = []): Field {
+  if (typeof obj !== "object" || obj === null) return { known: true, value: undefined };
+  try {
+    if (!Object.prototype.hasOwnProperty.call(obj, key)) return { known: true, value: undefined };
+    const value: unknown = (obj as Record<string, unknown>)[key];
+    if (typeof value === "string" && UNKNOWN_SENTINELS.has(value)) {
+      return { known: false, error: new UnknownValueError(value, [...path, key]) };
+    }
+    return { known: true, value };
+  } catch (error) {
+    if (isUnknownValueError(error)) return { known: false, error };
+    return { known: true, value: undefined };
+  }
+}
+
+/** Reads a nested path, stopping at the first unknown. Never throws. */
+export function fieldPath(obj: unknown, path: readonly string[]): Field {
+  let current: Field = { known: true, value: obj };
+  for (let i = 0; i < path.length && current.known; i++) {
+    current = field(current.value, path[i], path.slice(0, i));
+  }
+  return current;
+}
+
+/**
+ * Reads a property for a resource policy: returns the known value, or throws the SDK's
+ * `UnknownValueError`, which the SDK reports as an advisory "can't run policy during preview".
+ */
+export function knownOrThrow(read: Field): unknown {
+  if (!read.known) throw read.error;
+  return read.value;
+}
+
+/**
+ * Copies a string map (such as `rotateWhenChanged`) into a plain object of its known entries.
+ *
+ * @returns `undefined` when `obj` is not a plain object (null, array, string…); `unknown: true`
+ *   when the map or any value is unknown. Never throws.
+ */
+export function readMap(
+  obj: Field,
+):
+  | { unknown: true; error: UnknownValueErrorInstance }
+  | { unknown: false; map?: Record<string, unknown> } {
+  if (!obj.known) return { unknown: true, error: obj.error };
+  const value = obj.value;
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    return { unknown: false };
+  const map: Record<string, unknown> = {};
+  let keys: string[];
+  try {
+    keys = Object.keys(value);
+  } catch {
+    return { unknown: false };
+  }
+  for (const key of keys) {
+    const entry = field(value, key);
+    if (!entry.known) return { unknown: true, error: entry.error };
+    map[key] = entry.value;
+  }
+  return { unknown: false, map };
+}
+
+/** The known entries of a string map, and which entries (if any) are unknown. */
+export interface PartialMap {
+  /** `undefined` when the map itself is unknown or not a plain object. */
+  map?: Record<string, unknown>;
+  /** True when the whole map is unknown. */
+  wholeUnknown: boolean;
+  /** Keys whose values are unknown (not in `map`). */
+  unknownKeys: string[];
+}
+
+/** Like {@link readMap} but keeps the known entries when some values are unknown. Never throws. */
+export function readMapPartial(obj: Field): PartialMap {
+  if (!obj.known) return { wholeUnknown: true, unknownKeys: [] };
+  const value = obj.value;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return { wholeUnknown: false, unknownKeys: [] };
+  }
+  const map: Record<string, unknown> = {};
+  const unknownKeys: string[] = [];
+  let keys: string[];
+  try {
+    keys = Object.keys(value);
+  } catch {
+    return { wholeUnknown: false, unknownKeys: [] };
+  }
+  for (const key of keys) {
+    const entry = field(value, key);
+    if (entry.known) map[key] = entry.value;
+    else unknownKeys.push(key);
+  }
+  return { map, wholeUnknown: false, unknownKeys };
+}

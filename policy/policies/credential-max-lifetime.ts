@@ -1,0 +1,153 @@
+/**
+ * `credential-max-lifetime` (mandatory): password and certificate credentials of applications and
+ * service principals must not live longer than `maxLifetime` (ISO 8601, default `P2Y`, like
+ * Microsoft's app management policy `passwordLifetime.maxLifetime`).
+ *
+ * Lifetime: see ../lib/lifetime.ts. Unknown values during preview: the SDK's
+ * `UnknownValueError` is re-thrown (advisory "can't run policy during preview"), never a
+ * mandatory violation.
+ */
+import type {
+  ReportViolation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+} from "@pulumi/policy";
+import { Clock, systemClock } from "../lib/clock";
+import { DurationSetting, durationSchema, durationSetting } from "../lib/config";
+import { addDuration } from "../lib/iso8601";
+import { credentialLifetime, CredentialDates, Lifetime } from "../lib/lifetime";
+import { at, formatDays, resourceLabel, showValue } from "../lib/messages";
+import { CredentialKind, credentialKind } from "../lib/resource-types";
+import { field, knownOrThrow } from "../lib/unknowns";
+
+export const CREDENTIAL_MAX_LIFETIME = "credential-max-lifetime";
+/** Default `maxLifetime`: 2 years, Microsoft's cap for portal-created client secrets. */
+export const DEFAULT_MAX_LIFETIME = "P2Y";
+
+/** Creates the policy. @param clock current instant (ms since epoch), used when `startDate` is not set */
+export function credentialMaxLifetimePolicy(clock: Clock = systemClock): ResourceValidationPolicy {
+  return {
+    name: CREDENTIAL_MAX_LIFETIME,
+    description:
+      "Entra ID password and certificate credentials must not outlive the maximum lifetime (endDate − startDate ≤ maxLifetime).",
+    enforcementLevel: "mandatory",
+    configSchema: {
+      properties: {
+        maxLifetime: durationSchema(
+          "Longest allowed credential lifetime, ISO 8601 (like passwordLifetime.maxLifetime).",
+          DEFAULT_MAX_LIFETIME,
+        ),
+      },
+    },
+    validateResource: (args, reportViolation) => validate(args, reportViolation, clock()),
+  };
+}
+
+/** The policy with the system clock, as the pack serves it. */
+export const credentialMaxLifetime = credentialMaxLifetimePolicy();
+
+function validate(args: ResourceValidationArgs, report: ReportViolation, nowMs: number): void {
+  const kind = credentialKind(args.type);
+  if (kind === undefined) return;
+  const label = resourceLabel(args.type, args.name);
+  const setting = durationSetting(args.getConfig(), "maxLifetime", DEFAULT_MAX_LIFETIME);
+  if (kind === "inlinePassword") {
+    const password = knownOrThrow(field(args.props, "password"));
+    for (const [index, block] of blocks(password).entries()) {
+      const where = Array.isArray(password) ? `password[${index}]` : "password";
+      check(`${label} ${where}`, kind, readDates(block, kind), setting, report, nowMs);
+    }
+    return;
+  }
+  check(label, kind, readDates(args.props, kind), setting, report, nowMs);
+}
+
+/** The inline password block(s) of an Application: an object, a list of objects, or nothing. */
+function blocks(password: unknown): unknown[] {
+  if (Array.isArray(password)) return password.filter((b) => typeof b === "object" && b !== null);
+  return typeof password === "object" && password !== null ? [password] : [];
+}
+
+/** Reads only the dates the lifetime needs, in order, so an unknown later one is never read. */
+function readDates(props: unknown, kind: CredentialKind): CredentialDates {
+  const get = (key: string): unknown => knownOrThrow(field(props, key));
+  const dates: CredentialDates = { startDate: get("startDate"), endDate: get("endDate") };
+  if (isEmpty(dates.endDate)) {
+    dates.endDateRelative = get("endDateRelative");
+    if (kind === "certificate" && isEmpty(dates.endDateRelative)) {
+      dates.value = get("value");
+      dates.encoding = get("encoding");
+    }
+  }
+  return dates;
+}
+
+function check(
+  label: string,
+  kind: CredentialKind,
+  dates: CredentialDates,
+  setting: { ok: true; value: DurationSetting } | { ok: false; reason: string },
+  report: ReportViolation,
+  nowMs: number,
+): void {
+  if (!setting.ok) {
+    report(
+      `${label} cannot be checked: ${setting.reason}. Fix: set maxLifetime to an ISO 8601 duration such as P2Y in the policy configuration.`,
+    );
+    return;
+  }
+  const max = setting.value;
+  const lifetime = credentialLifetime(kind, dates, nowMs);
+  if (!lifetime.ok) {
+    const fix =
+      lifetime.field === "value"
+        ? `set endDate (RFC 3339) no later than startDate + ${max.text}`
+        : `set ${lifetime.field === "endDateRelative" ? "endDate" : lifetime.field} to an RFC 3339 timestamp such as 2026-01-31T00:00:00Z, with endDate no later than startDate + ${max.text}`;
+    report(
+      `${label} has an unreadable ${lifetime.field}: ${lifetime.reason}. Maximum lifetime is ${max.text}. Fix: ${fix}.`,
+    );
+    return;
+  }
+  const limitMs = addDuration(lifetime.startMs, max.duration);
+  const span = describeSpan(lifetime);
+  if (!Number.isFinite(limitMs) || !Number.isFinite(lifetime.endMs)) {
+    report(
+      `${label} has dates out of the supported range (${span}). Fix: set startDate and endDate to RFC 3339 timestamps within ${max.text} of each other.`,
+    );
+    return;
+  }
+  if (lifetime.ignoredEndDateRelative !== undefined) {
+    report(
+      `${label} sets endDateRelative ${showValue(lifetime.ignoredEndDateRelative)} and no endDate: the provider ignores endDateRelative for passwords (deprecated), so Microsoft Graph's default applies and the password ends at ${at(lifetime.endMs)} (${span}); maximum lifetime is ${max.text}. ` +
+        `Fix: remove endDateRelative and set endDate to an RFC 3339 timestamp no later than ${at(limitMs)}.`,
+    );
+    return;
+  }
+  if (lifetime.endMs <= lifetime.startMs) {
+    report(
+      `${label} ends before it starts (${span}). Fix: set endDate after ${lifetime.startSource} and no later than ${at(limitMs)} (${lifetime.startSource} + ${max.text}).`,
+    );
+    return;
+  }
+  if (lifetime.endMs > limitMs) {
+    report(
+      `${label} lives ${formatDays(lifetime.endMs - lifetime.startMs)} (${span}), longer than the maximum lifetime ${max.text}. ` +
+        `Fix: set endDate no later than ${at(limitMs)} (${lifetime.startSource} + ${max.text}).`,
+    );
+  }
+}
+
+function describeSpan(lifetime: Lifetime): string {
+  const start = `${lifetime.startSource} ${at(lifetime.startMs)}`;
+  const endNames: Record<Lifetime["endSource"], string> = {
+    endDate: "endDate",
+    endDateRelative: "endDateRelative",
+    serviceDefault: "service default end date",
+    certificateNotAfter: "certificate notAfter",
+  };
+  return `${start} to ${endNames[lifetime.endSource]} ${at(lifetime.endMs)}`;
+}
+
+function isEmpty(value: unknown): boolean {
+  return value === undefined || value === null || value === "";
+}

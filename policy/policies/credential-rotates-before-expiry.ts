@@ -1,0 +1,188 @@
+/**
+ * `credential-rotates-before-expiry` (mandatory, stack policy): each password's next rotation must
+ * come at least `minGrace` (ISO 8601, default `P7D`) before its end date, so consumers have time
+ * to pick up the new secret: violation when `nextRotation + minGrace > endDate` (calendar-correct).
+ *
+ * Next rotation (the earliest of those found, see ../lib/rotation.ts):
+ * - this project's schedule keys in `rotateWhenChanged` (`rotation-window`, `rotation-slot`);
+ * - every `time:index/rotating:Rotating` reached through `propertyDependencies.rotateWhenChanged`.
+ * A password whose `rotateWhenChanged` carries neither is not judged here (credential-rotation-required
+ * covers empty maps); malformed schedule keys are a violation.
+ *
+ * Unknown values (preview): a resource whose end date or rotation cannot be known is skipped; the
+ * check runs again with known values when the stack is updated.
+ */
+import type {
+  PolicyResource,
+  ReportViolation,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from "@pulumi/policy";
+import { Clock, systemClock } from "../lib/clock";
+import { durationSchema, durationSetting } from "../lib/config";
+import { addDuration, parseInstant } from "../lib/iso8601";
+import { isSet } from "../lib/lifetime";
+import { at, formatDays, resourceLabel } from "../lib/messages";
+import {
+  NextRotation,
+  rotatingNextRotation,
+  RotatingProps,
+  scheduleNextRotation,
+} from "../lib/rotation";
+import { isPasswordType, TIME_ROTATING } from "../lib/resource-types";
+import { field, readMapPartial } from "../lib/unknowns";
+import { SLOT_KEY, WINDOW_KEY } from "../lib/schedule";
+
+export const CREDENTIAL_ROTATES_BEFORE_EXPIRY = "credential-rotates-before-expiry";
+/** Default `minGrace`: 7 days between a password's replacement and its end date. */
+export const DEFAULT_MIN_GRACE = "P7D";
+
+const ROTATING_KEYS = [
+  "rotationRfc3339",
+  "rfc3339",
+  "rotationYears",
+  "rotationMonths",
+  "rotationDays",
+  "rotationHours",
+  "rotationMinutes",
+] as const;
+
+/** Creates the policy. @param clock current instant (ms since epoch), the start of a Rotating without `rfc3339` */
+export function credentialRotatesBeforeExpiryPolicy(
+  clock: Clock = systemClock,
+): StackValidationPolicy {
+  return {
+    name: CREDENTIAL_ROTATES_BEFORE_EXPIRY,
+    description: "Each password's next rotation must come at least minGrace before its end date.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+      properties: {
+        minGrace: durationSchema(
+          "Shortest allowed time between a password's next rotation and its end date, ISO 8601.",
+          DEFAULT_MIN_GRACE,
+        ),
+      },
+    },
+    validateStack: (args, reportViolation) => validate(args, reportViolation, clock()),
+  };
+}
+
+/** The policy with the system clock, as the pack serves it. */
+export const credentialRotatesBeforeExpiry = credentialRotatesBeforeExpiryPolicy();
+
+function validate(args: StackValidationArgs, report: ReportViolation, nowMs: number): void {
+  const setting = durationSetting(args.getConfig(), "minGrace", DEFAULT_MIN_GRACE);
+  for (const resource of args.resources) {
+    if (!isPasswordType(resource.type)) continue;
+    const label = resourceLabel(resource.type, resource.name);
+    if (!setting.ok) {
+      report(
+        `${label} cannot be checked: ${setting.reason}. Fix: set minGrace to an ISO 8601 duration such as P7D in the policy configuration.`,
+        resource.urn,
+      );
+      continue;
+    }
+    const endField = field(resource.props, "endDate");
+    if (!endField.known || !isSet(endField.value)) continue;
+    const end = parseInstant(endField.value);
+    if (!end.ok) continue; // credential-max-lifetime reports unreadable end dates
+    const next = nextRotation(resource, nowMs);
+    if (next === "unknown" || next === undefined) continue;
+    if (!next.ok) {
+      report(
+        `${label} has an unreadable rotation schedule: ${next.reason}. Fix: write rotateWhenChanged with the app-credentials schedule (rotation-window "<anchor>/<period>#<generation>", rotation-slot "<slot>/<slots>").`,
+        resource.urn,
+      );
+      continue;
+    }
+    const grace = setting.value;
+    const latestRotationMs = addDuration(end.value, grace.duration, -1);
+    const neededEndMs = addDuration(next.value.ms, grace.duration);
+    if (!Number.isFinite(neededEndMs) || neededEndMs > end.value) {
+      const gap = end.value - next.value.ms;
+      const relation = gap >= 0 ? `only ${formatDays(gap)} after` : `${formatDays(-gap)} before`;
+      report(
+        `${label} ends at ${at(end.value)}, ${relation} its next rotation at ${at(next.value.ms)} (from ${next.value.source}); the minimum grace is ${grace.text}. ` +
+          `Fix: set endDate no earlier than ${at(neededEndMs)} (next rotation + ${grace.text}), or rotate no later than ${at(latestRotationMs)} (a shorter period or an earlier anchor in the schedule).`,
+        resource.urn,
+      );
+    }
+  }
+}
+
+/**
+ * The earliest next rotation of a password, `undefined` when it has no understandable schedule,
+ * or "unknown" when a value it depends on is unknown during preview.
+ */
+function nextRotation(
+  resource: PolicyResource,
+  nowMs: number,
+): { ok: true; value: NextRotation } | { ok: false; reason: string } | "unknown" | undefined {
+  const candidates: NextRotation[] = [];
+  let unknown = false;
+  const rotateWhenChanged = readMapPartial(field(resource.props, "rotateWhenChanged"));
+  if (rotateWhenChanged.wholeUnknown) return "unknown";
+  if (
+    rotateWhenChanged.unknownKeys.includes(WINDOW_KEY) ||
+    rotateWhenChanged.unknownKeys.includes(SLOT_KEY)
+  ) {
+    return "unknown";
+  }
+  const unknownEntries = rotateWhenChanged.unknownKeys.length > 0;
+  let rotatingCount = 0;
+  if (rotateWhenChanged.map !== undefined) {
+    const fromSchedule = scheduleNextRotation(rotateWhenChanged.map);
+    if (fromSchedule !== undefined && !fromSchedule.ok) return fromSchedule;
+    if (fromSchedule !== undefined) candidates.push(fromSchedule.value);
+  }
+  const dependencies = field(resource.propertyDependencies, "rotateWhenChanged");
+  const rotatings =
+    dependencies.known && Array.isArray(dependencies.value)
+      ? (dependencies.value as unknown[])
+      : [];
+  for (const dependency of rotatings) {
+    if (typeof dependency !== "object" || dependency === null) continue;
+    const dep = dependency as PolicyResource;
+    if (dep.type !== TIME_ROTATING) continue;
+    rotatingCount++;
+    const fromRotating = rotatingRotation(dep, nowMs);
+    if (fromRotating === "unknown") {
+      unknown = true;
+      continue;
+    }
+    if (!fromRotating.ok) return fromRotating;
+    candidates.push(fromRotating.value);
+  }
+  // Unknown rotateWhenChanged values are taken to be the outputs of the Rotating(s) found (the usual
+  // `{ rotation: rotating.id }`); without any Rotating, an unknown value could rotate the password
+  // earlier than the schedule says, so the password is not judged until the value is known.
+  if (unknownEntries && rotatingCount === 0) return "unknown";
+  if (candidates.length === 0) return unknown ? "unknown" : undefined;
+  const earliest = candidates.reduce((a, b) => (b.ms < a.ms ? b : a));
+  return { ok: true, value: earliest };
+}
+
+/** Rotation instant of one `time.Rotating`, or "unknown" when its inputs are not known yet. */
+function rotatingRotation(
+  rotating: PolicyResource,
+  nowMs: number,
+): ReturnType<typeof rotatingNextRotation> | "unknown" {
+  const props: RotatingProps = {};
+  let unknownOutput = false;
+  for (const key of ROTATING_KEYS) {
+    const read = field(rotating.props, key);
+    if (read.known) {
+      props[key] = read.value;
+    } else if (key === "rotationRfc3339" || key === "rfc3339") {
+      // Outputs unknown before the Rotating exists: fall back to the inputs (period from now).
+      unknownOutput = true;
+    } else {
+      return "unknown";
+    }
+  }
+  const hasPeriod = ROTATING_KEYS.slice(2).some(
+    (key) => props[key] !== undefined && props[key] !== null,
+  );
+  if (unknownOutput && props.rotationRfc3339 == null && !hasPeriod) return "unknown";
+  return rotatingNextRotation(typeof rotating.name === "string" ? rotating.name : "", props, nowMs);
+}
