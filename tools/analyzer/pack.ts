@@ -66,7 +66,10 @@ export interface PolicyPack {
   getAnalyzerInfo(): Promise<AnalyzerInfo>;
   /** Sends a reconciled config (see {@link reconcileConfig}). */
   configure(config: ReconciledConfig): Promise<void>;
-  /** `Remediate` then `Analyze` of one resource (inputs), as the engine does per resource. */
+  /**
+   * `Remediate` then `Analyze` of one resource (inputs), as the engine does per resource. A
+   * diagnostic without URN gets the resource's URN, as the engine reports it.
+   */
   analyze(resource: ResourceRecord): Promise<Diagnostic[]>;
   /** `AnalyzeStack` over all resources (outputs, with parents and property dependencies). */
   analyzeStack(resources: ResourceRecord[]): Promise<Diagnostic[]>;
@@ -159,9 +162,12 @@ export async function startPolicyPack(
         "remediate",
         request,
       );
-      return fromAnalyzeResponse(
-        await call<analyzerProto.AnalyzeRequest, analyzerProto.AnalyzeResponse>("analyze", request),
+      const response = await call<analyzerProto.AnalyzeRequest, analyzerProto.AnalyzeResponse>(
+        "analyze",
+        request,
       );
+      // The engine reports a resource's diagnostics against that resource (OnPolicyViolation(urn, d)).
+      return fromAnalyzeResponse(response).map((d) => ({ ...d, urn: d.urn || request.getUrn() }));
     },
     analyzeStack: async (resources) =>
       fromAnalyzeResponse(
