@@ -205,7 +205,7 @@ function parseKeyVault(value: unknown, report: Report): KeyVaultConfig | undefin
   if ((value.existing === undefined) === (value.create === undefined)) {
     report(
       field,
-      value,
+      Object.keys(value),
       "set exactly one of `existing` (a vault to use) or `create` (a vault the stack creates)",
     );
     return undefined;
@@ -431,7 +431,7 @@ function parseSource(
   ) {
     report(
       sub,
-      existing,
+      isRecord(existing) ? Object.keys(existing) : existing,
       "set exactly one of `applicationObjectId` (an app registration) or `servicePrincipalObjectId` (e.g. one created through admin consent)",
     );
     return undefined;
@@ -597,6 +597,9 @@ function formatDays(ms: number): string {
 /** Shows a config value in an error message: JSON, cut at 80 characters. Config holds no secrets. */
 function show(value: unknown): string {
   if (value === undefined) return "(missing)";
+  if (typeof value === "string" && value.length > 80) {
+    return `${JSON.stringify(value.slice(0, 40))}… (${value.length} characters)`;
+  }
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -195,6 +195,24 @@ export function worstCaseLifetime(
   slots: number,
   maxLifetime: Duration,
 ): { longestMs: number; shortestMs: number; exceeds: boolean } {
+  const key = [period.toISO(), grace.toISO(), slots, maxLifetime.toISO()].join(" ");
+  let result = lifetimeCache.get(key);
+  if (!result) {
+    result = computeWorstCaseLifetime(period, grace, slots, maxLifetime);
+    lifetimeCache.set(key, result);
+  }
+  return result;
+}
+
+/** Results of {@link worstCaseLifetime} by durations: apps usually share a few settings. */
+const lifetimeCache = new Map<string, ReturnType<typeof worstCase>>();
+
+function computeWorstCaseLifetime(
+  period: Duration,
+  grace: Duration,
+  slots: number,
+  maxLifetime: Duration,
+): ReturnType<typeof worstCase> {
   return worstCase(
     (start) => addDuration(addDuration(start, period, slots), grace),
     (start) => addDuration(start, maxLifetime),

@@ -89,27 +89,26 @@ export function parseInstant(input: unknown): Parsed<number> {
  * @returns milliseconds since the Unix epoch
  */
 export function addDuration(instantMs: number, duration: Duration, times = 1): number {
+  // Weeks, days and smaller units have a fixed length in UTC: plain arithmetic is exact and fast.
+  if (isFixedLength(duration)) return instantMs + duration.toMillis() * times;
   const scaled = times === 1 ? duration : duration.mapUnits((v) => v * times);
   return DateTime.fromMillis(instantMs, { zone: "utc" }).plus(scaled).toMillis();
 }
 
 /** True when the duration has no year or month component, so its length in ms is fixed. */
 export function isFixedLength(duration: Duration): boolean {
-  const parts = duration.toObject();
-  return !parts.years && !parts.months;
+  return !duration.years && !duration.months;
 }
 
 /**
  * Formats milliseconds since the Unix epoch as RFC 3339 in UTC, whole seconds: `2026-01-31T00:00:00Z`.
- * Never throws: an instant Luxon cannot represent (NaN, beyond ±100 000 000 days from the epoch)
- * gives `"(invalid instant)"`.
+ * Never throws: an instant a JavaScript Date cannot represent (NaN, beyond ±8.64e15 ms from the
+ * epoch) gives `"(invalid instant)"`.
  */
 export function formatInstant(instantMs: number): string {
-  const iso = DateTime.fromMillis(instantMs, { zone: "utc" }).toISO({
-    suppressMilliseconds: true,
-    includeOffset: true,
-  });
-  return iso === null ? "(invalid instant)" : iso.replace(/\+00:00$/, "Z");
+  const date = new Date(instantMs);
+  if (Number.isNaN(date.getTime())) return "(invalid instant)";
+  return date.toISOString().replace(/\.000Z$/, "Z");
 }
 
 /** Days between two instants, as a number with fractions (`(to - from) / 86 400 000`). */
