@@ -62,7 +62,7 @@ export function secretExpiry(flavour: KeyVaultSecretFlavour, props: unknown): Se
     kind: "ok",
     field: name,
     ms: value * 1000,
-    shown: `${value} (seconds since the Unix epoch)`,
+    shown: `${value} seconds since the Unix epoch`,
   };
 }
 

@@ -1,0 +1,37 @@
+/**
+ * Self-signed EC certificates for tests (generated once with
+ * `openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -days N`).
+ */
+
+/** notBefore 2026-11-21T05:36:21Z, notAfter 2027-11-21T05:36:21Z. */
+export const CERT_1Y_PEM = `-----BEGIN CERTIFICATE-----
+MIIBhzCCAS6gAwIBAgIBATAKBggqhkjOPQQDAjAjMSEwHwYDVQQDDBhhcHAtY3Jl
+ZGVudGlhbHMtdGVzdC0zNjUwHhcNMjYxMTIxMDUzNjIxWhcNMjcxMTIxMDUzNjIx
+WjAjMSEwHwYDVQQDDBhhcHAtY3JlZGVudGlhbHMtdGVzdC0zNjUwWTATBgcqhkjO
+PQIBBggqhkjOPQMBBwNCAAQXpZ4QKpaAnDtRSPGx880jL7+peXKogzfW/GEfJSiq
+V1N74njnYReNzPJ7kRa/yApamDow8xlQ81vUdw9ZeLGYo1MwUTAdBgNVHQ4EFgQU
+PxIPQqhWjgtpEkgw+/8g5aVOSG4wHwYDVR0jBBgwFoAUPxIPQqhWjgtpEkgw+/8g
+5aVOSG4wDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNHADBEAiAIeN1gp1PK
+b85JefpihbRAXBlGiJHnrBa5z57uHyYCVAIgDIj4FbW5IGnH+8e4oBbIS10+jO1s
+utezW/DtBaut4rI=
+-----END CERTIFICATE-----
+`;
+
+/** notBefore 2026-11-21T05:36:21Z, notAfter 2030-11-21T05:36:21Z. */
+export const CERT_4Y_PEM = `-----BEGIN CERTIFICATE-----
+MIIBiTCCATCgAwIBAgIBATAKBggqhkjOPQQDAjAkMSIwIAYDVQQDDBlhcHAtY3Jl
+ZGVudGlhbHMtdGVzdC0xNDYxMB4XDTI2MTEyMTA1MzYyMVoXDTMwMTEyMTA1MzYy
+MVowJDEiMCAGA1UEAwwZYXBwLWNyZWRlbnRpYWxzLXRlc3QtMTQ2MTBZMBMGByqG
+SM49AgEGCCqGSM49AwEHA0IABPPV2b+IbKaxDyIqGf1lLyGm1HeGNMZMwX323ThM
+OScIuExdV+Ce7845elvOQFvM855omq0QMhzPLHJ7CHshrB+jUzBRMB0GA1UdDgQW
+BBSgh9ANjOpow2K9RI2ijPGR8VfP+zAfBgNVHSMEGDAWgBSgh9ANjOpow2K9RI2i
+jPGR8VfP+zAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0cAMEQCIHUSwrts
+djitF5CSX1aL3xHzGWlK+6fr97gG5e/T1OVRAiA1s7jcB7/IQBGI1xTgJBqsUquF
+lrC75cHVqdSVsRop1g==
+-----END CERTIFICATE-----
+`;
+
+/** The DER bytes of a PEM certificate. */
+export function derOf(pem: string): Buffer {
+  return Buffer.from(pem.replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, ""), "base64");
+}
