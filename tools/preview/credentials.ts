@@ -1,0 +1,190 @@
+/**
+ * The credential and Key Vault secret tables, derived from the recorded registrations alone (so
+ * they work for any program, not only this repository's components).
+ */
+import { formatInstant, parseInstant } from "../../policy/lib/iso8601";
+import { parseSchedule } from "../../policy/lib/schedule";
+import { Registration } from "../simulator/simulatedAzure";
+
+const APPLICATION_PASSWORD = "azuread:index/applicationPassword:ApplicationPassword";
+const SERVICE_PRINCIPAL_PASSWORD =
+  "azuread:index/servicePrincipalPassword:ServicePrincipalPassword";
+const APP_CREDENTIAL = "app-credentials:entra:AppCredential";
+const KEY_VAULT_SECRET = /^azure-native:keyvault(\/v\d+(preview)?)?:Secret$/;
+const DAY_MS = 86_400_000;
+
+/** One client secret (password) the program declares. Instants are RFC 3339, UTC. */
+export interface CredentialRow {
+  /** The app it belongs to: the enclosing AppCredential, else the application or service principal it is added to, else the top-most parent component. */
+  app: string;
+  type: string;
+  name: string;
+  urn: string;
+  /** `<slot>/<slots>` from `rotateWhenChanged` (`rotation-slot`), when the password is scheduled. */
+  slot?: string;
+  /** Generation from `rotation-window`, when scheduled. */
+  generation?: number;
+  /** The password's key id (simulated). */
+  keyId?: string;
+  start?: string;
+  end?: string;
+  /** `end - start` in days (two decimals). */
+  lifetimeDays?: number;
+  /** When the schedule in `rotateWhenChanged` replaces this password; absent when it has none. */
+  nextRotation?: string;
+  /** Why the schedule could not be read, when `rotation-window` is present but malformed. */
+  scheduleError?: string;
+  /** Names of the Key Vault secrets that hold this password's value (empty: none points to it). */
+  keyVaultSecrets: string[];
+}
+
+/** One Key Vault secret the program declares. */
+export interface SecretRow {
+  /** The secret's name in the vault (`secretName`, else the resource name). */
+  secretName: string;
+  vault: string;
+  name: string;
+  urn: string;
+  contentType?: string;
+  /** `attributes.expires` (seconds since the epoch in ARM) as RFC 3339; absent: never expires. */
+  expires?: string;
+  /** Days from the preview's instant to `expires` (two decimals). */
+  expiresInDays?: number;
+  /** The key id of the password whose value it holds, when it holds one. */
+  holdsKeyId?: string;
+}
+
+/** The credential table, in registration order. */
+export function credentialRows(registrations: Registration[]): CredentialRow[] {
+  const byUrn = new Map(registrations.map((r) => [r.urn, r]));
+  const secrets = registrations.filter((r) => KEY_VAULT_SECRET.test(r.type));
+  const rows = registrations
+    .filter((r) => r.type === APPLICATION_PASSWORD || r.type === SERVICE_PRINCIPAL_PASSWORD)
+    .map((password) => {
+      const keyId = text(password.outputs.keyId);
+      const start = instant(password.outputs.startDate ?? password.inputs.startDate);
+      const end = instant(password.outputs.endDate ?? password.inputs.endDate);
+      const row: CredentialRow = {
+        app: appOf(password, byUrn),
+        type: password.type,
+        name: password.name,
+        urn: password.urn,
+        keyId,
+        start: start === undefined ? undefined : formatInstant(start),
+        end: end === undefined ? undefined : formatInstant(end),
+        lifetimeDays:
+          start !== undefined && end !== undefined ? round2((end - start) / DAY_MS) : undefined,
+        keyVaultSecrets: secrets
+          .filter((s) => holds(s, password.urn, keyId))
+          .map((s) => secretName(s)),
+      };
+      const schedule = parseSchedule(password.inputs.rotateWhenChanged);
+      if (schedule?.ok) {
+        row.slot = `${schedule.value.slot}/${schedule.value.slots}`;
+        row.generation = schedule.value.generation;
+        row.nextRotation = formatInstant(schedule.value.nextRotationMs);
+      } else if (schedule) {
+        row.scheduleError = schedule.reason;
+      }
+      return row;
+    });
+  // Registration order is asynchronous: group by app (in order of first declaration), then slot.
+  const appOrder = appDeclarationOrder(registrations, rows);
+  return rows.sort(
+    (a, b) =>
+      (appOrder.get(a.app) ?? 0) - (appOrder.get(b.app) ?? 0) ||
+      (a.slot ?? "").localeCompare(b.slot ?? "") ||
+      a.name.localeCompare(b.name),
+  );
+}
+
+/** Index of each app's first registration (its component, or its first password). */
+function appDeclarationOrder(
+  registrations: Registration[],
+  rows: CredentialRow[],
+): Map<string, number> {
+  const order = new Map<string, number>();
+  for (const row of rows) {
+    const index = registrations.findIndex((r) => r.name === row.app || r.urn === row.urn);
+    order.set(row.app, Math.min(order.get(row.app) ?? Infinity, index));
+  }
+  return order;
+}
+
+/**
+ * The Key Vault secret table, in registration order.
+ * @param nowMs the preview's instant, ms since the epoch
+ */
+export function secretRows(registrations: Registration[], nowMs: number): SecretRow[] {
+  const passwords = registrations.filter(
+    (r) => r.type === APPLICATION_PASSWORD || r.type === SERVICE_PRINCIPAL_PASSWORD,
+  );
+  const rows = registrations
+    .filter((r) => KEY_VAULT_SECRET.test(r.type))
+    .map((secret): SecretRow => {
+      const properties = record(secret.inputs.properties);
+      const attributes = record(properties.attributes);
+      const expiresSeconds = attributes.expires;
+      const expiresMs = typeof expiresSeconds === "number" ? expiresSeconds * 1000 : undefined;
+      const holder = passwords.find((p) => holds(secret, p.urn, text(p.outputs.keyId)));
+      return {
+        secretName: secretName(secret),
+        vault: text(secret.inputs.vaultName) ?? "?",
+        name: secret.name,
+        urn: secret.urn,
+        contentType: text(properties.contentType),
+        expires: expiresMs === undefined ? undefined : formatInstant(expiresMs),
+        expiresInDays: expiresMs === undefined ? undefined : round2((expiresMs - nowMs) / DAY_MS),
+        holdsKeyId: holder ? text(holder.outputs.keyId) : undefined,
+      };
+    });
+  return rows.sort(
+    (a, b) => a.vault.localeCompare(b.vault) || a.secretName.localeCompare(b.secretName),
+  );
+}
+
+/** True when the secret's value depends on the password, or it is tagged with its key id. */
+function holds(secret: Registration, passwordUrn: string, keyId: string | undefined): boolean {
+  if ((secret.propertyDependencies.properties ?? []).includes(passwordUrn)) return true;
+  const tags = record(secret.inputs.tags);
+  return keyId !== undefined && tags.keyId === keyId;
+}
+
+function appOf(password: Registration, byUrn: Map<string, Registration>): string {
+  let topComponent: Registration | undefined;
+  for (let urn = password.parent; urn !== undefined; urn = byUrn.get(urn)?.parent) {
+    const parent = byUrn.get(urn);
+    if (!parent) break;
+    if (parent.type === APP_CREDENTIAL) return parent.name;
+    if (!parent.custom) topComponent = parent;
+  }
+  const ownerKey = password.type === APPLICATION_PASSWORD ? "applicationId" : "servicePrincipalId";
+  const owner = (password.propertyDependencies[ownerKey] ?? [])
+    .map((urn) => byUrn.get(urn))
+    .find((r) => r !== undefined);
+  if (owner) return owner.name;
+  return topComponent?.name ?? password.name;
+}
+
+function secretName(secret: Registration): string {
+  return text(secret.inputs.secretName) ?? secret.name;
+}
+
+function instant(value: unknown): number | undefined {
+  const parsed = parseInstant(value);
+  return parsed.ok ? parsed.value : undefined;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return value && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}

@@ -1,0 +1,202 @@
+/**
+ * Renders a preview for a terminal (plain text, no colours: readable in CI logs) or as one JSON
+ * document.
+ */
+import Table from "cli-table3";
+import { PolicyDiagnostic } from "./policies";
+import { FailureReport, PreviewReport, ResourceNode } from "./report";
+
+/** Enforcement levels in the order they are shown. */
+const LEVEL_ORDER = ["mandatory", "remediate", "advisory", "disabled"];
+
+/** `1 credential`, `2 credentials`. */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
+/** cli-table3's text without the trailing padding of each line. */
+function tableText(t: Table.Table): string {
+  return t
+    .toString()
+    .split("\n")
+    .map((line) => line.trimEnd())
+    .join("\n");
+}
+
+/** A borderless table with a rule under the header. */
+function table(head: string[]): Table.Table {
+  return new Table({
+    head,
+    style: { head: [], border: [], compact: true, "padding-left": 0, "padding-right": 2 },
+    chars: {
+      top: "",
+      "top-mid": "",
+      "top-left": "",
+      "top-right": "",
+      bottom: "",
+      "bottom-mid": "",
+      "bottom-left": "",
+      "bottom-right": "",
+      left: "  ",
+      "left-mid": "",
+      mid: "",
+      "mid-mid": "",
+      right: "",
+      "right-mid": "",
+      middle: "",
+    },
+  });
+}
+
+/** `2027-07-11T04:56:00Z` → `2027-07-11 04:56Z` (seconds dropped when zero). */
+function short(instant: string | undefined): string {
+  if (instant === undefined) return "-";
+  return instant
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, "Z")
+    .replace(/:00Z$/, "Z");
+}
+
+/** The resource tree, grouped by parent like `pulumi preview`. */
+export function renderTree(resources: ResourceNode[]): string[] {
+  const children = new Map<string | undefined, ResourceNode[]>();
+  for (const r of resources) {
+    const key =
+      r.parent !== undefined && resources.some((p) => p.urn === r.parent) ? r.parent : undefined;
+    children.set(key, [...(children.get(key) ?? []), r]);
+  }
+  const rows: [string, string][] = [];
+  const walk = (node: ResourceNode, prefix: string, branch: string) => {
+    rows.push([`${prefix}${branch}${node.type}`, node.name]);
+    const kids = children.get(node.urn) ?? [];
+    const nextPrefix = prefix + (branch === "" ? "" : branch === "└─ " ? "   " : "│  ");
+    kids.forEach((kid, i) => walk(kid, nextPrefix, i === kids.length - 1 ? "└─ " : "├─ "));
+  };
+  for (const root of children.get(undefined) ?? []) walk(root, "", "");
+  const width = Math.max(4, ...rows.map(([type]) => type.length));
+  const nameWidth = Math.max(4, ...rows.map(([, name]) => name.length));
+  return [
+    `     ${"Type".padEnd(width)}  ${"Name".padEnd(nameWidth)}  Plan`,
+    ...rows.map(([type, name]) => ` +   ${type.padEnd(width)}  ${name.padEnd(nameWidth)}  create`),
+  ];
+}
+
+function renderCredentials(report: PreviewReport): string[] {
+  if (report.credentials.length === 0) return ["Credentials: none declared"];
+  const t = table([
+    "App",
+    "Slot",
+    "Gen",
+    "Key ID",
+    "Start",
+    "End",
+    "Days",
+    "Next rotation",
+    "Key Vault",
+  ]);
+  for (const c of report.credentials) {
+    t.push([
+      c.app,
+      c.slot ?? "-",
+      c.generation === undefined ? "-" : String(c.generation),
+      c.keyId ? `${c.keyId.slice(0, 8)}…` : "-",
+      short(c.start),
+      short(c.end),
+      c.lifetimeDays === undefined ? "-" : c.lifetimeDays.toFixed(1),
+      c.nextRotation ? short(c.nextRotation) : c.scheduleError ? "invalid schedule" : "never",
+      c.keyVaultSecrets.length > 0 ? `◀ ${c.keyVaultSecrets.join(", ")}` : "",
+    ]);
+  }
+  return [`Credentials (as of ${short(report.now)}):`, tableText(t)];
+}
+
+function renderSecrets(report: PreviewReport): string[] {
+  if (report.secrets.length === 0) return ["Key Vault secrets: none declared"];
+  const t = table(["Secret", "Vault", "Content type", "Expires", "In days", "Holds key"]);
+  for (const s of report.secrets) {
+    t.push([
+      s.secretName,
+      s.vault,
+      s.contentType ?? "-",
+      s.expires ? short(s.expires) : "never",
+      s.expiresInDays === undefined ? "-" : s.expiresInDays.toFixed(1),
+      s.holdsKeyId ? `${s.holdsKeyId.slice(0, 8)}…` : "",
+    ]);
+  }
+  return ["Key Vault secrets:", tableText(t)];
+}
+
+function renderDiagnostic(d: PolicyDiagnostic): string[] {
+  const where = d.resource ? `${d.resource.type} (${d.resource.name})` : d.urn || "stack";
+  const message = d.message
+    .split("\n")
+    .map((line) => `        ${line}`)
+    .join("\n");
+  return [`    [${d.policy}]  ${where}`, message];
+}
+
+function renderPolicies(report: PreviewReport): string[] {
+  const { pack, diagnostics } = report.policy;
+  const lines = [`Policies (${pack.name}@${pack.version}):`];
+  if (diagnostics.length === 0) {
+    lines.push(`    no violations (${report.policy.policies.length} policies)`);
+    return lines;
+  }
+  const levels = [...new Set([...LEVEL_ORDER, ...diagnostics.map((d) => d.enforcementLevel)])];
+  for (const level of levels) {
+    const group = diagnostics.filter((d) => d.enforcementLevel === level);
+    if (group.length === 0) continue;
+    lines.push(`  ${level} (${group.length}):`);
+    for (const d of group) lines.push(...renderDiagnostic(d));
+  }
+  return lines;
+}
+
+/** The summary line. */
+export function summaryLine(report: PreviewReport): string {
+  const s = report.summary;
+  const v = s.violations;
+  const others = Object.entries(v)
+    .filter(([level, n]) => level !== "mandatory" && level !== "advisory" && n > 0)
+    .map(([level, n]) => `, ${n} ${level}`)
+    .join("");
+  const verdict =
+    s.exitCode === 0 ? "no mandatory violation (exit 0)" : "mandatory violations (exit 1)";
+  return (
+    `Summary: ${count(s.resources, "resource")} to create (${s.customResources} custom, ${count(s.components, "component")}), ` +
+    `${count(s.credentials, "credential")} (${s.credentialsInKeyVault} in Key Vault), ${count(s.secrets, "Key Vault secret")}; ` +
+    `policies: ${v.mandatory} mandatory, ${v.advisory} advisory${others}: ${verdict}`
+  );
+}
+
+/** The whole preview for a terminal. */
+export function renderText(report: PreviewReport): string {
+  const lines = [
+    `Previewing stack ${report.stack} of ${report.project} offline (${report.dir}) as of ${report.now}`,
+    "",
+    ...renderTree(report.resources),
+    "",
+    ...renderCredentials(report),
+    "",
+    ...renderSecrets(report),
+    "",
+    ...renderPolicies(report),
+    "",
+  ];
+  if (report.notes.length > 0) {
+    lines.push("Notes:", ...report.notes.map((n) => `  - ${n}`), "");
+  }
+  lines.push(
+    summaryLine(report),
+    "",
+    "An offline preview runs the program against a simulated Azure. It cannot know:",
+    ...report.offlineLimits.map((l) => `  - ${l}`),
+    "Run `pulumi preview --policy-pack policy` with Azure credentials to check those.",
+  );
+  return lines.join("\n") + "\n";
+}
+
+/** The preview or failure as one JSON document (2-space indented). */
+export function renderJson(report: PreviewReport | FailureReport): string {
+  return JSON.stringify(report, null, 2) + "\n";
+}

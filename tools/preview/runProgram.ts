@@ -1,0 +1,147 @@
+/**
+ * Runs a Pulumi Node.js program offline: loads the stack file, installs the simulated Azure as
+ * Pulumi's mock runtime, loads the program's main file (TypeScript through ts-node, transpile-only)
+ * and waits until every registration has been made.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { Registration, simulateAzure } from "../simulator/simulatedAzure";
+import { loadStackFile, SECURE_PLACEHOLDER, StackFile } from "../stackFile";
+
+/** What the program registered, with the stack file it ran with. */
+export interface ProgramRun {
+  stackFile: StackFile;
+  /** Every registration, in registration order. */
+  registrations: Registration[];
+  /** Notes for the reader, e.g. `secure:` values that were replaced by a placeholder. */
+  notes: string[];
+}
+
+/** Where a run failed: reading the project or stack file, or running the program. */
+export type ProgramFailureKind = "stack-file" | "config" | "program";
+
+/** The program or its configuration failed. The message is meant for users: no stack trace. */
+export class ProgramFailure extends Error {
+  constructor(
+    readonly kind: ProgramFailureKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ProgramFailure";
+  }
+}
+
+/** Options of {@link runProgram}. */
+export interface RunProgramOptions {
+  /** Pulumi project directory (holds `Pulumi.yaml`). */
+  dir: string;
+  /** Stack name: config is read from `Pulumi.<stack>.yaml`. */
+  stack: string;
+}
+
+/**
+ * Runs the project's program under the simulated Azure.
+ *
+ * Call at most once per process: the mock runtime, the module cache and the working directory
+ * (changed to the project directory, as the Pulumi CLI runs programs) are process-wide.
+ *
+ * @throws ProgramFailure when the stack file cannot be read or the program fails
+ */
+export async function runProgram(options: RunProgramOptions): Promise<ProgramRun> {
+  let stackFile: StackFile;
+  try {
+    stackFile = loadStackFile(options.dir, options.stack);
+  } catch (error) {
+    throw new ProgramFailure("stack-file", messageOf(error));
+  }
+  const notes = stackFile.secureKeys.map(
+    (key) =>
+      `${key} is a secure value and cannot be decrypted offline: the program saw "${SECURE_PLACEHOLDER}"`,
+  );
+
+  const simulation = simulateAzure({
+    project: stackFile.project,
+    stack: stackFile.stack,
+    preview: true,
+    config: stackFile.config,
+  });
+  setRootDirectory(stackFile.dir);
+  process.chdir(stackFile.dir);
+
+  const failures: unknown[] = [];
+  const onFailure = (error: unknown) => failures.push(error);
+  process.on("unhandledRejection", onFailure);
+  process.on("uncaughtException", onFailure);
+  try {
+    try {
+      registerTypeScript(stackFile);
+      // The program is only known at run time: a dynamic require, as the Pulumi Node.js host does.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require(stackFile.main);
+    } catch (error) {
+      failures.push(error);
+    }
+    if (failures.length === 0) await simulation.settle();
+    // Rejections surface one turn after the failing promise settles.
+    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    process.off("unhandledRejection", onFailure);
+    process.off("uncaughtException", onFailure);
+  }
+  if (failures.length > 0) throw toFailure(failures[0], stackFile);
+  return { stackFile, registrations: simulation.registrations, notes };
+}
+
+/** Sets Pulumi's project root (`pulumi.runtime.getRootDirectory()`), which mocks leave unset. */
+function setRootDirectory(dir: string): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const state = require("@pulumi/pulumi/runtime/state") as {
+    getStore(): { settings: { options: { rootDirectory?: string } } };
+  };
+  state.getStore().settings.options.rootDirectory = dir;
+}
+
+interface TsNodeRegister {
+  register(options: Record<string, unknown>): unknown;
+}
+
+/**
+ * Makes `require` compile the project's TypeScript (transpile-only, like the Pulumi CLI's default
+ * for `typescript: true`). When this process already compiles TypeScript (it runs under ts-node),
+ * that compiler is reused, except for a project with its own `tsconfig.json`, whose files get a
+ * compiler scoped to the project directory and configured by that file.
+ */
+function registerTypeScript(stackFile: StackFile): void {
+  if (!stackFile.main.endsWith(".ts")) return;
+  const tsconfig = path.join(stackFile.dir, "tsconfig.json");
+  const hasTsconfig = fs.existsSync(tsconfig);
+  const alreadyRegistered = require.extensions[".ts"] !== undefined;
+  if (alreadyRegistered && !hasTsconfig) return;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tsNode = require("ts-node") as TsNodeRegister;
+  tsNode.register({
+    transpileOnly: true,
+    ...(hasTsconfig ? { project: tsconfig } : { skipProject: true }),
+    ...(alreadyRegistered ? { scope: true, scopeDir: stackFile.dir } : {}),
+    compilerOptions: { module: "commonjs" },
+  });
+}
+
+function toFailure(error: unknown, stackFile: StackFile): ProgramFailure {
+  if (error instanceof Error && error.name === "ConfigError") {
+    return new ProgramFailure(
+      "config",
+      `${error.message}\n(stack file: ${path.join(stackFile.dir, `Pulumi.${stackFile.stack}.yaml`)})`,
+    );
+  }
+  return new ProgramFailure(
+    "program",
+    `the program ${path.relative(process.cwd(), stackFile.main) || stackFile.main} failed: ${messageOf(error)}`,
+  );
+}
+
+/** An error's message without its stack trace. */
+export function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
