@@ -109,13 +109,16 @@ function endDates(resource: PolicyResource): EndDate[] {
   }
   const password = field(resource.props, "password");
   if (!password.known) return [];
-  const blocks = Array.isArray(password.value) ? password.value : [password.value];
+  const isList = Array.isArray(password.value);
+  const count = isList ? (password.value as unknown[]).length : 1;
   const result: EndDate[] = [];
-  blocks.forEach((block, index) => {
-    const end = readEnd(block);
-    const where = Array.isArray(password.value) ? ` password[${index}]` : " password";
+  for (let index = 0; index < count && index < 100; index++) {
+    const block = isList ? field(password.value, String(index)) : password;
+    if (!block.known) continue;
+    const end = readEnd(block.value);
+    const where = isList ? ` password[${index}]` : " password";
     if (end !== undefined) result.push({ ms: end, field: "endDate", where, kind });
-  });
+  }
   return result;
 }
 
