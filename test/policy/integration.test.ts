@@ -1,0 +1,287 @@
+/**
+ * Engine-faithful integration test: the pack is started as `pulumi preview --policy-pack policy`
+ * starts it (run-policy-pack, pack directory as working directory, port on stdout), configured
+ * through GetAnalyzerInfo + reconciled `--policy-pack-config` + Configure, then fed resources
+ * through Analyze (inputs) and AnalyzeStack (outputs with parents and propertyDependencies),
+ * including unknown sentinels. The pack's clock is fixed at 2026-01-01T00:00:00Z.
+ */
+import * as assert from "assert";
+import * as path from "path";
+import {
+  AnalyzerInfo,
+  Diagnostic,
+  FIXED_CLOCK,
+  makeUrn,
+  PolicyConfigError,
+  PolicyPack,
+  reconcileConfig,
+  ResourceRecord,
+  runPolicies,
+  secret,
+  startPolicyPack,
+  UNKNOWN,
+} from "../../tools/analyzer";
+
+const PACK_DIR = path.join(__dirname, "..", "..", "policy");
+const APP_PASSWORD = "azuread:index/applicationPassword:ApplicationPassword";
+const SP_PASSWORD = "azuread:index/servicePrincipalPassword:ServicePrincipalPassword";
+const COMPONENT = "app-credentials:index:AppCredential";
+const SCHEDULE = {
+  "rotation-window": "2026-01-01T00:00:00Z/P180D#0",
+  "rotation-slot": "0/2",
+  "rotation-trigger": "0",
+};
+const CONFIG_FILE = JSON.stringify({
+  "credential-max-lifetime": { maxLifetime: "P1Y" },
+  "keyvault-secret-content-type": "disabled",
+  "credential-expiring-soon": { enforcementLevel: "mandatory", warnBefore: "P60D" },
+});
+
+const componentUrn = makeUrn(COMPONENT, "api");
+const child = (type: string, name: string): string => makeUrn(type, name, undefined, COMPONENT);
+
+/** The fields the test asserts. */
+function summary(d: Diagnostic): [string, string, string, string] {
+  return [d.policyName, d.enforcementLevel, d.urn, d.message];
+}
+
+describe("policy pack through the engine protocol (tools/analyzer)", function () {
+  this.timeout(90_000);
+  let pack: PolicyPack;
+  let info: AnalyzerInfo;
+  /** The SDK sends a violation as "<policy description>\n<message>"; the engine prints it so. */
+  const described = (policyName: string, message: string): string =>
+    `${info.policies.find((p) => p.name === policyName)?.description}\n${message}`;
+
+  before(async () => {
+    pack = await startPolicyPack(PACK_DIR, {
+      nodeOptions: ["--require", FIXED_CLOCK],
+      env: { PULUMI_TEST_NOW: "2026-01-01T00:00:00Z" },
+    });
+    info = await pack.getAnalyzerInfo();
+    await pack.configure(reconcileConfig(info, CONFIG_FILE));
+  });
+
+  after(async () => {
+    await pack?.stop();
+  });
+
+  it("describes the pack: six policies with their enforcement levels, types and schema defaults", () => {
+    assert.strictEqual(info.name, "app-credential-policies");
+    assert.strictEqual(info.version, "0.1.0");
+    assert.deepStrictEqual(
+      info.policies.map((p) => [
+        p.name,
+        p.enforcementLevel,
+        p.type,
+        Object.fromEntries(
+          Object.entries(p.configSchema?.properties ?? {}).map(([k, s]) => [k, s.default]),
+        ),
+      ]),
+      [
+        ["credential-max-lifetime", "mandatory", "resource", { maxLifetime: "P2Y" }],
+        ["credential-rotation-required", "mandatory", "resource", { requiredKeys: [] }],
+        ["credential-rotates-before-expiry", "mandatory", "stack", { minGrace: "P7D" }],
+        ["keyvault-secret-expiry", "mandatory", "resource", { maxValidity: "P2Y" }],
+        ["credential-expiring-soon", "advisory", "stack", { warnBefore: "P30D" }],
+        ["keyvault-secret-content-type", "advisory", "resource", { allowedContentTypes: [] }],
+      ],
+    );
+  });
+
+  it("reconciles schema defaults with the config file as the engine does", () => {
+    const config = reconcileConfig(info, CONFIG_FILE);
+    assert.deepStrictEqual(config["credential-max-lifetime"], {
+      enforcementLevel: "mandatory",
+      properties: { maxLifetime: "P1Y" },
+    });
+    assert.deepStrictEqual(config["credential-rotates-before-expiry"], {
+      enforcementLevel: "mandatory",
+      properties: { minGrace: "P7D" },
+    });
+    assert.deepStrictEqual(config["credential-expiring-soon"], {
+      enforcementLevel: "mandatory",
+      properties: { warnBefore: "P60D" },
+    });
+    assert.deepStrictEqual(config["keyvault-secret-content-type"], {
+      enforcementLevel: "disabled",
+      properties: { allowedContentTypes: [] },
+    });
+    const all = reconcileConfig(info, { all: "advisory", "keyvault-secret-expiry": "mandatory" });
+    assert.deepStrictEqual(
+      Object.entries(all).map(([k, v]) => [k, v.enforcementLevel]),
+      [
+        ["credential-max-lifetime", "advisory"],
+        ["credential-rotation-required", "advisory"],
+        ["credential-rotates-before-expiry", "advisory"],
+        ["keyvault-secret-expiry", "mandatory"],
+        ["credential-expiring-soon", "advisory"],
+        ["keyvault-secret-content-type", "advisory"],
+        ["all", "advisory"],
+      ],
+    );
+    assert.throws(
+      () => reconcileConfig(info, { "credential-max-lifetime": { maxLifetime: "two years" } }),
+      (error: PolicyConfigError) =>
+        /credential-max-lifetime: maxLifetime: does not match pattern/.test(error.message),
+    );
+    assert.throws(
+      () => reconcileConfig(info, '{"all": "strict"}'),
+      /"strict" is not a valid enforcement level/,
+    );
+  });
+
+  it("Analyze: reports each resource's violations with policy, level, URN and message; unknowns are advisory", async () => {
+    const resources: ResourceRecord[] = [
+      {
+        type: APP_PASSWORD,
+        name: "api-0",
+        parent: componentUrn,
+        urn: child(APP_PASSWORD, "api-0"),
+        properties: {
+          applicationId: UNKNOWN,
+          endDate: "2027-06-01T00:00:00Z",
+          rotateWhenChanged: SCHEDULE,
+        },
+      },
+      {
+        type: SP_PASSWORD,
+        name: "sp-0",
+        properties: { servicePrincipalId: UNKNOWN, endDate: UNKNOWN, rotateWhenChanged: SCHEDULE },
+      },
+      {
+        type: "azuread:index/application:Application",
+        name: "legacy",
+        properties: {
+          displayName: "legacy",
+          password: { displayName: "inline", endDate: "2026-06-01T00:00:00Z" },
+        },
+      },
+      {
+        type: "azure-native:keyvault/v20230701:Secret",
+        name: "client-secret",
+        properties: { vaultName: UNKNOWN, properties: { value: secret("s3cret") } },
+      },
+      {
+        type: "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential",
+        name: "github",
+        properties: { subject: "repo:org/app:ref:refs/heads/main" },
+      },
+    ];
+    const diagnostics: Diagnostic[] = [];
+    for (const resource of resources) diagnostics.push(...(await pack.analyze(resource)));
+    assert.deepStrictEqual(diagnostics.map(summary), [
+      [
+        "credential-max-lifetime",
+        "mandatory",
+        child(APP_PASSWORD, "api-0"),
+        described(
+          "credential-max-lifetime",
+          'azuread:index/applicationPassword:ApplicationPassword "api-0" lives 516 days (now 2026-01-01T00:00:00Z to endDate 2027-06-01T00:00:00Z), longer than the maximum lifetime P1Y. Fix: set endDate no later than 2027-01-01T00:00:00Z (now + P1Y).',
+        ),
+      ],
+      [
+        "credential-max-lifetime",
+        "advisory",
+        makeUrn(SP_PASSWORD, "sp-0"),
+        "can't run policy 'credential-max-lifetime' from policy pack 'app-credential-policies@v0.1.0' during preview: string value at .endDate can't be known during preview",
+      ],
+      [
+        "credential-rotation-required",
+        "mandatory",
+        makeUrn("azuread:index/application:Application", "legacy"),
+        described(
+          "credential-rotation-required",
+          'azuread:index/application:Application "legacy" has an inline password (displayName "inline"), which cannot rotate with overlap: the provider removes the old password before adding the new one. Limit: inline passwords are not allowed. Fix: remove password from the Application and create an azuread.ApplicationPassword with endDate and rotateWhenChanged.',
+        ),
+      ],
+      [
+        "keyvault-secret-expiry",
+        "mandatory",
+        makeUrn("azure-native:keyvault/v20230701:Secret", "client-secret"),
+        described(
+          "keyvault-secret-expiry",
+          'azure-native:keyvault/v20230701:Secret "client-secret" has no expiry (properties.attributes.expires is not set); every secret must expire within P2Y. Fix: set properties.attributes.expires (seconds since the Unix epoch) no later than 2028-01-01T00:00:00Z, e.g. the end date of the credential it holds.',
+        ),
+      ],
+    ]);
+    assert.ok(diagnostics.every((d) => d.policyPackName === "app-credential-policies"));
+  });
+
+  it("AnalyzeStack: follows parents and propertyDependencies to a time.Rotating with unknown outputs", async () => {
+    const rotatingUrn = child("time:index/rotating:Rotating", "api-rotation");
+    const resources: ResourceRecord[] = [
+      { type: COMPONENT, name: "api", urn: componentUrn },
+      {
+        type: "time:index/rotating:Rotating",
+        name: "api-rotation",
+        urn: rotatingUrn,
+        parent: componentUrn,
+        properties: { rotationDays: 90, rfc3339: UNKNOWN, rotationRfc3339: UNKNOWN },
+      },
+      {
+        type: SP_PASSWORD,
+        name: "sp-1",
+        urn: child(SP_PASSWORD, "sp-1"),
+        parent: componentUrn,
+        dependencies: [rotatingUrn],
+        propertyDependencies: { rotateWhenChanged: [rotatingUrn], servicePrincipalId: [] },
+        properties: { endDate: "2026-04-03T00:00:00Z", rotateWhenChanged: { rotation: UNKNOWN } },
+      },
+      {
+        type: APP_PASSWORD,
+        name: "api-0",
+        urn: child(APP_PASSWORD, "api-0"),
+        parent: componentUrn,
+        properties: { endDate: "2027-01-26T00:00:00Z", rotateWhenChanged: SCHEDULE },
+      },
+      {
+        type: "azure:keyvault/secret:Secret",
+        name: "legacy-secret",
+        properties: { expirationDate: "2026-02-15T00:00:00Z", contentType: "text/plain" },
+      },
+      {
+        type: APP_PASSWORD,
+        name: "preview-0",
+        properties: { endDate: UNKNOWN, rotateWhenChanged: SCHEDULE },
+      },
+    ];
+    const diagnostics = await pack.analyzeStack(resources);
+    assert.deepStrictEqual(diagnostics.map(summary), [
+      [
+        "credential-rotates-before-expiry",
+        "mandatory",
+        child(SP_PASSWORD, "sp-1"),
+        described(
+          "credential-rotates-before-expiry",
+          'azuread:index/servicePrincipalPassword:ServicePrincipalPassword "sp-1" ends at 2026-04-03T00:00:00Z, only 2 days after its next rotation at 2026-04-01T00:00:00Z (from time:index/rotating:Rotating "api-rotation" (now + P90D)); the minimum grace is P7D. Fix: set endDate no earlier than 2026-04-08T00:00:00Z (next rotation + P7D), or rotate no later than 2026-03-27T00:00:00Z (a shorter period or an earlier anchor in the schedule).',
+        ),
+      ],
+      [
+        "credential-expiring-soon",
+        "mandatory",
+        makeUrn("azure:keyvault/secret:Secret", "legacy-secret"),
+        described(
+          "credential-expiring-soon",
+          'azure:keyvault/secret:Secret "legacy-secret" expires in 45 days, at 2026-02-15T00:00:00Z (expirationDate), within the warning window P60D. Fix: advance the rotation trigger of the credential this secret holds and run pulumi up, so the secret is rewritten with a new value and expiry.',
+        ),
+      ],
+    ]);
+  });
+
+  it("runPolicies: the whole engine sequence with `all` downgrading every policy to advisory", async () => {
+    const run = await runPolicies(
+      pack,
+      [{ type: APP_PASSWORD, name: "bare", properties: { endDate: "2029-01-01T00:00:00Z" } }],
+      { configFile: { all: "advisory" } },
+    );
+    assert.deepStrictEqual(
+      run.diagnostics.map((d) => [d.policyName, d.enforcementLevel]),
+      [
+        ["credential-max-lifetime", "advisory"],
+        ["credential-rotation-required", "advisory"],
+      ],
+    );
+    assert.strictEqual(pack.engine.logs.filter((l) => l.severity >= 3).length, 0, pack.stderr());
+  });
+});
