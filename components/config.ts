@@ -531,7 +531,12 @@ function resolveRotation(
   if (!periodDuration || !graceDuration || (slots !== 1 && slots !== 2) || !max) return undefined;
   if (anchor !== undefined && anchorMs === undefined) return undefined;
 
-  const lifetime = worstCaseLifetime(periodDuration, graceDuration, slots, max);
+  const anchorForCheck = anchorMs ?? defaultAnchor(appName, periodDuration);
+  const lifetime = worstCaseLifetime(
+    { anchorMs: anchorForCheck, periodDuration, graceDuration, slots },
+    max,
+    nowMs,
+  );
   if (lifetime.exceeds) {
     const formula = `${slots === 2 ? "2·period" : "period"} + grace = ${slots === 2 ? "2·" : ""}${period} + ${grace}`;
     const overridden = (["period", "grace", "slots", "maxLifetime"] as const).some(
@@ -547,7 +552,7 @@ function resolveRotation(
   const anchorIsDefault = anchorMs === undefined;
   return {
     rotation: {
-      anchorMs: anchorMs ?? defaultAnchor(appName, periodDuration),
+      anchorMs: anchorForCheck,
       period,
       periodDuration,
       grace,

@@ -185,37 +185,48 @@ export function worstCase(
   return { longestMs, shortestMs, exceeds };
 }
 
+/** How far ahead {@link worstCaseLifetime} checks calendar-dependent windows: 28 years. */
+const LIFETIME_HORIZON = Duration.fromObject({ years: 28 });
+
 /**
- * Longest lifetime a password can have, `slots·period + grace` from the start of the window in
- * which it is issued, against `maxLifetime` from the same start (see `worstCase`).
+ * Longest lifetime a password of this schedule can have, against `maxLifetime`, calendar-correct.
+ *
+ * A password issued for window k is created at or after `windowStart(k)` and ends at
+ * `windowStart(k + slots) + grace`; its lifetime fits when that end is no later than
+ * `windowStart(k) + maxLifetime` (a later creation only helps).
+ *
+ * - period and grace of fixed length (weeks, days, hours…): the span is `slots·period + grace`
+ *   for every window, compared with the shortest `maxLifetime` over a leap cycle (exact).
+ * - a period or grace in months or years: spans vary with the calendar and with the anchor's day
+ *   of month (`Jan 31 + 1 month` is clamped to February's last day, `+ 2 months` is not), so every
+ *   window of this anchor from `fromMs` over the next 28 years is checked.
+ *
+ * @param fromMs first instant of interest (the deployment instant), ms since the epoch
+ * @returns the longest lifetime and the shortest maximum found, in ms, and whether a password can
+ *   outlive `maxLifetime`
  */
 export function worstCaseLifetime(
-  period: Duration,
-  grace: Duration,
-  slots: number,
+  settings: Pick<RotationSettings, "anchorMs" | "periodDuration" | "graceDuration" | "slots">,
   maxLifetime: Duration,
+  fromMs: number,
 ): { longestMs: number; shortestMs: number; exceeds: boolean } {
-  const key = [period.toISO(), grace.toISO(), slots, maxLifetime.toISO()].join(" ");
-  let result = lifetimeCache.get(key);
-  if (!result) {
-    result = computeWorstCaseLifetime(period, grace, slots, maxLifetime);
-    lifetimeCache.set(key, result);
+  const { periodDuration: period, graceDuration: grace, slots } = settings;
+  if (isFixedLength(period) && isFixedLength(grace)) {
+    const span = addDuration(addDuration(0, period, slots), grace);
+    return worstCase(
+      (start) => start + span,
+      (start) => addDuration(start, maxLifetime),
+      isFixedLength(maxLifetime),
+    );
   }
-  return result;
-}
-
-/** Results of {@link worstCaseLifetime} by durations: apps usually share a few settings. */
-const lifetimeCache = new Map<string, ReturnType<typeof worstCase>>();
-
-function computeWorstCaseLifetime(
-  period: Duration,
-  grace: Duration,
-  slots: number,
-  maxLifetime: Duration,
-): ReturnType<typeof worstCase> {
-  return worstCase(
-    (start) => addDuration(addDuration(start, period, slots), grace),
-    (start) => addDuration(start, maxLifetime),
-    [period, grace, maxLifetime].every(isFixedLength),
-  );
+  let longestMs = -Infinity;
+  let shortestMs = Infinity;
+  const first = windowIndex(settings, Math.max(fromMs, settings.anchorMs));
+  const horizon = addDuration(Math.max(fromMs, settings.anchorMs), LIFETIME_HORIZON);
+  for (let k = first; windowStart(settings, k) <= horizon; k++) {
+    const start = windowStart(settings, k);
+    longestMs = Math.max(longestMs, addDuration(windowStart(settings, k + slots), grace) - start);
+    shortestMs = Math.min(shortestMs, addDuration(start, maxLifetime) - start);
+  }
+  return { longestMs, shortestMs, exceeds: longestMs > shortestMs };
 }

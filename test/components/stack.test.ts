@@ -190,10 +190,9 @@ describe("stack components under the mock runtime", () => {
     );
     const rotated = await runStack({ ...SAMPLE_CONFIG, apps }, IN_WINDOW_3);
     for (const password of passwordsOf(rotated)) {
-      const same = password.name.startsWith("crm-connector")
-        ? assert.notDeepStrictEqual
-        : assert.deepStrictEqual;
-      same(password.inputs, run.byName(password.name).inputs, password.name);
+      const unchanged =
+        JSON.stringify(password.inputs) === JSON.stringify(run.byName(password.name).inputs);
+      assert.strictEqual(unchanged, !password.name.startsWith("crm-connector"), password.name);
     }
   });
 
