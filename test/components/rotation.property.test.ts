@@ -66,7 +66,6 @@ function firstViolation(
   cadenceMs: number,
 ): string | undefined {
   const endMs = addDuration(startMs, Duration.fromObject({ years: YEARS }));
-  const p = settings.periodDuration;
   const deployed: (Deployed | undefined)[] = [];
   let keyVault: Deployed | undefined;
   let previous: { k: number; inputs: string } | undefined;
