@@ -1,0 +1,410 @@
+/**
+ * Rotation calendar simulation: scheduled `pulumi up` runs over years, with the invariants of
+ * `../shared/docs/rotation-model.md` checked at every deployment and between deployments.
+ *
+ * Pure: no clock, no I/O. Every instant is in milliseconds since the Unix epoch (`…Ms`), UTC; the
+ * violations also carry it as RFC 3339 text. The passwords an app must have at an instant come from
+ * `rotationState` in `components/rotation.ts`, the function the `RotatingPasswords` component
+ * calls: nothing here recomputes windows, generations or end dates.
+ *
+ * How a deployment is simulated: the component declares one password per slot with `endDate` and
+ * `rotateWhenChanged`; both force replacement in the provider, so a slot's password is replaced
+ * (create-before-delete) exactly when either input differs from the previous deployment's. Key
+ * Vault's `<app>-client-secret` then holds the active slot's password. Between deployments nothing
+ * changes: the deployed state is what the last deployment made.
+ */
+import { Duration } from "luxon";
+import { AppConfig } from "../../components/config";
+import {
+  RotationSettings,
+  rotationState,
+  RotationState,
+  windowIndex,
+  windowStart,
+} from "../../components/rotation";
+import { addDuration, formatInstant, parseDuration } from "../../policy/lib/iso8601";
+
+/** The rotation model: the passwords of an app at an instant (`rotationState` unless a test swaps it). */
+export type RotationModel = (settings: RotationSettings, nowMs: number) => RotationState;
+
+/** What to simulate. */
+export interface SimulationOptions {
+  /** First deployment, ms since the epoch (the stack is new then: everything is created). */
+  fromMs: number;
+  /** Length of the simulation in whole years (calendar-correct, UTC); deployments run before `fromMs + years`. */
+  years: number;
+  /** Deployment cadence: deployments run at `fromMs + i·every` (calendar-correct). */
+  every: Duration;
+  /** Defaults to `rotationState`, the model the components use. Tests inject broken models. */
+  model?: RotationModel;
+  /** Refuse to simulate more deployments than this (default 200 000). */
+  maxDeployments?: number;
+}
+
+/** One generated password (an `ApplicationPassword` / `ServicePrincipalPassword` instance). */
+export interface Credential {
+  /** `<app>/slot<s>/gen<g>` (a `#n` suffix if the same slot and generation is created again). */
+  id: string;
+  app: string;
+  slot: number;
+  generation: number;
+  /** The deployment that created it, ms since the epoch. */
+  createdAtMs: number;
+  /** Its `endDate`, ms since the epoch. */
+  endDateMs: number;
+  /** When Key Vault started pointing to it (undefined: never), ms since the epoch. */
+  activeFromMs?: number;
+  /** When Key Vault stopped pointing to it (undefined: still pointing, or never did). */
+  supersededAtMs?: number;
+  /** The deployment that replaced (deleted) it; undefined if it outlives the simulation. */
+  deletedAtMs?: number;
+  /** Its `rotateWhenChanged` map as declared. */
+  rotateWhenChanged: Record<string, string>;
+}
+
+/** Key Vault's client secret moving to another password. */
+export interface KeyVaultSwitch {
+  app: string;
+  /** ms since the epoch (a deployment instant). */
+  atMs: number;
+  /** Credential id Key Vault held before; undefined at the first deployment. */
+  fromId?: string;
+  toId: string;
+}
+
+/** A deployment that replaced at least one password of an app (the first deployment excluded). */
+export interface Rotation {
+  app: string;
+  atMs: number;
+  /** Ids of the passwords created. */
+  created: string[];
+  /** Ids of the passwords deleted (create-before-delete: after Key Vault is updated). */
+  deleted: string[];
+}
+
+/** The invariants of the rotation model, numbered as in rotation-model.md. */
+export const INVARIANTS = {
+  1: "lifetime within maxLifetime and slots·period + grace",
+  2: "no password created with an end date in the past",
+  3: "Key Vault always refers to a valid password",
+  4: "a superseded password stays valid for one more period",
+  5: "no rotation between two deployments inside one window",
+} as const;
+
+export type InvariantId = keyof typeof INVARIANTS;
+
+/** An invariant broken at an instant. */
+export interface Violation {
+  app: string;
+  /** When the invariant breaks, ms since the epoch. */
+  instantMs: number;
+  /** The same instant, RFC 3339 (UTC, whole seconds). */
+  instant: string;
+  invariant: InvariantId;
+  message: string;
+}
+
+/** Everything that happened to one app. */
+export interface AppSimulation {
+  app: string;
+  settings: RotationSettings;
+  /** ISO 8601, the cap that applies to the app. */
+  maxLifetime: string;
+  /** Every password generated, in creation order (initial ones included). */
+  credentials: Credential[];
+  switches: KeyVaultSwitch[];
+  rotations: Rotation[];
+  /** Every violation found, in instant order; the first is the one to report. */
+  violations: Violation[];
+}
+
+/** The result of a simulation. */
+export interface Simulation {
+  fromMs: number;
+  /** End of the simulated span (`fromMs + years`), exclusive, ms since the epoch. */
+  untilMs: number;
+  /** The cadence as ISO 8601, e.g. `P1D`. */
+  every: string;
+  /** Every deployment instant, ms since the epoch. */
+  deploymentsMs: number[];
+  apps: AppSimulation[];
+}
+
+/** Raised for options that cannot be simulated (bad cadence, too many deployments). */
+export class SimulationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SimulationError";
+  }
+}
+
+/** Deployment instants `fromMs + i·every` before `untilMs`, ms since the epoch. */
+export function deploymentInstants(
+  fromMs: number,
+  untilMs: number,
+  every: Duration,
+  maxDeployments = 200_000,
+): number[] {
+  const instants: number[] = [];
+  for (let i = 0; ; i++) {
+    const at = addDuration(fromMs, every, i);
+    if (!Number.isFinite(at)) throw new SimulationError(`cadence ${every.toISO()} is not valid`);
+    if (at >= untilMs) break;
+    if (i > 0 && at <= instants[i - 1]) {
+      throw new SimulationError(`cadence ${every.toISO()} does not advance time`);
+    }
+    if (instants.length >= maxDeployments) {
+      throw new SimulationError(
+        `cadence ${every.toISO()} gives more than ${maxDeployments} deployments; use a longer cadence or fewer years`,
+      );
+    }
+    instants.push(at);
+  }
+  return instants;
+}
+
+/** Simulates every app over the same deployment instants. */
+export function simulate(apps: AppConfig[], options: SimulationOptions): Simulation {
+  if (!Number.isInteger(options.years) || options.years < 1) {
+    throw new SimulationError(`years must be a whole number ≥ 1, got ${options.years}`);
+  }
+  if (!Number.isFinite(options.fromMs)) throw new SimulationError("from is not a valid instant");
+  const untilMs = addDuration(options.fromMs, Duration.fromObject({ years: options.years }));
+  const deploymentsMs = deploymentInstants(
+    options.fromMs,
+    untilMs,
+    options.every,
+    options.maxDeployments,
+  );
+  const model = options.model ?? rotationState;
+  return {
+    fromMs: options.fromMs,
+    untilMs,
+    every: options.every.toISO() ?? String(options.every),
+    deploymentsMs,
+    apps: apps.map((app) => simulateApp(app, deploymentsMs, untilMs, model)),
+  };
+}
+
+/** What one deployment declared for a slot, and the password that stands for it. */
+interface DeployedSlot {
+  rotateWhenChanged: Record<string, string>;
+  endDateMs: number;
+  credential: Credential;
+}
+
+function simulateApp(
+  app: AppConfig,
+  deploymentsMs: number[],
+  untilMs: number,
+  model: RotationModel,
+): AppSimulation {
+  const settings = app.rotation;
+  const result: AppSimulation = {
+    app: app.name,
+    settings,
+    maxLifetime: app.maxLifetime,
+    credentials: [],
+    switches: [],
+    rotations: [],
+    violations: [],
+  };
+  const maxLifetime = parseDuration(app.maxLifetime);
+  if (!maxLifetime.ok) throw new SimulationError(`${app.name}: maxLifetime ${maxLifetime.reason}`);
+  const violate = (instantMs: number, invariant: InvariantId, message: string) =>
+    result.violations.push({
+      app: app.name,
+      instantMs,
+      instant: formatInstant(instantMs),
+      invariant,
+      message,
+    });
+  const ids = new Set<string>();
+  const newId = (slot: number, generation: number) => {
+    const base = `${app.name}/slot${slot}/gen${generation}`;
+    let id = base;
+    for (let n = 2; ids.has(id); n++) id = `${base}#${n}`;
+    ids.add(id);
+    return id;
+  };
+
+  let deployed: DeployedSlot[] = [];
+  let previous: RotationState | undefined;
+  let keyVault: Credential | undefined;
+  const expired = new Set<string>();
+
+  deploymentsMs.forEach((at, index) => {
+    // Between the previous deployment and this one, nothing changed: Key Vault's password must
+    // still be valid when this deployment runs (it expires at its end date).
+    if (keyVault) checkKeyVaultUntil(keyVault, at, "the next deployment", violate, expired);
+
+    const state = model(settings, at);
+    const created: Credential[] = [];
+    const deleted: Credential[] = [];
+    const next: DeployedSlot[] = state.slots.map((slot, i) => {
+      const before = deployed[i];
+      const endDateMs = slot.endDateMs;
+      if (
+        before &&
+        before.endDateMs === endDateMs &&
+        sameMap(before.rotateWhenChanged, slot.rotateWhenChanged)
+      ) {
+        return before;
+      }
+      const credential: Credential = {
+        id: newId(slot.slot, slot.generation),
+        app: app.name,
+        slot: slot.slot,
+        generation: slot.generation,
+        createdAtMs: at,
+        endDateMs,
+        rotateWhenChanged: { ...slot.rotateWhenChanged },
+      };
+      result.credentials.push(credential);
+      created.push(credential);
+      if (before) deleted.push(before.credential);
+      // 5: inside one window the inputs must not change.
+      if (before && previous && previous.window === state.window) {
+        violate(
+          at,
+          5,
+          `slot ${slot.slot} replaced at ${formatInstant(at)} although the previous deployment ` +
+            `(same window ${state.window}) declared it with other inputs: ${describeChange(before, slot.rotateWhenChanged, endDateMs)}`,
+        );
+      }
+      // 2: a password is never created already expired.
+      if (endDateMs <= at) {
+        violate(
+          at,
+          2,
+          `${credential.id} created at ${formatInstant(at)} with end date ${formatInstant(endDateMs)} (not in the future)`,
+        );
+      }
+      // 1: lifetime caps, calendar-correct from the creation instant.
+      const capMs = addDuration(at, maxLifetime.value);
+      if (endDateMs > capMs) {
+        violate(
+          at,
+          1,
+          `${credential.id} lives ${days(endDateMs - at)} days, beyond maxLifetime ${app.maxLifetime} (end date ${formatInstant(endDateMs)} > ${formatInstant(capMs)})`,
+        );
+      } else {
+        // The model's bound: a password created in window k ends by windowStart(k + slots) + grace.
+        const k = windowIndex(settings, at);
+        const boundMs = addDuration(
+          windowStart(settings, k + settings.slots),
+          settings.graceDuration,
+        );
+        if (endDateMs > boundMs) {
+          violate(
+            at,
+            1,
+            `${credential.id} ends at ${formatInstant(endDateMs)}, later than ${settings.slots}·${settings.period} + ${settings.grace} ` +
+              `after the start of its creation window ${k} (${formatInstant(boundMs)})`,
+          );
+        }
+      }
+      return { rotateWhenChanged: slot.rotateWhenChanged, endDateMs, credential };
+    });
+
+    // Key Vault: the active slot's password, written after creation and before deletion.
+    const active = next[state.activeSlot]?.credential;
+    if (!active) {
+      violate(at, 3, `no password for active slot ${state.activeSlot}`);
+    } else if (active !== keyVault) {
+      if (keyVault) {
+        keyVault.supersededAtMs = at;
+        // 4: with two slots the password Key Vault leaves stays valid for one more period.
+        const neededMs = addDuration(at, settings.periodDuration);
+        if (settings.slots === 2 && keyVault.endDateMs < neededMs) {
+          violate(
+            at,
+            4,
+            `Key Vault left ${keyVault.id} at ${formatInstant(at)}; it expires at ${formatInstant(keyVault.endDateMs)}, ` +
+              `${days(keyVault.endDateMs - at)} days later, less than one period ${settings.period} (needs ${formatInstant(neededMs)})`,
+          );
+        }
+      }
+      result.switches.push({ app: app.name, atMs: at, fromId: keyVault?.id, toId: active.id });
+      active.activeFromMs = at;
+      keyVault = active;
+      // 3: the password Key Vault now holds exists and is valid.
+      if (deleted.includes(active)) violate(at, 3, `Key Vault points to deleted ${active.id}`);
+      checkKeyVaultUntil(active, at, "the deployment that wrote it", violate, expired);
+    }
+    for (const old of deleted) old.deletedAtMs = at;
+    if (index > 0 && created.length > 0) {
+      result.rotations.push({
+        app: app.name,
+        atMs: at,
+        created: created.map((c) => c.id),
+        deleted: deleted.map((c) => c.id),
+      });
+    }
+    deployed = next;
+    previous = state;
+  });
+  // After the last deployment, until the end of the simulated span.
+  if (keyVault) {
+    checkKeyVaultUntil(keyVault, untilMs, "the end of the simulation", violate, expired);
+  }
+  result.violations.sort((a, b) => a.instantMs - b.instantMs || a.invariant - b.invariant);
+  return result;
+}
+
+/**
+ * Invariant 3 over an interval: the password Key Vault holds must still be valid (end date not
+ * reached) at `untilMs`, the next deployment or the end of the simulation. The violation is dated
+ * when the password expires. Reported once per password.
+ */
+function checkKeyVaultUntil(
+  credential: Credential,
+  untilMs: number,
+  what: string,
+  violate: (instantMs: number, invariant: InvariantId, message: string) => void,
+  reported: Set<string>,
+): void {
+  if (credential.endDateMs > untilMs || reported.has(credential.id)) return;
+  reported.add(credential.id);
+  violate(
+    credential.endDateMs,
+    3,
+    `Key Vault's client secret ${credential.id} expires at ${formatInstant(credential.endDateMs)}, ` +
+      `not after ${what} at ${formatInstant(untilMs)}` +
+      (credential.endDateMs < untilMs
+        ? ` (${days(untilMs - credential.endDateMs)} days without a valid secret)`
+        : ""),
+  );
+}
+
+function sameMap(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
+
+function describeChange(
+  before: DeployedSlot,
+  rotateWhenChanged: Record<string, string>,
+  endDateMs: number,
+): string {
+  const changes: string[] = [];
+  if (before.endDateMs !== endDateMs) {
+    changes.push(`endDate ${formatInstant(before.endDateMs)} → ${formatInstant(endDateMs)}`);
+  }
+  for (const key of new Set([
+    ...Object.keys(before.rotateWhenChanged),
+    ...Object.keys(rotateWhenChanged),
+  ])) {
+    if (before.rotateWhenChanged[key] !== rotateWhenChanged[key]) {
+      changes.push(
+        `rotateWhenChanged.${key} ${JSON.stringify(before.rotateWhenChanged[key])} → ${JSON.stringify(rotateWhenChanged[key])}`,
+      );
+    }
+  }
+  return changes.join(", ");
+}
+
+/** Milliseconds as days, two decimals at most. */
+export function days(ms: number): number {
+  return Math.round((ms / 86_400_000) * 100) / 100;
+}

@@ -1,0 +1,132 @@
+/**
+ * Per-app figures of a simulation, and the text report the CLI prints. Pure (no I/O).
+ */
+import Table from "cli-table3";
+import { formatInstant } from "../../policy/lib/iso8601";
+import { AppSimulation, days, INVARIANTS, Simulation, Violation } from "./simulate";
+
+/** The figures printed for one app. Durations in days (two decimals). */
+export interface AppSummary {
+  app: string;
+  slots: number;
+  period: string;
+  grace: string;
+  /** Passwords replaced by scheduled deployments (the initial creation is not a rotation). */
+  rotations: number;
+  /** Passwords generated, initial ones included (= bars in the chart). */
+  credentials: number;
+  /**
+   * Shortest time left on the password Key Vault held when a deployment moved Key Vault to a new
+   * one, in days; undefined when Key Vault never switched after the first deployment.
+   */
+  shortestRemainingAtRotationDays?: number;
+  /** Longest `endDate − creation`, in days. */
+  longestLifetimeDays: number;
+  /**
+   * Shortest time a password kept working after Key Vault left it (until deleted or expired,
+   * whichever is first), in days: what protects consumers that cached the old secret. 0 with one slot.
+   */
+  minOverlapDays?: number;
+  /** The first violation, if any. */
+  firstViolation?: Violation;
+}
+
+/** Computes the per-app figures. */
+export function summarize(simulation: Simulation): AppSummary[] {
+  return simulation.apps.map(summarizeApp);
+}
+
+function summarizeApp(app: AppSimulation): AppSummary {
+  const byId = new Map(app.credentials.map((c) => [c.id, c]));
+  let shortestRemaining: number | undefined;
+  for (const change of app.switches) {
+    const left = change.fromId ? byId.get(change.fromId) : undefined;
+    if (!left) continue;
+    const remaining = left.endDateMs - change.atMs;
+    shortestRemaining =
+      shortestRemaining === undefined ? remaining : Math.min(shortestRemaining, remaining);
+  }
+  let minOverlap: number | undefined;
+  for (const c of app.credentials) {
+    if (c.supersededAtMs === undefined) continue;
+    const overlap = Math.min(c.deletedAtMs ?? c.endDateMs, c.endDateMs) - c.supersededAtMs;
+    minOverlap = minOverlap === undefined ? overlap : Math.min(minOverlap, overlap);
+  }
+  return {
+    app: app.app,
+    slots: app.settings.slots,
+    period: app.settings.period,
+    grace: app.settings.grace,
+    rotations: app.rotations.reduce((n, r) => n + r.created.length, 0),
+    credentials: app.credentials.length,
+    shortestRemainingAtRotationDays:
+      shortestRemaining === undefined ? undefined : days(shortestRemaining),
+    longestLifetimeDays: days(
+      Math.max(0, ...app.credentials.map((c) => c.endDateMs - c.createdAtMs)),
+    ),
+    minOverlapDays: minOverlap === undefined ? undefined : days(Math.max(0, minOverlap)),
+    firstViolation: app.violations[0],
+  };
+}
+
+/** One line naming the app, the instant and the invariant, e.g. for stderr. */
+export function describeViolation(v: Violation): string {
+  return `${v.app} at ${v.instant}: invariant ${v.invariant} (${INVARIANTS[v.invariant]}) broken: ${v.message}`;
+}
+
+/** The report the CLI prints: header, per-app table, notes and violations. */
+export function formatReport(simulation: Simulation, stack: string): string {
+  const summaries = summarize(simulation);
+  const table = new Table({
+    head: [
+      "app",
+      "slots",
+      "period / grace",
+      "rotations",
+      "passwords",
+      "shortest left at rotation (d)",
+      "longest lifetime (d)",
+      "min overlap (d)",
+      "result",
+    ],
+    style: { head: [], border: [] },
+  });
+  for (const s of summaries) {
+    table.push([
+      s.app,
+      String(s.slots),
+      `${s.period} / ${s.grace}`,
+      String(s.rotations),
+      String(s.credentials),
+      s.shortestRemainingAtRotationDays?.toFixed(2) ?? "-",
+      s.longestLifetimeDays.toFixed(2),
+      s.minOverlapDays?.toFixed(2) ?? "-",
+      s.firstViolation
+        ? `FAIL: invariant ${s.firstViolation.invariant} at ${s.firstViolation.instant}`
+        : "ok",
+    ]);
+  }
+  const lines = [
+    `Rotation calendar of stack ${stack}: ${simulation.deploymentsMs.length} deployments every ${simulation.every} ` +
+      `from ${formatInstant(simulation.fromMs)} until ${formatInstant(simulation.untilMs)}`,
+    table.toString(),
+    "Checked at every deployment and between deployments: " +
+      Object.entries(INVARIANTS)
+        .map(([id, text]) => `${id} ${text}`)
+        .join("; ") +
+      ".",
+    "Note: changing period or anchor changes every generation, so both slots rotate at once " +
+      "(the password Key Vault held is replaced in the same deployment).",
+  ];
+  const failures = summaries.flatMap((s) => (s.firstViolation ? [s.firstViolation] : []));
+  if (failures.length > 0) {
+    lines.push(
+      "",
+      "VIOLATIONS (first per app):",
+      ...failures.map((v) => `  ${describeViolation(v)}`),
+    );
+  } else {
+    lines.push("", "All invariants hold.");
+  }
+  return lines.join("\n");
+}
