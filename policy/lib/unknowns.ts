@@ -82,49 +82,25 @@ export function knownOrThrow(read: Field): unknown {
   return read.value;
 }
 
-/**
- * Copies a string map (such as `rotateWhenChanged`) into a plain object of its known entries.
- *
- * @returns `undefined` when `obj` is not a plain object (null, array, string…); `unknown: true`
- *   when the map or any value is unknown. Never throws.
- */
-export function readMap(
-  obj: Field,
-):
-  | { unknown: true; error: UnknownValueErrorInstance }
-  | { unknown: false; map?: Record<string, unknown> } {
-  if (!obj.known) return { unknown: true, error: obj.error };
-  const value = obj.value;
-  if (typeof value !== "object" || value === null || Array.isArray(value))
-    return { unknown: false };
-  const map: Record<string, unknown> = {};
-  let keys: string[];
-  try {
-    keys = Object.keys(value);
-  } catch {
-    return { unknown: false };
-  }
-  for (const key of keys) {
-    const entry = field(value, key);
-    if (!entry.known) return { unknown: true, error: entry.error };
-    map[key] = entry.value;
-  }
-  return { unknown: false, map };
-}
-
 /** The known entries of a string map, and which entries (if any) are unknown. */
 export interface PartialMap {
   /** `undefined` when the map itself is unknown or not a plain object. */
   map?: Record<string, unknown>;
   /** True when the whole map is unknown. */
   wholeUnknown: boolean;
+  /** The SDK error to re-throw when the whole map is unknown. */
+  error?: UnknownValueErrorInstance;
   /** Keys whose values are unknown (not in `map`). */
   unknownKeys: string[];
 }
 
-/** Like {@link readMap} but keeps the known entries when some values are unknown. Never throws. */
+/**
+ * Reads a string map (such as `rotateWhenChanged`) entry by entry: the known entries, the keys of
+ * unknown ones, or the whole map unknown. Not a plain object (null, array, string…): no `map`.
+ * Never throws.
+ */
 export function readMapPartial(obj: Field): PartialMap {
-  if (!obj.known) return { wholeUnknown: true, unknownKeys: [] };
+  if (!obj.known) return { wholeUnknown: true, error: obj.error, unknownKeys: [] };
   const value = obj.value;
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return { wholeUnknown: false, unknownKeys: [] };

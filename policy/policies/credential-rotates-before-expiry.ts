@@ -168,6 +168,15 @@ function rotatingRotation(
   nowMs: number,
 ): ReturnType<typeof rotatingNextRotation> | "unknown" {
   const props: RotatingProps = {};
+  // A known rotationRfc3339 (output, or input) decides alone.
+  const at = field(rotating.props, "rotationRfc3339");
+  if (at.known && at.value !== undefined && at.value !== null) {
+    return rotatingNextRotation(
+      typeof rotating.name === "string" ? rotating.name : "",
+      { rotationRfc3339: at.value },
+      nowMs,
+    );
+  }
   let unknownOutput = false;
   for (const key of ROTATING_KEYS) {
     const read = field(rotating.props, key);

@@ -16,7 +16,7 @@ import type {
 import { stringListSchema, stringListSetting } from "../lib/config";
 import { resourceLabel, showValue } from "../lib/messages";
 import { APPLICATION, isPasswordType } from "../lib/resource-types";
-import { field, knownOrThrow, readMap } from "../lib/unknowns";
+import { field, knownOrThrow, readMapPartial } from "../lib/unknowns";
 
 export const CREDENTIAL_ROTATION_REQUIRED = "credential-rotation-required";
 
@@ -63,12 +63,14 @@ function validate(args: ResourceValidationArgs, report: ReportViolation): void {
     return;
   }
   if (!isPasswordType(args.type)) return;
-  const read = readMap(field(args.props, "rotateWhenChanged"));
-  if (read.unknown) throw read.error;
-  const map = read.map;
-  if (map === undefined || Object.keys(map).length === 0) {
+  // Only the keys matter here: a value unknown during preview (e.g. `{ rotation: rotating.id }`)
+  // still counts as an entry. Only a wholly unknown rotateWhenChanged is unknown.
+  const read = readMapPartial(field(args.props, "rotateWhenChanged"));
+  if (read.error) throw read.error;
+  const keys = read.map === undefined ? undefined : [...Object.keys(read.map), ...read.unknownKeys];
+  if (keys === undefined || keys.length === 0) {
     const found =
-      map === undefined
+      keys === undefined
         ? showValue(knownOrThrow(field(args.props, "rotateWhenChanged")))
         : "an empty map";
     report(
@@ -83,12 +85,10 @@ function validate(args: ResourceValidationArgs, report: ReportViolation): void {
     );
     return;
   }
-  const missing = required.value.filter((key) => !Object.prototype.hasOwnProperty.call(map, key));
+  const missing = required.value.filter((key) => !keys.includes(key));
   if (missing.length > 0) {
     report(
-      `${label} rotateWhenChanged lacks the required key${missing.length > 1 ? "s" : ""} ${missing.map((k) => JSON.stringify(k)).join(", ")} (found: ${Object.keys(
-        map,
-      )
+      `${label} rotateWhenChanged lacks the required key${missing.length > 1 ? "s" : ""} ${missing.map((k) => JSON.stringify(k)).join(", ")} (found: ${keys
         .slice(0, 10)
         .map((k) => JSON.stringify(k.slice(0, 64)))
         .join(", ")}). ` +

@@ -114,6 +114,15 @@ describe("credential-rotates-before-expiry", () => {
       ),
       [],
     );
+    // A known rotationRfc3339 decides even while another input is unknown.
+    const [known] = await runStack(
+      policy,
+      rotatingPassword("2026-07-02T00:00:00Z", {
+        rotationRfc3339: "2026-07-01T00:00:00Z",
+        rotationDays: UNKNOWN,
+      }),
+    );
+    assert.match(known.message, /only 1 day after its next rotation at 2026-07-01T00:00:00Z/);
   });
 
   it("computes a time.Rotating's rotation from its inputs when its outputs are unknown (preview)", async () => {
