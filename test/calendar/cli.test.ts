@@ -55,5 +55,9 @@ describe("calendar CLI", () => {
     assert.match(every.stderr, /--every: "daily" is not an ISO 8601 duration/);
     const missing = calendar("--stack", "nope", "--from", "2026-01-01T00:00:00Z");
     assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /Pulumi\.nope\.yaml/);
+    const unknown = calendar("--frm", "2026-01-01T00:00:00Z");
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown option '--frm'/);
   });
 });

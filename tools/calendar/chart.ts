@@ -64,7 +64,9 @@ export function calendarSpec(simulation: Simulation, options: ChartOptions = {})
       text: `Rotation calendar${options.stack ? ` of stack ${options.stack}` : ""}: ${simulation.deploymentsMs.length} deployments every ${simulation.every}, ${formatInstant(simulation.fromMs)} → ${formatInstant(simulation.untilMs)}`,
       subtitle: [
         "Light bar: a password from creation to end date (colour = slot); dark band: while Key Vault holds it; black tick: deleted.",
-        `Grey rule: Key Vault switches; dashed rule: today; red: invariant broken. ${failed === 0 ? "All invariants hold." : `${failed} app(s) break an invariant.`}`,
+        `Deployments lane: ${simulation.deploymentsMs.length > maxTicks ? "grey band = the scheduled deployments, ticks = those that rotated a password" : "one tick per deployment"}. ` +
+          `Grey rule: Key Vault switches; dashed rule: today; red: invariant broken (red band: Key Vault holds an expired password).`,
+        failed === 0 ? "All invariants hold." : `${failed} app(s) break an invariant.`,
       ],
       anchor: "start",
       fontSize: 16,
@@ -166,6 +168,16 @@ function appChart(app: AppSimulation, simulation: Simulation, o: AppChartOptions
       end: c.supersededAtMs ?? Math.min(untilMs, c.endDateMs),
       label: `Key Vault holds ${c.id}`,
     }));
+  // Key Vault holding a password past its end date (invariant 3 broken): drawn in red.
+  const expired: Row[] = app.credentials
+    .filter((c) => c.activeFromMs !== undefined && c.endDateMs < (c.supersededAtMs ?? untilMs))
+    .map((c) => ({
+      lane: `slot ${c.slot}`,
+      row: row(c.generation),
+      start: c.endDateMs,
+      end: c.supersededAtMs ?? untilMs,
+      label: `Key Vault holds ${c.id} after its end date`,
+    }));
   const deleted: Row[] = app.credentials
     .filter((c) => c.deletedAtMs !== undefined)
     .map((c) => ({
@@ -237,6 +249,17 @@ function appChart(app: AppSimulation, simulation: Simulation, o: AppChartOptions
         y,
         yOffset,
         color,
+        description: { field: "label" },
+      },
+    },
+    {
+      data: { values: expired },
+      mark: { type: "bar", color: VIOLATION_COLOUR, height: { band: 0.5 } },
+      encoding: {
+        x: x("start"),
+        x2: { field: "end" },
+        y,
+        yOffset,
         description: { field: "label" },
       },
     },

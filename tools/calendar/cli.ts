@@ -91,6 +91,10 @@ async function run(options: Options, nowMs: number): Promise<number> {
       `--out: expected a file ending in .svg or .html, got ${JSON.stringify(out)}`,
     );
   }
+  const stackPath = path.resolve(options.dir, `Pulumi.${options.stack}.yaml`);
+  if (!fs.existsSync(stackPath)) {
+    throw new UsageError(`--stack ${options.stack}: ${stackPath} not found`);
+  }
   const stack = loadStackFile(options.dir, options.stack);
   // Anchors may not be later than the first simulated deployment.
   const config = parseStackConfig(rawConfigFromValues(stack.config), fromMs);
