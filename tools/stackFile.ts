@@ -44,7 +44,7 @@ export class StackFileError extends Error {
 export function loadStackFile(dir: string, stack: string): StackFile {
   const root = path.resolve(dir);
   const projectFile = path.join(root, "Pulumi.yaml");
-  const project = readYaml(projectFile, true) as Record<string, unknown>;
+  const project = (readYaml(projectFile) ?? {}) as Record<string, unknown>;
   if (typeof project.name !== "string" || project.name === "") {
     throw new StackFileError(`${projectFile}: \`name\` is missing`);
   }
@@ -58,7 +58,7 @@ export function loadStackFile(dir: string, stack: string): StackFile {
     );
   }
   const stackFile = path.join(root, `Pulumi.${stack}.yaml`);
-  const stackYaml = (readYaml(stackFile, false) ?? {}) as Record<string, unknown>;
+  const stackYaml = (readYaml(stackFile) ?? {}) as Record<string, unknown>;
   const rawConfig = (stackYaml.config ?? {}) as Record<string, unknown>;
   if (typeof rawConfig !== "object" || Array.isArray(rawConfig)) {
     throw new StackFileError(`${stackFile}: \`config\` must be a map`);
