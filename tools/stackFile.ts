@@ -86,11 +86,9 @@ export function loadStackFile(dir: string, stack: string): StackFile {
   };
 }
 
-function readYaml(file: string, required: boolean): unknown {
+function readYaml(file: string): unknown {
   if (!fs.existsSync(file)) {
-    if (required)
-      throw new StackFileError(`${file}: not found (is this a Pulumi project directory?)`);
-    return undefined;
+    throw new StackFileError(`${file}: not found (check the project directory and the stack name)`);
   }
   try {
     return parse(fs.readFileSync(file, "utf8"));
