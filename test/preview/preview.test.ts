@@ -153,7 +153,7 @@ describe("npm start: offline preview with policy verdicts", function () {
     assert.match(out, /^ \+ {3}├─ app-credentials:entra:AppCredential +orders-api +create$/m);
     assert.match(
       out,
-      /^ \+ {3}│  │  ├─ azuread:index\/applicationPassword:ApplicationPassword +orders-api-passwords-slot0 +create$/m,
+      /^ \+ {3}│ {2}│ {2}├─ azuread:index\/applicationPassword:ApplicationPassword +orders-api-passwords-slot0 +create$/m,
     );
     assert.match(out, /^Credentials \(as of .+\):$/m);
     assert.match(out, /^ +App +Slot +Gen +Key ID +Start +End +Days +Next rotation +Key Vault$/m);
@@ -181,6 +181,14 @@ describe("npm start: offline preview with policy verdicts", function () {
     assert.strictEqual(run.code, 1, run.stderr);
     const report = json(run);
     assert.strictEqual(report.project, "fixture-long-lived");
+    assert.ok(
+      report.notes.some((n) =>
+        /fixture-long-lived:reportingToken is a secure value and cannot be decrypted offline/.test(
+          n,
+        ),
+      ),
+      report.notes.join("\n"),
+    );
     assert.strictEqual(report.summary.exitCode, 1);
     const mandatory = report.policy.diagnostics.filter((d) => d.enforcementLevel === "mandatory");
     assert.deepStrictEqual(mandatory.map((d) => d.policy).sort(), [

@@ -11,10 +11,9 @@
 import * as path from "path";
 import { Command, CommanderError } from "commander";
 import { fakeDate, parseNow } from "./clock";
-import { evaluatePolicies } from "./policies";
+import { messageOf, ProgramFailure } from "./errors";
 import { renderJson, renderText } from "./render";
 import { buildReport, EXIT, FailureReport, stackUrn } from "./report";
-import { messageOf, ProgramFailure, runProgram } from "./runProgram";
 
 /** Parsed command line. */
 export interface PreviewOptions {
@@ -98,6 +97,9 @@ export async function main(argv: string[]): Promise<number> {
     fakeDate(nowMs);
   }
   try {
+    // Loaded only now: the Pulumi runtime and gRPC take a second, not worth it for a usage error.
+    const { runProgram } = await import("./runProgram");
+    const { evaluatePolicies } = await import("./policies");
     // The program's own console output goes to stderr: stdout carries only the preview.
     const restore = consoleToStderr();
     let run;

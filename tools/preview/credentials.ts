@@ -4,7 +4,7 @@
  */
 import { formatInstant, parseInstant } from "../../policy/lib/iso8601";
 import { parseSchedule } from "../../policy/lib/schedule";
-import { Registration } from "../simulator/simulatedAzure";
+import type { Registration } from "../simulator/simulatedAzure";
 
 const APPLICATION_PASSWORD = "azuread:index/applicationPassword:ApplicationPassword";
 const SERVICE_PRINCIPAL_PASSWORD =

@@ -16,9 +16,10 @@ import {
   secret,
   startPolicyPack,
 } from "../analyzer";
-import { Registration, SECRET_PLACEHOLDER } from "../simulator/simulatedAzure";
+import { SECRET_PLACEHOLDER } from "../simulator/simulatedAzure";
+import type { Registration } from "../simulator/simulatedAzure";
 import { fakeDateChildOptions } from "./clock";
-import { ProgramFailure } from "./runProgram";
+import { ProgramFailure } from "./errors";
 
 /** The pack the preview runs: this repository's `policy/` directory. */
 export const DEFAULT_POLICY_PACK_DIR = path.resolve(__dirname, "..", "..", "policy");

@@ -3,8 +3,8 @@
  * document.
  */
 import Table from "cli-table3";
-import { PolicyDiagnostic } from "./policies";
-import { FailureReport, PreviewReport, ResourceNode } from "./report";
+import type { PolicyDiagnostic } from "./policies";
+import type { FailureReport, PreviewReport, ResourceNode } from "./report";
 
 /** Enforcement levels in the order they are shown. */
 const LEVEL_ORDER = ["mandatory", "remediate", "advisory", "disabled"];

@@ -3,10 +3,10 @@
  * renderer draws.
  */
 import { formatInstant } from "../../policy/lib/iso8601";
-import { Registration } from "../simulator/simulatedAzure";
+import type { Registration } from "../simulator/simulatedAzure";
 import { CredentialRow, credentialRows, SecretRow, secretRows } from "./credentials";
-import { PolicyResult } from "./policies";
-import { ProgramRun } from "./runProgram";
+import type { PolicyResult } from "./policies";
+import type { ProgramRun } from "./runProgram";
 
 /** Exit codes of `npm start`. */
 export const EXIT = {

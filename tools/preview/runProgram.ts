@@ -7,6 +7,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { Registration, simulateAzure } from "../simulator/simulatedAzure";
 import { loadStackFile, SECURE_PLACEHOLDER, StackFile } from "../stackFile";
+import { messageOf, ProgramFailure } from "./errors";
+
+export { messageOf, ProgramFailure } from "./errors";
+export type { ProgramFailureKind } from "./errors";
 
 /** What the program registered, with the stack file it ran with. */
 export interface ProgramRun {
@@ -15,20 +19,6 @@ export interface ProgramRun {
   registrations: Registration[];
   /** Notes for the reader, e.g. `secure:` values that were replaced by a placeholder. */
   notes: string[];
-}
-
-/** Where a run failed: reading the project or stack file, or running the program. */
-export type ProgramFailureKind = "stack-file" | "config" | "program";
-
-/** The program or its configuration failed. The message is meant for users: no stack trace. */
-export class ProgramFailure extends Error {
-  constructor(
-    readonly kind: ProgramFailureKind,
-    message: string,
-  ) {
-    super(message);
-    this.name = "ProgramFailure";
-  }
 }
 
 /** Options of {@link runProgram}. */
@@ -138,10 +128,4 @@ function toFailure(error: unknown, stackFile: StackFile): ProgramFailure {
     "program",
     `the program ${path.relative(process.cwd(), stackFile.main) || stackFile.main} failed: ${messageOf(error)}`,
   );
-}
-
-/** An error's message without its stack trace. */
-export function messageOf(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
 }
