@@ -191,7 +191,7 @@ export function renderText(report: PreviewReport): string {
     "",
     "An offline preview runs the program against a simulated Azure. It cannot know:",
     ...report.offlineLimits.map((l) => `  - ${l}`),
-    "Run `pulumi preview --policy-pack policy` with Azure credentials to check those.",
+    `Run \`pulumi preview --policy-pack ${report.policy.pack.dir}\` with Azure credentials to check those.`,
   );
   return lines.join("\n") + "\n";
 }

@@ -65,6 +65,7 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRun
   try {
     try {
       registerTypeScript(stackFile);
+      fallBackToOwnPackages();
       // The program is only known at run time: a dynamic require, as the Pulumi Node.js host does.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       require(stackFile.main);
@@ -89,6 +90,21 @@ function setRootDirectory(dir: string): void {
     getStore(): { settings: { options: { rootDirectory?: string } } };
   };
   state.getStore().settings.options.rootDirectory = dir;
+}
+
+/**
+ * Lets a project without its own `node_modules` (e.g. a fresh checkout that was never installed)
+ * resolve `@pulumi/*` and the other packages from the preview's own installation, as `NODE_PATH`
+ * does: only after the project's own resolution fails.
+ */
+function fallBackToOwnPackages(): void {
+  const own = path.resolve(__dirname, "..", "..", "node_modules");
+  const current = (process.env.NODE_PATH ?? "").split(path.delimiter).filter(Boolean);
+  if (current.includes(own)) return;
+  process.env.NODE_PATH = [...current, own].join(path.delimiter);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const moduleApi = require("module") as { _initPaths?: () => void };
+  moduleApi._initPaths?.();
 }
 
 interface TsNodeRegister {
@@ -126,6 +142,6 @@ function toFailure(error: unknown, stackFile: StackFile): ProgramFailure {
   }
   return new ProgramFailure(
     "program",
-    `the program ${path.relative(process.cwd(), stackFile.main) || stackFile.main} failed: ${messageOf(error)}`,
+    `the program ${path.relative(process.cwd(), stackFile.main) || stackFile.main} failed: ${messageOf(error).split("\nRequire stack:")[0]}`,
   );
 }
