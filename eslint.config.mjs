@@ -7,6 +7,14 @@ export default tseslint.config(
   eslint.configs.recommended,
   tseslint.configs.recommended,
   {
-    languageOptions: { globals: { console: "readonly", process: "readonly", require: "readonly", module: "readonly", __dirname: "readonly" } },
+    languageOptions: {
+      globals: {
+        console: "readonly",
+        process: "readonly",
+        require: "readonly",
+        module: "readonly",
+        __dirname: "readonly",
+      },
+    },
   },
 );

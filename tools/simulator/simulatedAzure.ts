@@ -220,6 +220,19 @@ export function simulateCall(args: pulumi.runtime.MockCallArgs): State {
   }
 }
 
+/** Output properties the providers mark secret (`additionalSecretOutputs`), by resource type. */
+const SECRET_OUTPUTS: Record<string, string[]> = {
+  "azuread:index/applicationPassword:ApplicationPassword": ["value"],
+  "azuread:index/servicePrincipalPassword:ServicePrincipalPassword": ["value"],
+};
+
+/** Recorded outputs with the provider's secret outputs replaced by the placeholder. */
+function maskSecretOutputs(type: string, outputs: State): State {
+  const masked = { ...outputs };
+  for (const key of SECRET_OUTPUTS[type] ?? []) if (key in masked) masked[key] = SECRET_PLACEHOLDER;
+  return masked;
+}
+
 /** The value with every secret wrapper (`{[SIG_KEY]: SECRET_SIG, value}`) replaced by its value. */
 function stripSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(stripSecrets);
@@ -318,7 +331,10 @@ export function simulateAzure(options: SimulationOptions): Simulation {
           custom: req.getCustom(),
           inputs,
           secretInputs: [...secretInputs],
-          outputs: unwrap(resp.getObject()?.toJavaScript() ?? {}, new Set(), "") as State,
+          outputs: maskSecretOutputs(
+            req.getType(),
+            unwrap(resp.getObject()?.toJavaScript() ?? {}, new Set(), "") as State,
+          ),
           dependencies: req.getDependenciesList(),
           propertyDependencies,
           provider: req.getProvider() || undefined,
