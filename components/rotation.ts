@@ -185,6 +185,22 @@ export function worstCase(
   return { longestMs, shortestMs, exceeds };
 }
 
+/** Shortest length of a duration over every start day of a leap cycle, in ms, cached by duration. */
+function shortestLength(duration: Duration): number {
+  const key = duration.toISO() ?? "";
+  let shortest = shortestLengthCache.get(key);
+  if (shortest === undefined) {
+    shortest = worstCase(
+      (start) => start,
+      (start) => addDuration(start, duration),
+      isFixedLength(duration),
+    ).shortestMs;
+    shortestLengthCache.set(key, shortest);
+  }
+  return shortest;
+}
+const shortestLengthCache = new Map<string, number>();
+
 /** How far ahead {@link worstCaseLifetime} checks calendar-dependent windows: 28 years. */
 const LIFETIME_HORIZON = Duration.fromObject({ years: 28 });
 
@@ -212,12 +228,9 @@ export function worstCaseLifetime(
 ): { longestMs: number; shortestMs: number; exceeds: boolean } {
   const { periodDuration: period, graceDuration: grace, slots } = settings;
   if (isFixedLength(period) && isFixedLength(grace)) {
-    const span = addDuration(addDuration(0, period, slots), grace);
-    return worstCase(
-      (start) => start + span,
-      (start) => addDuration(start, maxLifetime),
-      isFixedLength(maxLifetime),
-    );
+    const longestMs = addDuration(addDuration(0, period, slots), grace);
+    const shortestMs = shortestLength(maxLifetime);
+    return { longestMs, shortestMs, exceeds: longestMs > shortestMs };
   }
   let longestMs = -Infinity;
   let shortestMs = Infinity;

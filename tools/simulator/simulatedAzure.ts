@@ -299,6 +299,7 @@ interface MonitorLike {
 export function simulateAzure(options: SimulationOptions): Simulation {
   const clock = options.nowMs ?? Date.now;
   const registrations: Registration[] = [];
+  const byUrn = new Map<string, Registration>();
   const pending = new Set<Promise<unknown>>();
   const mocks: pulumi.runtime.Mocks = {
     newResource: (args) => {
@@ -323,7 +324,7 @@ export function simulateAzure(options: SimulationOptions): Simulation {
         req
           .getPropertydependenciesMap()
           .forEach((deps, key) => (propertyDependencies[key] = deps.getUrnsList()));
-        registrations.push({
+        const registration: Registration = {
           type: req.getType(),
           name: req.getName(),
           urn: resp.getUrn(),
@@ -338,7 +339,9 @@ export function simulateAzure(options: SimulationOptions): Simulation {
           dependencies: req.getDependenciesList(),
           propertyDependencies,
           provider: req.getProvider() || undefined,
-        });
+        };
+        registrations.push(registration);
+        byUrn.set(registration.urn, registration);
       }
       cb(err, resp);
       settled();
@@ -347,7 +350,7 @@ export function simulateAzure(options: SimulationOptions): Simulation {
   };
   const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
   monitor.registerResourceOutputs = (req, cb) => {
-    const found = registrations.find((r) => r.urn === req.getUrn());
+    const found = byUrn.get(req.getUrn());
     if (found)
       found.outputs = unwrap(req.getOutputs()?.toJavaScript() ?? {}, new Set(), "") as State;
     registerOutputs(req, cb);
