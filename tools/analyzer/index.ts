@@ -22,3 +22,19 @@ export * from "./sentinels";
  * `nodeOptions: ["--require", FIXED_CLOCK]` and set `PULUMI_TEST_NOW` (RFC 3339) in `env`.
  */
 export const FIXED_CLOCK = path.join(__dirname, "fixed-clock.js");
+
+/**
+ * Options for {@link startPolicyPack} (or any child process) that fix its clock at `nowMs` from its
+ * first line: `PULUMI_TEST_NOW` in the environment and `--require` {@link FIXED_CLOCK}.
+ *
+ * @param nowMs ms since the Unix epoch
+ */
+export function fixedClockOptions(nowMs: number): {
+  env: Record<string, string>;
+  nodeOptions: string[];
+} {
+  return {
+    env: { PULUMI_TEST_NOW: new Date(nowMs).toISOString() },
+    nodeOptions: ["--require", FIXED_CLOCK],
+  };
+}

@@ -3,15 +3,9 @@
  * `--require` preload, in the policy pack's process, so the program, the simulated provider and the
  * pack all read the same instant.
  */
-import * as path from "path";
 import { install } from "@sinonjs/fake-timers";
 import { parseInstant } from "../../policy/lib/iso8601";
-
-/** Environment variable read by `fake-date-preload.js`: the faked instant, ms since the epoch. */
-export const FAKE_NOW_ENV = "PREVIEW_FAKE_NOW_MS";
-
-/** Absolute path of the plain-JavaScript preload that fakes `Date` from {@link FAKE_NOW_ENV}. */
-export const FAKE_DATE_PRELOAD = path.join(__dirname, "fake-date-preload.js");
+import { fixedClockOptions } from "../analyzer";
 
 /**
  * Parses `--now`: an RFC 3339 instant with an explicit offset, e.g. `2027-03-01T12:00:00Z`.
@@ -43,13 +37,8 @@ export function fakeDate(nowMs: number): () => void {
 
 /**
  * How to start a child process (the policy pack) so that it fakes `Date` at `nowMs` from its first
- * line: {@link FAKE_NOW_ENV} in its environment and `--require <preload>` in its node options.
+ * line: the analyzer harness's fixed-clock preload (the same mechanism as {@link fakeDate}).
  *
  * @param nowMs ms since the Unix epoch
  */
-export function fakeDateChildOptions(nowMs: number): {
-  env: Record<string, string>;
-  nodeOptions: string[];
-} {
-  return { env: { [FAKE_NOW_ENV]: String(nowMs) }, nodeOptions: ["--require", FAKE_DATE_PRELOAD] };
-}
+export const fakeDateChildOptions = fixedClockOptions;
