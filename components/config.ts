@@ -37,6 +37,16 @@ import {
   parseDuration,
   parseInstant,
 } from "../policy/lib/iso8601";
+import {
+  checkKeys,
+  formatDays,
+  isRecord,
+  optionalString,
+  Report,
+  requireString,
+  show,
+} from "./configFields";
+import { KeyVaultConfig, parseKeyVault } from "./keyVaultConfig";
 import { defaultAnchor, RotationSettings, worstCase, worstCaseLifetime } from "./rotation";
 
 /** Pulumi project name: config keys read `app-credentials:<key>`. */
@@ -74,15 +84,7 @@ const SECRET_NAME_MAX = 127;
 const LONGEST_SUFFIX = Math.max(...SECRET_SUFFIXES.map((s) => s.length + 1));
 /** App names: letters, digits and hyphens, so `<app>-client-secret` is a valid secret name. */
 export const APP_NAME_MAX = SECRET_NAME_MAX - LONGEST_SUFFIX;
-/** Length of the random suffix appended to `namePrefix` for a created vault (`<prefix>-<suffix>`). */
-export const VAULT_SUFFIX_LENGTH = 6;
-const VAULT_NAME = /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Where the credentials are written. */
-export type KeyVaultConfig =
-  | { kind: "existing"; resourceGroupName: string; name: string }
-  | { kind: "create"; resourceGroupName: string; location?: string; namePrefix: string };
 
 /** How the app came to exist. */
 export type AppSource =
@@ -182,7 +184,6 @@ export function parseStackConfig(raw: RawStackConfig, nowMs: number): StackConfi
   return { keyVault, apps };
 }
 
-type Report = (field: string, value: unknown, allowed: string) => void;
 type RawRotation = {
   period?: string;
   grace?: string;
@@ -190,77 +191,6 @@ type RawRotation = {
   maxLifetime?: string;
   anchor?: string;
 };
-
-function parseKeyVault(value: unknown, report: Report): KeyVaultConfig | undefined {
-  const field = "keyVault";
-  if (!isRecord(value)) {
-    report(
-      field,
-      value,
-      "expected an object with exactly one of `existing: {resourceGroupName, name}` or `create: {resourceGroupName, location, namePrefix}`",
-    );
-    return undefined;
-  }
-  checkKeys(field, value, ["existing", "create"], report);
-  if ((value.existing === undefined) === (value.create === undefined)) {
-    report(
-      field,
-      Object.keys(value),
-      "set exactly one of `existing` (a vault to use) or `create` (a vault the stack creates)",
-    );
-    return undefined;
-  }
-  if (value.existing !== undefined) {
-    const sub = `${field}.existing`;
-    if (!isRecord(value.existing)) {
-      report(sub, value.existing, "expected an object {resourceGroupName, name}");
-      return undefined;
-    }
-    checkKeys(sub, value.existing, ["resourceGroupName", "name"], report);
-    const resourceGroupName = requireString(
-      `${sub}.resourceGroupName`,
-      value.existing.resourceGroupName,
-      report,
-    );
-    const name = requireString(`${sub}.name`, value.existing.name, report);
-    if (name !== undefined && !VAULT_NAME.test(name)) {
-      report(
-        `${sub}.name`,
-        name,
-        "a vault name has 3–24 letters, digits and hyphens, starts with a letter, ends with a letter or digit, and has no '--'",
-      );
-    }
-    return resourceGroupName && name ? { kind: "existing", resourceGroupName, name } : undefined;
-  }
-  const sub = `${field}.create`;
-  if (!isRecord(value.create)) {
-    report(sub, value.create, "expected an object {resourceGroupName, location, namePrefix}");
-    return undefined;
-  }
-  checkKeys(sub, value.create, ["resourceGroupName", "location", "namePrefix"], report);
-  const resourceGroupName = requireString(
-    `${sub}.resourceGroupName`,
-    value.create.resourceGroupName,
-    report,
-  );
-  const location = optionalString(`${sub}.location`, value.create.location, report);
-  const namePrefix = requireString(`${sub}.namePrefix`, value.create.namePrefix, report);
-  const maxPrefix = 24 - VAULT_SUFFIX_LENGTH - 1;
-  if (
-    namePrefix !== undefined &&
-    (namePrefix.length > maxPrefix ||
-      !VAULT_NAME.test(`${namePrefix}-${"a".repeat(VAULT_SUFFIX_LENGTH)}`))
-  ) {
-    report(
-      `${sub}.namePrefix`,
-      namePrefix,
-      `the vault is named <namePrefix>-<${VAULT_SUFFIX_LENGTH} random characters>, so the prefix needs 2–${maxPrefix} letters, digits and hyphens, starting with a letter, with no '--'`,
-    );
-  }
-  return resourceGroupName && namePrefix
-    ? { kind: "create", resourceGroupName, location, namePrefix }
-    : undefined;
-}
 
 const ROTATION_KEYS = ["period", "grace", "slots", "maxLifetime", "anchor"];
 
@@ -563,50 +493,6 @@ function resolveRotation(
     maxLifetime,
     anchorIsDefault,
   };
-}
-
-function checkKeys(
-  field: string,
-  value: Record<string, unknown>,
-  allowed: string[],
-  report: Report,
-): void {
-  for (const key of Object.keys(value)) {
-    if (!allowed.includes(key))
-      report(`${field}.${key}`, value[key], `unknown field; allowed here: ${allowed.join(", ")}`);
-  }
-}
-
-function requireString(field: string, value: unknown, report: Report): string | undefined {
-  if (typeof value !== "string" || value.trim() === "") {
-    report(field, value, "expected a non-empty string");
-    return undefined;
-  }
-  return value;
-}
-
-function optionalString(field: string, value: unknown, report: Report): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  return requireString(field, value, report);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function formatDays(ms: number): string {
-  const days = ms / 86_400_000;
-  return `${Number.isInteger(days) ? days : days.toFixed(2)} days`;
-}
-
-/** Shows a config value in an error message: JSON, cut at 80 characters. Config holds no secrets. */
-function show(value: unknown): string {
-  if (value === undefined) return "(missing)";
-  if (typeof value === "string" && value.length > 80) {
-    return `${JSON.stringify(value.slice(0, 40))}… (${value.length} characters)`;
-  }
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 /**
