@@ -5,11 +5,13 @@
  * The rotation windows are computed from the clock at the start of the run; run `pulumi up` on a
  * schedule shorter than the grace (see README). Configuration is validated before any resource is
  * declared.
+ *
+ * An async program (Pulumi awaits the exported function): its stack outputs are `keyVault` and
+ * `apps`, see {@link StackOutputs}.
  */
-import { createStack, loadStackConfig } from "./components/stack";
+import { createStack, loadStackConfig, StackOutputs } from "./components/stack";
 
-const nowMs = Date.now();
-const stack = createStack(loadStackConfig(nowMs), nowMs);
-
-export const keyVault = stack.keyVault;
-export const apps = stack.apps;
+export = async (): Promise<StackOutputs> => {
+  const nowMs = Date.now();
+  return createStack(loadStackConfig(nowMs), nowMs);
+};

@@ -1,8 +1,8 @@
 /**
  * End to end through the real entry point (`tools/preview/cli.ts`, as `npm start` runs it): each
  * case spawns the CLI, which runs a program under the simulated Azure and starts the policy pack.
- * The runs are independent, so they start together in `before` (each takes ~10 s, mostly the
- * pack's type-checked start) and the cases assert on their results.
+ * The runs are independent, so they start together in `before` (each takes a few seconds: ts-node
+ * compiling the program, the pack's start) and the cases assert on their results.
  */
 import * as assert from "assert";
 import { execFile } from "child_process";
@@ -95,6 +95,7 @@ describe("npm start: offline preview with policy verdicts", function () {
       devText: [],
       later: ["--json", "--now", formatInstant(laterMs)],
       fixture: ["--dir", path.join(FIXTURES, "long-lived-secret"), "--stack", "test", "--json"],
+      async: ["--dir", path.join(FIXTURES, "async-program"), "--stack", "test", "--json"],
       broken: ["--dir", "test/fixtures/broken-config", "--stack", "broken"],
       brokenJson: ["--dir", "test/fixtures/broken-config", "--stack", "broken", "--json"],
       badNow: ["--now", "next tuesday"],
@@ -214,6 +215,17 @@ describe("npm start: offline preview with policy verdicts", function () {
     );
     assert.match(text, /\[credential-rotation-required\]/);
     assert.match(text, /policies: 2 mandatory, .*mandatory violations \(exit 1\)$/m);
+  });
+
+  it("an async program (exported async function): awaited as Pulumi does, its late resource is there", () => {
+    const run = runs.async;
+    assert.strictEqual(run.code, 0, run.stderr);
+    const report = json(run);
+    assert.strictEqual(report.project, "fixture-async");
+    assert.deepStrictEqual(
+      report.resources.filter((r) => r.custom).map((r) => `${r.type} ${r.name}`),
+      ["azuread:index/application:Application declared-late"],
+    );
   });
 
   it("--now thirteen months ahead: every slot has rotated, as the rotation model predicts", () => {

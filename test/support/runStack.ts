@@ -20,7 +20,7 @@ export async function runStack(raw: RawStackConfig, nowMs: number): Promise<Stac
     stack: "test",
     nowMs: () => nowMs,
   });
-  const outputs = createStack(parseStackConfig(raw, nowMs), nowMs);
+  const outputs = await createStack(parseStackConfig(raw, nowMs), nowMs);
   await simulation.settle();
   const registrations = simulation.registrations;
   return {

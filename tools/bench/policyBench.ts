@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import {
+  fixedClockOptions,
   PolicyPack,
   reconcileConfig,
   ResourceRecord,
@@ -16,6 +17,7 @@ import {
   startPolicyPack,
 } from "../analyzer";
 import type { Registration } from "../simulator/simulatedAzure";
+import { BENCH_NOW_MS } from "./generate";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const OUR_PACK = path.join(ROOT, "policy");
@@ -116,13 +118,19 @@ export function buildResources(
   return { inputs, outputs };
 }
 
-/** Starts a pack as the engine does and configures it with its defaults. */
+/**
+ * Starts a pack as the engine does, its clock fixed at {@link BENCH_NOW_MS} (the instant the
+ * recorded resources were generated at, so dates are judged as on that day), and configures it
+ * with its defaults.
+ */
 export async function startConfigured(
   packDir: string,
   env?: Record<string, string>,
 ): Promise<PolicyPack> {
+  const clock = fixedClockOptions(BENCH_NOW_MS);
   const pack = await startPolicyPack(packDir, {
-    env,
+    env: { ...clock.env, ...env },
+    nodeOptions: clock.nodeOptions,
     stack: { project: "app-credentials", stack: "bench", dryRun: true },
     startTimeoutMs: 120_000,
     rpcTimeoutMs: 120_000,

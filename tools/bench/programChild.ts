@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     stack: "bench",
     nowMs: () => BENCH_NOW_MS,
   });
-  createStack(parseStackConfig(generateConfig(n), BENCH_NOW_MS), BENCH_NOW_MS);
+  await createStack(parseStackConfig(generateConfig(n), BENCH_NOW_MS), BENCH_NOW_MS);
   await simulation.settle();
   const t2 = process.hrtime.bigint();
   if (dump) fs.writeFileSync(dump, JSON.stringify(simulation.registrations));

@@ -1,7 +1,8 @@
 /**
  * Runs a Pulumi Node.js program offline: loads the stack file, installs the simulated Azure as
- * Pulumi's mock runtime, loads the program's main file (TypeScript through ts-node, transpile-only)
- * and waits until every registration has been made.
+ * Pulumi's mock runtime, loads the program's main file (TypeScript through ts-node, transpile-only),
+ * calls and awaits its export as the Pulumi Node.js host does (async programs), and waits until
+ * every registration has been made.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -68,7 +69,9 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRun
       fallBackToOwnPackages();
       // The program is only known at run time: a dynamic require, as the Pulumi Node.js host does.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      require(stackFile.main);
+      const exported: unknown = require(stackFile.main);
+      // As the host does: an exported function is called, and the result awaited (async programs).
+      await (exported instanceof Function ? (exported as () => unknown)() : exported);
     } catch (error) {
       failures.push(error);
     }

@@ -9,6 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
+import { skipPromiseDebugStacks } from "./promiseStacks";
 
 /** Key marking a secret value in the Pulumi wire format (`runtime/rpc`). */
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -294,7 +295,8 @@ interface MonitorLike {
  * Installs the simulated Azure as Pulumi's mock runtime and records every registration.
  *
  * Must be called before the program declares any resource. Config is applied with
- * `pulumi.runtime.setAllConfig` (replacing any previous config).
+ * `pulumi.runtime.setAllConfig` (replacing any previous config). Pulumi's per-promise debug stacks
+ * are skipped unless `PULUMI_DEBUG_PROMISE_LEAKS` is set (see `promiseStacks.ts`).
  */
 export function simulateAzure(options: SimulationOptions): Simulation {
   const clock = options.nowMs ?? Date.now;
@@ -308,6 +310,7 @@ export function simulateAzure(options: SimulationOptions): Simulation {
     },
     call: (args) => simulateCall(args),
   };
+  skipPromiseDebugStacks();
   pulumi.runtime.setMocks(mocks, options.project, options.stack, options.preview ?? true);
   pulumi.runtime.setAllConfig(options.config ?? {}, []);
   const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;

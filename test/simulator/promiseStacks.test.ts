@@ -1,0 +1,40 @@
+import * as assert from "assert";
+import { skipPromiseDebugStacks } from "../../tools/simulator/promiseStacks";
+
+interface DebugPromise extends Promise<unknown> {
+  _debugId?: number;
+  _debugCtx?: unknown;
+  _debugStackTrace?: string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const debuggable = require("@pulumi/pulumi/runtime/debuggable") as {
+  debuggablePromise(p: Promise<unknown>, ctx: unknown): Promise<unknown>;
+};
+
+describe("skipping Pulumi's promise debug stacks (simulator)", () => {
+  it("is left off when PULUMI_DEBUG_PROMISE_LEAKS asks for the stacks", () => {
+    assert.strictEqual(skipPromiseDebugStacks({ PULUMI_DEBUG_PROMISE_LEAKS: "1" }), false);
+  });
+
+  it("captures no frames for runtime promises, keeps id, context and the value", async () => {
+    assert.strictEqual(skipPromiseDebugStacks({}), true);
+    const limit = Error.stackTraceLimit;
+    const p: DebugPromise = Promise.resolve(42);
+    const tracked = debuggable.debuggablePromise(p, "transferProperty(app, clientId)");
+    assert.strictEqual(p._debugStackTrace, "Error");
+    assert.strictEqual(p._debugCtx, "transferProperty(app, clientId)");
+    assert.strictEqual(typeof p._debugId, "number");
+    assert.strictEqual(await tracked, 42);
+    // Everything else keeps its stack trace.
+    assert.strictEqual(Error.stackTraceLimit, limit);
+    assert.match(new Error("program error").stack ?? "", /\n {4}at .*promiseStacks\.test\.ts/);
+  });
+
+  it("installs once however often the simulation starts", () => {
+    skipPromiseDebugStacks({});
+    const installed = debuggable.debuggablePromise;
+    skipPromiseDebugStacks({});
+    assert.strictEqual(debuggable.debuggablePromise, installed);
+  });
+});
