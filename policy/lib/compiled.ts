@@ -58,7 +58,7 @@ export function assertCompiledUpToDate(compiledIndex: string): void {
     const shown = stale.slice(0, 5).join(", ") + (stale.length > 5 ? `, … (${stale.length})` : "");
     throw new Error(
       `app-credential-policies: the compiled pack in ${outDir} is older than its sources (${shown}); ` +
-        `run \`npm run build\` in ${packDir} (or \`npm run build -w policy\` at the project root)`,
+        `run \`npm run build\` in ${packDir} (or \`npm run build:policy\` at the project root)`,
     );
   }
 }

@@ -115,8 +115,10 @@ interface TsNodeRegister {
 }
 
 /**
- * Makes `require` compile the project's TypeScript (transpile-only, like the Pulumi CLI's default
- * for `typescript: true`). When this process already compiles TypeScript (it runs under ts-node),
+ * Makes `require` compile the project's TypeScript, transpile-only: as the Pulumi CLI does for a
+ * project whose tsconfig sets `noCheck` (this one, through Pulumi.yaml's `tsconfig` option); the
+ * CLI type-checks other projects, the preview does not (type errors are `tsc`'s business, and
+ * the result runs the same). When this process already compiles TypeScript (it runs under ts-node),
  * that compiler is reused, except for a project with its own `tsconfig.json`, whose files get a
  * compiler scoped to the project directory and configured by that file.
  */
