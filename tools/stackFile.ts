@@ -13,15 +13,25 @@ import { parse } from "yaml";
 /** Value given to a `secure:` config value that cannot be decrypted offline. */
 export const SECURE_PLACEHOLDER = "offline-placeholder-for-secure-value";
 
-/** A Pulumi project directory with one stack's configuration. */
-export interface StackFile {
+/** A Pulumi project directory, as its `Pulumi.yaml` describes it. */
+export interface ProjectFile {
   /** Absolute project directory. */
   dir: string;
   /** `name` of Pulumi.yaml. */
   project: string;
-  stack: string;
   /** The program's entry file, absolute (`main` of Pulumi.yaml, else `main` of package.json, else index.ts). */
   main: string;
+  /**
+   * The tsconfig the Pulumi CLI compiles a TypeScript program with, absolute: the `tsconfig`
+   * runtime option of Pulumi.yaml (passed on as `PULUMI_NODEJS_TSCONFIG_PATH`), else
+   * `tsconfig.json`. It may not exist.
+   */
+  tsconfig: string;
+}
+
+/** A Pulumi project directory with one stack's configuration. */
+export interface StackFile extends ProjectFile {
+  stack: string;
   /** `namespace:key` → value as the program's `pulumi.Config` sees it. */
   config: Record<string, string>;
   /** Keys whose value was `secure:` (replaced by the placeholder). */
@@ -37,11 +47,11 @@ export class StackFileError extends Error {
 }
 
 /**
- * Loads `<dir>/Pulumi.yaml` and `<dir>/Pulumi.<stack>.yaml`.
+ * Loads `<dir>/Pulumi.yaml`.
  *
  * @throws StackFileError naming the file and what is wrong with it
  */
-export function loadStackFile(dir: string, stack: string): StackFile {
+export function loadProject(dir: string): ProjectFile {
   const root = path.resolve(dir);
   const projectFile = path.join(root, "Pulumi.yaml");
   const project = (readYaml(projectFile) ?? {}) as Record<string, unknown>;
@@ -50,13 +60,30 @@ export function loadStackFile(dir: string, stack: string): StackFile {
   }
   const runtime =
     typeof project.runtime === "object" && project.runtime
-      ? (project.runtime as Record<string, unknown>).name
-      : project.runtime;
-  if (runtime !== "nodejs") {
+      ? (project.runtime as { name?: unknown; options?: { tsconfig?: unknown } })
+      : { name: project.runtime };
+  if (runtime.name !== "nodejs") {
     throw new StackFileError(
-      `${projectFile}: runtime ${JSON.stringify(runtime)} is not supported offline (only nodejs)`,
+      `${projectFile}: runtime ${JSON.stringify(runtime.name)} is not supported offline (only nodejs)`,
     );
   }
+  const tsconfig = runtime.options?.tsconfig;
+  return {
+    dir: root,
+    project: project.name,
+    main: resolveMain(root, project),
+    tsconfig: path.resolve(root, typeof tsconfig === "string" ? tsconfig : "tsconfig.json"),
+  };
+}
+
+/**
+ * Loads `<dir>/Pulumi.yaml` and `<dir>/Pulumi.<stack>.yaml`.
+ *
+ * @throws StackFileError naming the file and what is wrong with it
+ */
+export function loadStackFile(dir: string, stack: string): StackFile {
+  const project = loadProject(dir);
+  const root = project.dir;
   const stackFile = path.join(root, `Pulumi.${stack}.yaml`);
   const stackYaml = (readYaml(stackFile) ?? {}) as Record<string, unknown>;
   const rawConfig = (stackYaml.config ?? {}) as Record<string, unknown>;
@@ -66,7 +93,7 @@ export function loadStackFile(dir: string, stack: string): StackFile {
   const config: Record<string, string> = {};
   const secureKeys: string[] = [];
   for (const [key, value] of Object.entries(rawConfig)) {
-    const fullKey = key.includes(":") ? key : `${project.name}:${key}`;
+    const fullKey = key.includes(":") ? key : `${project.project}:${key}`;
     if (isSecure(value)) {
       secureKeys.push(fullKey);
       config[fullKey] = SECURE_PLACEHOLDER;
@@ -76,14 +103,7 @@ export function loadStackFile(dir: string, stack: string): StackFile {
       config[fullKey] = String(value);
     }
   }
-  return {
-    dir: root,
-    project: project.name,
-    stack,
-    main: resolveMain(root, project),
-    config,
-    secureKeys,
-  };
+  return { ...project, stack, config, secureKeys };
 }
 
 function readYaml(file: string): unknown {

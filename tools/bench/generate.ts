@@ -3,9 +3,6 @@
  * Pulumi.dev.yaml (new app with owners, new app with per-app rotation, existing service
  * principal, existing application).
  */
-import * as fs from "fs";
-import * as path from "path";
-import { stringify } from "yaml";
 import type { RawStackConfig } from "../../components/config";
 
 /** Deterministic GUID-shaped id from a number. */
@@ -56,31 +53,3 @@ export function generateConfig(n: number): RawStackConfig {
 
 /** The fixed instant every benchmark run uses. */
 export const BENCH_NOW_MS = Date.parse("2026-03-01T00:00:00Z");
-
-/**
- * Writes a Pulumi project for the offline preview: `Pulumi.yaml` (this repository's program as
- * `main`) and `Pulumi.<stack>.yaml` holding {@link generateConfig}`(n)` as `app-credentials:*`.
- *
- * @param dir an existing, empty directory
- * @returns the stack name (`bench-<n>`)
- */
-export function writeStackProject(dir: string, n: number, programMain: string): string {
-  const stack = `bench-${n}`;
-  const raw = generateConfig(n);
-  fs.writeFileSync(
-    path.join(dir, "Pulumi.yaml"),
-    stringify({ name: "app-credentials", runtime: "nodejs", main: programMain }),
-  );
-  fs.writeFileSync(
-    path.join(dir, `Pulumi.${stack}.yaml`),
-    stringify({
-      config: {
-        "app-credentials:keyVault": raw.keyVault,
-        "app-credentials:rotation": raw.rotation,
-        "app-credentials:rotationTrigger": raw.rotationTrigger,
-        "app-credentials:apps": raw.apps,
-      },
-    }),
-  );
-  return stack;
-}

@@ -119,12 +119,13 @@ interface TsNodeRegister {
  * project whose tsconfig sets `noCheck` (this one, through Pulumi.yaml's `tsconfig` option); the
  * CLI type-checks other projects, the preview does not (type errors are `tsc`'s business, and
  * the result runs the same). When this process already compiles TypeScript (it runs under ts-node),
- * that compiler is reused, except for a project with its own `tsconfig.json`, whose files get a
- * compiler scoped to the project directory and configured by that file.
+ * that compiler is reused, except for a project with its own tsconfig (the one the CLI would use:
+ * Pulumi.yaml's `tsconfig` option, else `tsconfig.json`), whose files get a compiler scoped to the
+ * project directory and configured by that file.
  */
 function registerTypeScript(stackFile: StackFile): void {
   if (!stackFile.main.endsWith(".ts")) return;
-  const tsconfig = path.join(stackFile.dir, "tsconfig.json");
+  const tsconfig = stackFile.tsconfig;
   const hasTsconfig = fs.existsSync(tsconfig);
   const alreadyRegistered = require.extensions[".ts"] !== undefined;
   if (alreadyRegistered && !hasTsconfig) return;

@@ -1,0 +1,195 @@
+/**
+ * Program scale: the stack program alone (`createStack` under the simulator) and the offline
+ * preview end to end, for generated stacks of 10, 100 and 1,000 apps.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { stringify } from "yaml";
+import { CONFIG_NAMESPACE } from "../../components/config";
+import { BENCH_NOW, fmtMiB, fmtMs, log, median, RUNS, runChild, TS_NODE } from "./common";
+import { generateConfig } from "./generate";
+import { ROOT } from "./policyBench";
+import { Report } from "./report";
+
+const SIZES = [10, 100, 1000];
+/** A program run that exceeds this is stopped and reported as over the limit (preview: twice). */
+const PROGRAM_TIMEOUT_MS = 120_000;
+const TARGET_1000_MS = 60_000;
+const TARGET_RSS_BYTES = 2 ** 31;
+
+/** What tools/bench/programChild.ts prints. */
+interface ProgramResult {
+  apps: number;
+  loadMs: number;
+  runMs: number;
+  registrations: number;
+  maxRssBytes: number;
+}
+
+/** What tools/bench/usage-reporter.js appends per process. */
+interface Usage {
+  pid: number;
+  main: string;
+  maxRssBytes: number;
+}
+
+/**
+ * The stack program alone: `createStack` under the simulated Azure in a child process, timed from
+ * the first declaration to the last registration (module load apart). The per-app linearity
+ * target is judged here, where no fixed start-up cost hides the per-app cost.
+ *
+ * @param dumpFile where the first 10-app run writes its registrations (for the policy cost)
+ */
+export async function programScale(report: Report, dumpFile: string): Promise<void> {
+  log("program scale (createStack under the simulator) …");
+  const perApp: Record<number, number> = {};
+  for (const apps of SIZES) {
+    const results: ProgramResult[] = [];
+    let timedOut = false;
+    for (let i = 0; i < RUNS; i++) {
+      const dump = apps === 10 && i === 0 ? [dumpFile] : [];
+      const child = path.join(__dirname, "programChild.ts");
+      const r = await runChild([...TS_NODE, child, String(apps), ...dump], {
+        timeoutMs: PROGRAM_TIMEOUT_MS,
+      });
+      if (r.timedOut) {
+        timedOut = true;
+        break;
+      }
+      results.push(JSON.parse(r.stdout.trim()) as ProgramResult);
+      log(`  ${apps} apps run ${i + 1}/${RUNS}: ${fmtMs(results[results.length - 1].runMs)}`);
+    }
+    const label = `${apps} apps`;
+    if (timedOut) {
+      report.add("Program", `${label}: run`, `> ${fmtMs(PROGRAM_TIMEOUT_MS)} (stopped)`, {
+        met: false,
+      });
+      report.notes.push(
+        `A ${apps}-app program run was stopped after ${fmtMs(PROGRAM_TIMEOUT_MS)}.`,
+      );
+      continue;
+    }
+    const runMs = median(results.map((r) => r.runMs));
+    const loadMs = median(results.map((r) => r.loadMs));
+    const rss = Math.max(...results.map((r) => r.maxRssBytes));
+    perApp[apps] = runMs / apps;
+    const n = `median of ${results.length}`;
+    const resources = results[0].registrations;
+    report.add("Program", `${label} (${resources} resources): module load (${n})`, fmtMs(loadMs));
+    report.add("Program", `${label}: run (${n})`, fmtMs(runMs), { key: `program-${apps}-run` });
+    report.add("Program", `${label}: peak RSS (max of ${results.length})`, fmtMiB(rss), {
+      key: `program-${apps}-rss`,
+    });
+    if (apps === 1000 && perApp[100]) {
+      const ratio = perApp[1000] / perApp[100];
+      report.add(
+        "Program",
+        `${label}: time per app`,
+        `${fmtMs(perApp[1000])} (${ratio.toFixed(2)}× of 100)`,
+        { target: "≤ 1.25× per app at 100", met: ratio <= 1.25, key: "program-1000-per-app" },
+      );
+    } else {
+      report.add("Program", `${label}: time per app`, fmtMs(perApp[apps]));
+    }
+  }
+}
+
+/**
+ * The offline preview end to end, as a user runs it (`npm start -- --dir <generated project>
+ * --stack bench-N --now <bench instant> --json`): program, policy pack start, `Analyze` of every
+ * resource, `AnalyzeStack`, report. Wall time from spawn to exit; peak memory of the preview
+ * process and of the pack process it starts (reported by the usage-reporter preload), summed since
+ * both are alive at once.
+ *
+ * @param work a scratch directory for the generated projects
+ */
+export async function previewScale(report: Report, work: string): Promise<void> {
+  log("offline preview (npm start) …");
+  const cli = path.join(ROOT, "tools", "preview", "cli.ts");
+  const reporter = path.join(__dirname, "usage-reporter.js");
+  const wall: Record<number, number> = {};
+  for (const apps of SIZES) {
+    const dir = fs.mkdtempSync(path.join(work, `preview-${apps}-`));
+    const stack = writeStackProject(dir, apps, path.join(ROOT, "index.ts"));
+    const times: number[] = [];
+    let peak = 0;
+    let resources = 0;
+    for (let i = 0; i < RUNS; i++) {
+      const usageFile = path.join(dir, `usage-${i}.jsonl`);
+      const args = [...TS_NODE, cli, "--dir", dir, "--stack", stack, "--now", BENCH_NOW, "--json"];
+      const r = await runChild(args, {
+        timeoutMs: PROGRAM_TIMEOUT_MS * 2,
+        env: {
+          BENCH_USAGE_FILE: usageFile,
+          NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${reporter}`.trim(),
+        },
+      });
+      if (r.timedOut)
+        throw new Error(`the ${apps}-app preview ran past ${fmtMs(PROGRAM_TIMEOUT_MS * 2)}`);
+      resources = (JSON.parse(r.stdout) as { resources: unknown[] }).resources.length;
+      const usage = fs
+        .readFileSync(usageFile, "utf8")
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line) as Usage);
+      const total = usage.reduce((sum, u) => sum + u.maxRssBytes, 0);
+      peak = Math.max(peak, total);
+      times.push(r.ms);
+      log(
+        `  ${apps} apps run ${i + 1}/${RUNS}: ${fmtMs(r.ms)}, ${fmtMiB(total)} (${usage.length} processes)`,
+      );
+    }
+    const ms = median(times);
+    wall[apps] = ms;
+    const label = `${apps} apps`;
+    const is1000 = apps === 1000;
+    report.add(
+      "Preview",
+      `${label} (${resources} resources): wall time (median of ${RUNS})`,
+      fmtMs(ms),
+      {
+        target: is1000 ? "< 60 s" : "",
+        met: is1000 ? ms < TARGET_1000_MS : undefined,
+        key: `preview-${apps}-wall`,
+      },
+    );
+    report.add("Preview", `${label}: peak RSS, preview + pack (max of ${RUNS})`, fmtMiB(peak), {
+      target: is1000 ? "< 2 GiB" : "",
+      met: is1000 ? peak < TARGET_RSS_BYTES : undefined,
+      key: `preview-${apps}-rss`,
+    });
+    report.add("Preview", `${label}: time per app (wall / apps)`, fmtMs(ms / apps));
+  }
+  const marginal = (wall[1000] - wall[100]) / 900;
+  report.add(
+    "Preview",
+    "marginal time per app, 100 → 1000 apps",
+    `${fmtMs(marginal)} (${(marginal / (wall[100] / 100)).toFixed(2)}× of per app at 100)`,
+  );
+}
+
+/**
+ * Writes a Pulumi project for the offline preview: `Pulumi.yaml` (this repository's program as
+ * `main`, the project name being the config namespace) and `Pulumi.<stack>.yaml` holding
+ * {@link generateConfig}`(n)` as `app-credentials:*`.
+ *
+ * @param dir an existing, empty directory
+ * @returns the stack name (`bench-<n>`)
+ */
+function writeStackProject(dir: string, n: number, programMain: string): string {
+  const stack = `bench-${n}`;
+  const raw = generateConfig(n);
+  fs.writeFileSync(
+    path.join(dir, "Pulumi.yaml"),
+    stringify({ name: CONFIG_NAMESPACE, runtime: "nodejs", main: programMain }),
+  );
+  fs.writeFileSync(
+    path.join(dir, `Pulumi.${stack}.yaml`),
+    stringify({
+      config: Object.fromEntries(
+        Object.entries(raw).map(([key, value]) => [`${CONFIG_NAMESPACE}:${key}`, value]),
+      ),
+    }),
+  );
+  return stack;
+}
