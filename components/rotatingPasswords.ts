@@ -1,6 +1,7 @@
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import { formatInstant } from "../policy/lib/iso8601";
+import { managedPasswordDisplayName } from "../policy/lib/managed";
 import { RotationSettings, rotationState, RotationState } from "./rotation";
 
 /** Whose passwords: an application (`ApplicationPassword`) or a service principal (`ServicePrincipalPassword`). */
@@ -60,7 +61,7 @@ export class RotatingPasswords extends pulumi.ComponentResource {
     this.state = rotationState(args.rotation, args.nowMs);
     this.passwords = this.state.slots.map((slot) => {
       const passwordArgs = {
-        displayName: `app-credentials slot ${slot.slot} generation ${slot.generation}`,
+        displayName: managedPasswordDisplayName(slot.slot, slot.generation),
         endDate: formatInstant(slot.endDateMs),
         rotateWhenChanged: slot.rotateWhenChanged,
       };
