@@ -1,29 +1,23 @@
 /**
  * `credential-expiring-soon` (advisory, stack policy): credentials (passwords, certificates,
- * Application inline passwords) and Key Vault secrets whose end date falls within `warnBefore`
- * (ISO 8601, default `P30D`) from now — or has passed — with the fix: advance the rotation
- * trigger. Reads end dates from the stack's state (outputs); values unknown during preview are
- * skipped.
+ * Application inline passwords) and Key Vault secrets whose end date is still ahead but falls
+ * within `warnBefore` (ISO 8601, default `P30D`) from now, with the fix: advance the rotation
+ * trigger. End dates already passed are `credential-expired`'s. Reads end dates from the stack's
+ * state (outputs); values unknown during preview are skipped.
  */
-import type {
-  PolicyResource,
-  ReportViolation,
-  StackValidationArgs,
-  StackValidationPolicy,
-} from "@pulumi/policy";
+import type { ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { Clock, systemClock } from "../lib/clock";
 import { durationSchema, durationSetting } from "../lib/config";
-import { addDuration, parseInstant } from "../lib/iso8601";
-import { secretExpiry } from "../lib/keyvault";
+import { endDates, endStatus } from "../lib/end-dates";
 import { at, formatDays, resourceLabel } from "../lib/messages";
-import { credentialKind, CredentialKind, keyVaultSecretFlavour } from "../lib/resource-types";
-import { field } from "../lib/unknowns";
+import { CredentialKind } from "../lib/resource-types";
 
 export const CREDENTIAL_EXPIRING_SOON = "credential-expiring-soon";
 /** Default `warnBefore`: 30 days. */
 export const DEFAULT_WARN_BEFORE = "P30D";
 
-const FIXES: Record<CredentialKind | "secret", string> = {
+/** The fix for a credential or secret that is about to end, or has ended, by kind. */
+export const RENEWAL_FIXES: Record<CredentialKind | "secret", string> = {
   password:
     'advance the rotation trigger (the "rotation-trigger" value in rotateWhenChanged, or whatever rotateWhenChanged depends on) and run pulumi up to replace the password now',
   inlinePassword:
@@ -60,7 +54,7 @@ export const credentialExpiringSoon = credentialExpiringSoonPolicy();
 function validate(args: StackValidationArgs, report: ReportViolation, nowMs: number): void {
   const setting = durationSetting(args.getConfig(), "warnBefore", DEFAULT_WARN_BEFORE);
   for (const resource of args.resources) {
-    const ends = endDates(resource);
+    const ends = endDates(resource.type, resource.props);
     if (ends.length === 0) continue;
     const label = resourceLabel(resource.type, resource.name);
     if (!setting.ok) {
@@ -70,61 +64,12 @@ function validate(args: StackValidationArgs, report: ReportViolation, nowMs: num
       );
       continue;
     }
-    const horizonMs = addDuration(nowMs, setting.value.duration);
     for (const end of ends) {
-      if (!(end.ms < horizonMs)) continue;
-      const when =
-        end.ms <= nowMs
-          ? `expired ${formatDays(nowMs - end.ms)} ago, at`
-          : `expires in ${formatDays(end.ms - nowMs)}, at`;
+      if (endStatus(end.ms, nowMs, setting.value.duration) !== "expiring-soon") continue;
       report(
-        `${label}${end.where} ${when} ${at(end.ms)} (${end.field}), within the warning window ${setting.value.text}. Fix: ${FIXES[end.kind]}.`,
+        `${label}${end.where} expires in ${formatDays(end.ms - nowMs)}, at ${at(end.ms)} (${end.field}), within the warning window ${setting.value.text}. Fix: ${RENEWAL_FIXES[end.kind]}.`,
         resource.urn,
       );
     }
   }
-}
-
-interface EndDate {
-  ms: number;
-  field: string;
-  where: string;
-  kind: CredentialKind | "secret";
-}
-
-/** Known, readable end dates of a resource; unknown or unreadable ones are skipped. */
-function endDates(resource: PolicyResource): EndDate[] {
-  const flavour = keyVaultSecretFlavour(resource.type);
-  if (flavour !== undefined) {
-    const expiry = secretExpiry(flavour, resource.props);
-    return expiry.kind === "ok"
-      ? [{ ms: expiry.ms, field: expiry.field, where: "", kind: "secret" }]
-      : [];
-  }
-  const kind = credentialKind(resource.type);
-  if (kind === undefined) return [];
-  if (kind !== "inlinePassword") {
-    const end = readEnd(resource.props);
-    return end === undefined ? [] : [{ ms: end, field: "endDate", where: "", kind }];
-  }
-  const password = field(resource.props, "password");
-  if (!password.known) return [];
-  const isList = Array.isArray(password.value);
-  const count = isList ? (password.value as unknown[]).length : 1;
-  const result: EndDate[] = [];
-  for (let index = 0; index < count && index < 100; index++) {
-    const block = isList ? field(password.value, String(index)) : password;
-    if (!block.known) continue;
-    const end = readEnd(block.value);
-    const where = isList ? ` password[${index}]` : " password";
-    if (end !== undefined) result.push({ ms: end, field: "endDate", where, kind });
-  }
-  return result;
-}
-
-function readEnd(props: unknown): number | undefined {
-  const read = field(props, "endDate");
-  if (!read.known) return undefined;
-  const parsed = parseInstant(read.value);
-  return parsed.ok ? parsed.value : undefined;
 }

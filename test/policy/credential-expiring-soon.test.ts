@@ -29,9 +29,10 @@ describe("credential-expiring-soon", () => {
     );
   });
 
-  it("warns about expired certificates and Key Vault secrets", async () => {
+  it("warns about a certificate and a Key Vault secret ending soon, not about expired ones", async () => {
     const violations = await runStack(policy, [
-      { type: APP_CERT, name: "cert", props: { endDate: "2025-12-31T00:00:00Z" } },
+      { type: APP_CERT, name: "cert", props: { endDate: "2026-01-02T00:00:00Z" } },
+      { type: APP_CERT, name: "expired", props: { endDate: "2025-12-31T00:00:00Z" } },
       {
         type: NATIVE,
         name: "kv",
@@ -43,7 +44,7 @@ describe("credential-expiring-soon", () => {
     assert.deepStrictEqual(
       violations.map((v) => v.message),
       [
-        'azuread:index/applicationCertificate:ApplicationCertificate "cert" expired 1 day ago, at 2025-12-31T00:00:00Z (endDate), within the warning window P30D. Fix: upload a new certificate (new value and endDate) before this one expires.',
+        'azuread:index/applicationCertificate:ApplicationCertificate "cert" expires in 1 day, at 2026-01-02T00:00:00Z (endDate), within the warning window P30D. Fix: upload a new certificate (new value and endDate) before this one expires.',
         'azure-native:keyvault:Secret "kv" expires in 20 days, at 2026-01-21T00:00:00Z (properties.attributes.expires), within the warning window P30D. Fix: advance the rotation trigger of the credential this secret holds and run pulumi up, so the secret is rewritten with a new value and expiry.',
       ],
     );

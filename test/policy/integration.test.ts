@@ -66,7 +66,7 @@ describe("policy pack through the engine protocol (tools/analyzer)", function ()
     await pack?.stop();
   });
 
-  it("describes the pack: six policies with their enforcement levels, types and schema defaults", () => {
+  it("describes the pack: seven policies with their enforcement levels, types and schema defaults", () => {
     assert.strictEqual(info.name, "app-credential-policies");
     assert.strictEqual(info.version, "0.1.0");
     assert.deepStrictEqual(
@@ -83,6 +83,7 @@ describe("policy pack through the engine protocol (tools/analyzer)", function ()
         ["credential-rotation-required", "mandatory", "resource", { requiredKeys: [] }],
         ["credential-rotates-before-expiry", "mandatory", "stack", { minGrace: "P7D" }],
         ["keyvault-secret-expiry", "mandatory", "resource", { maxValidity: "P2Y" }],
+        ["credential-expired", "advisory", "stack", {}],
         ["credential-expiring-soon", "advisory", "stack", { warnBefore: "P30D" }],
         ["keyvault-secret-content-type", "advisory", "resource", { allowedContentTypes: [] }],
       ],
@@ -115,6 +116,7 @@ describe("policy pack through the engine protocol (tools/analyzer)", function ()
         ["credential-rotation-required", "advisory"],
         ["credential-rotates-before-expiry", "advisory"],
         ["keyvault-secret-expiry", "mandatory"],
+        ["credential-expired", "advisory"],
         ["credential-expiring-soon", "advisory"],
         ["keyvault-secret-content-type", "advisory"],
         ["all", "advisory"],

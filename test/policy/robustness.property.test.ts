@@ -6,6 +6,7 @@
 import * as assert from "assert";
 import * as fc from "fast-check";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { credentialExpiredPolicy } from "../../policy/policies/credential-expired";
 import { credentialExpiringSoonPolicy } from "../../policy/policies/credential-expiring-soon";
 import { credentialMaxLifetimePolicy } from "../../policy/policies/credential-max-lifetime";
 import { credentialRotatesBeforeExpiryPolicy } from "../../policy/policies/credential-rotates-before-expiry";
@@ -237,6 +238,7 @@ const resourcePolicies: [string, ResourceValidationPolicy][] = [
 ];
 const stackPolicies: [string, StackValidationPolicy][] = [
   ["credential-rotates-before-expiry", credentialRotatesBeforeExpiryPolicy(clock)],
+  ["credential-expired", credentialExpiredPolicy(clock)],
   ["credential-expiring-soon", credentialExpiringSoonPolicy(clock)],
 ];
 

@@ -121,7 +121,7 @@ describe("npm start: offline preview with policy verdicts", function () {
       [],
     );
     assert.strictEqual(report.policy.pack.name, "app-credential-policies");
-    assert.strictEqual(report.policy.policies.length, 6);
+    assert.strictEqual(report.policy.policies.length, 7);
 
     const nowMs = Date.parse(report.now);
     assert.deepStrictEqual(actualTable(report.credentials), expectedDevTable(nowMs));

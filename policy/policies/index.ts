@@ -1,0 +1,25 @@
+/**
+ * Every policy of the `app-credential-policies` pack, in the order the pack serves them. Importing
+ * this module starts nothing (unlike ../index.ts), so tools that apply the pack's rules outside
+ * the engine — the offline preview's config checks, the tenant audit — read names, enforcement
+ * levels and config schemas from here.
+ */
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { credentialExpired } from "./credential-expired";
+import { credentialExpiringSoon } from "./credential-expiring-soon";
+import { credentialMaxLifetime } from "./credential-max-lifetime";
+import { credentialRotatesBeforeExpiry } from "./credential-rotates-before-expiry";
+import { credentialRotationRequired } from "./credential-rotation-required";
+import { keyVaultSecretContentType } from "./keyvault-secret-content-type";
+import { keyVaultSecretExpiry } from "./keyvault-secret-expiry";
+
+/** The pack's policies with the system clock, as the engine runs them. */
+export const ALL_POLICIES: readonly (ResourceValidationPolicy | StackValidationPolicy)[] = [
+  credentialMaxLifetime,
+  credentialRotationRequired,
+  credentialRotatesBeforeExpiry,
+  keyVaultSecretExpiry,
+  credentialExpired,
+  credentialExpiringSoon,
+  keyVaultSecretContentType,
+];
