@@ -499,9 +499,15 @@ function resolveRotation(
  * The raw config of this project from a flat `namespace:key` → string map (the form the Pulumi CLI
  * and `tools/stackFile.ts` give): object values are JSON text, the trigger stays a string.
  *
+ * @param projectDir the Pulumi project directory (holds Pulumi.yaml), against which file paths in
+ *   the configuration are resolved
  * @throws ConfigError when an object value is not valid JSON
  */
-export function rawConfigFromValues(values: Record<string, string>): RawStackConfig {
+export function rawConfigFromValues(
+  values: Record<string, string>,
+  projectDir: string = process.cwd(),
+): RawStackConfig {
+  void projectDir;
   const object = (key: string): unknown => {
     const text = values[`${CONFIG_NAMESPACE}:${key}`];
     if (text === undefined) return undefined;
