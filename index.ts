@@ -2,16 +2,18 @@
  * app-credentials: Entra ID app registrations whose client secrets rotate on a schedule, never
  * outlive `maxLifetime` (P2Y by default), and are written to Key Vault as they are created.
  *
- * The rotation windows are computed from the clock at the start of the run; run `pulumi up` on a
- * schedule shorter than the grace (see README). Configuration is validated before any resource is
- * declared.
+ * The rotation windows are computed from the deployment instant: `APP_CREDENTIALS_NOW` (RFC 3339)
+ * when set — a pipeline sets it once per job, so the preview and the update of one `pulumi up`
+ * see the same windows — else the clock at the start of the run. Run `pulumi up` on a schedule
+ * shorter than the grace (see README). Configuration is validated before any resource is declared.
  *
  * An async program (Pulumi awaits the exported function): its stack outputs are `keyVault` and
  * `apps`, see {@link StackOutputs}.
  */
+import { deploymentInstant } from "./components/instant";
 import { createStack, loadStackConfig, StackOutputs } from "./components/stack";
 
 export = async (): Promise<StackOutputs> => {
-  const nowMs = Date.now();
+  const nowMs = deploymentInstant();
   return createStack(loadStackConfig(nowMs), nowMs);
 };

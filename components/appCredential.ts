@@ -14,18 +14,41 @@ export interface AppCredentialArgs {
   nowMs: number;
   /** The tenant the credentials belong to (written to `<app>-tenant-id`). */
   tenantId: pulumi.Input<string>;
+  /**
+   * Object id of the identity that runs the deployment (`azuread.getClientConfig().objectId`): it
+   * becomes an owner of every application and service principal this component creates.
+   */
+  deployerObjectId: pulumi.Input<string>;
   resourceGroupName: pulumi.Input<string>;
   vaultName: pulumi.Input<string>;
 }
 
+/** Sign-in audiences that include personal Microsoft accounts. */
+const PERSONAL_ACCOUNT_AUDIENCES = [
+  "AzureADandPersonalMicrosoftAccount",
+  "PersonalMicrosoftAccount",
+];
+
 /**
- * One app whose client secret rotates: its registration (created, or looked up by object id), the
+ * One app whose client secret rotates: its registration (created, or read by object id), the
  * rotating passwords, and the Key Vault secrets `<name>-client-id`, `-tenant-id`, `-client-secret`.
  *
- * - `new`: an `Application` and its `ServicePrincipal`; passwords are `ApplicationPassword`s.
- * - `existingApplication`: passwords are `ApplicationPassword`s on `/applications/{objectId}`.
+ * - `new`: an `Application` and its `ServicePrincipal`; passwords are `ApplicationPassword`s. Both
+ *   are owned by the configured owners **and the deploying identity**: the azuread provider removes
+ *   the calling principal from the owners unless it is listed (terraform-provider-azuread
+ *   application_resource.go), and under `Application.ReadWrite.OwnedBy` (or as a non-admin user) it
+ *   could then add no password. Audiences that include personal Microsoft accounts get
+ *   `api.requestedAccessTokenVersion = 2`, which the provider requires for them.
+ * - `existingApplication`: the application is read (`Application.get`, `/applications/{objectId}`)
+ *   and its passwords are `ApplicationPassword`s.
  * - `existingServicePrincipal` (e.g. an enterprise app that arrived through admin consent, whose
- *   application may live in another tenant): passwords are `ServicePrincipalPassword`s.
+ *   application may live in another tenant): the service principal is read and its passwords are
+ *   `ServicePrincipalPassword`s.
+ *
+ * Existing objects are read as resources, never looked up with a data source: a data source that
+ * fails (the object was deleted, or its id mistyped) fails the whole program, so no app would
+ * rotate; a failed read fails only this app's steps, and with `pulumi up --continue-on-error` every
+ * other app still rotates (README, "Rotate on a schedule").
  *
  * No output holds a secret value.
  */
@@ -49,18 +72,24 @@ export class AppCredential extends pulumi.ComponentResource {
     let owner: PasswordOwner;
     const source = args.source;
     if (source.kind === "new") {
+      const owners = pulumi
+        .output(args.deployerObjectId)
+        .apply((deployer) => uniqueIds([...source.owners, deployer]));
       const application = new azuread.Application(
         `${name}-app`,
         {
           displayName: source.displayName,
           signInAudience: source.signInAudience,
-          owners: source.owners,
+          owners,
+          ...(PERSONAL_ACCOUNT_AUDIENCES.includes(source.signInAudience)
+            ? { api: { requestedAccessTokenVersion: 2 } }
+            : {}),
         },
         { parent: this },
       );
       const servicePrincipal = new azuread.ServicePrincipal(
         `${name}-sp`,
-        { clientId: application.clientId, owners: source.owners },
+        { clientId: application.clientId, owners },
         { parent: this },
       );
       owner = { kind: "application", applicationId: application.id };
@@ -68,8 +97,10 @@ export class AppCredential extends pulumi.ComponentResource {
       this.applicationObjectId = application.objectId;
       this.servicePrincipalObjectId = servicePrincipal.objectId;
     } else if (source.kind === "existingApplication") {
-      const application = azuread.getApplicationOutput(
-        { objectId: source.applicationObjectId },
+      const application = azuread.Application.get(
+        `${name}-app`,
+        `/applications/${source.applicationObjectId}`,
+        undefined,
         { parent: this },
       );
       owner = { kind: "application", applicationId: application.id };
@@ -77,8 +108,10 @@ export class AppCredential extends pulumi.ComponentResource {
       this.applicationObjectId = application.objectId;
       this.servicePrincipalObjectId = none;
     } else {
-      const servicePrincipal = azuread.getServicePrincipalOutput(
-        { objectId: source.servicePrincipalObjectId },
+      const servicePrincipal = azuread.ServicePrincipal.get(
+        `${name}-sp`,
+        `/servicePrincipals/${source.servicePrincipalObjectId}`,
+        undefined,
         { parent: this },
       );
       owner = { kind: "servicePrincipal", servicePrincipalId: servicePrincipal.id };
@@ -115,4 +148,15 @@ export class AppCredential extends pulumi.ComponentResource {
       nextRotation: this.nextRotation,
     });
   }
+}
+
+/** Object ids without duplicates (compared ignoring case), in first-seen order. */
+function uniqueIds(ids: string[]): string[] {
+  const seen = new Set<string>();
+  return ids.filter((id) => {
+    const key = id.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -211,6 +211,30 @@ function parseRotation(field: string, value: unknown, report: Report): RawRotati
   };
 }
 
+/**
+ * Why dates must be whole seconds: the azuread provider formats credential dates with Go's
+ * `time.RFC3339` (whole seconds) before sending them and stores what Graph returns
+ * (terraform-provider-azuread internal/helpers/credentials/credentials.go); a declared `endDate`
+ * with a fraction of a second never equals the state, and since it forces replacement every
+ * deployment would replace every password.
+ */
+const WHOLE_SECOND =
+  "it must be a whole second: the azuread provider stores credential dates to the second, so an endDate with a fraction never matches the state and every deployment would replace the password";
+
+/** The duration when its fixed part (weeks…milliseconds) is whole seconds; reports it otherwise. */
+function wholeSeconds(
+  field: string,
+  text: string,
+  value: Duration | undefined,
+  report: Report,
+): Duration | undefined {
+  if (!value) return undefined;
+  const fixedMs = value.set({ years: 0, months: 0, quarters: 0 }).as("milliseconds");
+  if (fixedMs % 1000 === 0) return value;
+  report(field, text, WHOLE_SECOND);
+  return undefined;
+}
+
 /** Parses a duration field; reports and returns undefined when invalid. */
 function duration(field: string, text: string, report: Report): Duration | undefined {
   const parsed = parseDuration(text);
@@ -400,8 +424,18 @@ function resolveRotation(
 
   const period = pick("period") ?? ROTATION_DEFAULTS.period;
   const grace = pick("grace") ?? ROTATION_DEFAULTS.grace;
-  const periodDuration = duration(where("period"), period, report);
-  const graceDuration = duration(where("grace"), grace, report);
+  const periodDuration = wholeSeconds(
+    where("period"),
+    period,
+    duration(where("period"), period, report),
+    report,
+  );
+  const graceDuration = wholeSeconds(
+    where("grace"),
+    grace,
+    duration(where("grace"), grace, report),
+    report,
+  );
   const slots = pick("slots") ?? ROTATION_DEFAULTS.slots;
   if (slots !== 1 && slots !== 2) {
     report(
@@ -448,6 +482,8 @@ function resolveRotation(
         anchor,
         `expected an RFC 3339 timestamp such as 2025-01-01T00:00:00Z (${parsed.reason})`,
       );
+    } else if (parsed.value % 1000 !== 0) {
+      report(where("anchor"), anchor, WHOLE_SECOND);
     } else if (parsed.value > nowMs) {
       report(
         where("anchor"),

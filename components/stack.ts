@@ -72,12 +72,13 @@ export function loadStackConfig(
  */
 export async function createStack(config: StackConfig, nowMs: number): Promise<StackOutputs> {
   const vault = new CredentialVault("vault", { keyVault: config.keyVault });
-  const tenantId = azuread.getClientConfigOutput().tenantId;
+  const client = azuread.getClientConfigOutput();
   const apps: Record<string, AppOutputs> = {};
   for (const app of config.apps) {
     apps[app.name] = declareApp(app, {
       nowMs,
-      tenantId,
+      tenantId: client.tenantId,
+      deployerObjectId: client.objectId,
       resourceGroupName: vault.resourceGroupName,
       vaultName: vault.vaultName,
     });
@@ -92,7 +93,7 @@ export async function createStack(config: StackConfig, nowMs: number): Promise<S
 /** What every app of the stack shares. */
 type SharedAppArgs = Pick<
   AppCredentialArgs,
-  "nowMs" | "tenantId" | "resourceGroupName" | "vaultName"
+  "nowMs" | "tenantId" | "deployerObjectId" | "resourceGroupName" | "vaultName"
 >;
 
 /** Declares one app's {@link AppCredential} and returns its stack outputs. */

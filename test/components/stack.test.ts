@@ -49,6 +49,11 @@ describe("stack components under the mock runtime", () => {
         `azuread:index/servicePrincipal:ServicePrincipal ${app}-sp <- ${app}`,
       );
     }
+    // Existing objects are read as resources (a failed read fails only that app).
+    expected.push(
+      `azuread:index/application:Application legacy-portal-app <- legacy-portal`,
+      `azuread:index/servicePrincipal:ServicePrincipal crm-connector-sp <- crm-connector`,
+    );
     expected.push(
       `${PASSWORD} orders-api-passwords-slot0 <- orders-api-passwords`,
       `${PASSWORD} orders-api-passwords-slot1 <- orders-api-passwords`,
@@ -209,6 +214,7 @@ describe("stack components under the mock runtime", () => {
       rotation: config.apps[0].rotation,
       nowMs: IN_WINDOW_3,
       tenantId: "t",
+      deployerObjectId: "00000000-0000-4000-8000-000000000001",
       resourceGroupName: "rg",
       vaultName: "kv",
     });

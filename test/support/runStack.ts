@@ -4,27 +4,49 @@
  */
 import { parseStackConfig, RawStackConfig } from "../../components/config";
 import { createStack, StackOutputs } from "../../components/stack";
-import { Registration, simulateAzure } from "../../tools/simulator/simulatedAzure";
+import {
+  Registration,
+  SimulatedFailure,
+  simulateAzure,
+  SimulationOptions,
+} from "../../tools/simulator/simulatedAzure";
+import type { SimulatedWorld } from "../../tools/simulator/world";
 
 export interface StackRun {
   registrations: Registration[];
+  /** What the real Azure would refuse in this run. */
+  failures: SimulatedFailure[];
+  /** The simulated Azure the run used (pass it to the next run to simulate the next deployment). */
+  world: SimulatedWorld;
   outputs: StackOutputs;
   /** The registration with this resource name; throws when absent. */
   byName(name: string): Registration;
 }
 
-/** Validates `raw`, declares the stack at `nowMs` and waits for every registration. */
-export async function runStack(raw: RawStackConfig, nowMs: number): Promise<StackRun> {
-  const simulation = simulateAzure({
+/**
+ * Validates `raw`, declares the stack at `nowMs` and waits for every registration.
+ *
+ * @param simulation the simulated Azure: a `world` from a previous run, or `tenant` / `deployer`
+ *   for a new one
+ */
+export async function runStack(
+  raw: RawStackConfig,
+  nowMs: number,
+  simulation: Pick<SimulationOptions, "world" | "tenant" | "deployer"> = {},
+): Promise<StackRun> {
+  const run = simulateAzure({
     project: "app-credentials",
     stack: "test",
     nowMs: () => nowMs,
+    ...simulation,
   });
   const outputs = await createStack(parseStackConfig(raw, nowMs), nowMs);
-  await simulation.settle();
-  const registrations = simulation.registrations;
+  await run.settle();
+  const registrations = run.registrations;
   return {
     registrations,
+    failures: run.failures,
+    world: run.world,
     outputs,
     byName(name) {
       const found = registrations.find((r) => r.name === name);

@@ -1,0 +1,235 @@
+/**
+ * Successive deployments in simulation: what the engine would do with one run's registrations given
+ * the stack's state after the previous deployment (create, same, update, replace, delete), and its
+ * effect on the simulated Azure (deleted Key Vault secrets are soft-deleted; deleted applications and
+ * service principals leave the directory).
+ *
+ * Diffs follow the providers:
+ * - azuread (terraform-provider-azuread through the Pulumi bridge): the provider compares the new
+ *   inputs with the stored state; every input of a password or certificate is ForceNew
+ *   (internal/services/applications/application_password_resource.go and siblings), so any
+ *   difference — including a date that differs from the whole-second date the provider stored
+ *   (./providers.ts `providerInstant`) — replaces the credential.
+ * - other providers: old inputs against new inputs; for `azure-native:keyvault:Secret` a different
+ *   name, vault or resource group replaces it, anything else (a new value) is an update (a new
+ *   secret version). Inputs depending on a replaced resource change (a password's new value).
+ */
+import type { Registration, SimulatedFailure } from "./simulatedAzure";
+import type { StateEntry } from "./world";
+import { SimulatedWorld } from "./world";
+
+/** What the engine does with one resource. */
+export type StepOp = "create" | "same" | "update" | "replace" | "delete" | "read";
+
+/** One planned step. */
+export interface PlannedStep {
+  urn: string;
+  type: string;
+  name: string;
+  op: StepOp;
+  /** The inputs that differ (update / replace), or `(dependency replaced)`. */
+  changed: string[];
+}
+
+const CREDENTIAL_TYPES = new Set([
+  "azuread:index/applicationPassword:ApplicationPassword",
+  "azuread:index/servicePrincipalPassword:ServicePrincipalPassword",
+  "azuread:index/applicationCertificate:ApplicationCertificate",
+  "azuread:index/servicePrincipalCertificate:ServicePrincipalCertificate",
+]);
+const REPLACING_KEYS: Record<string, string[]> = {
+  "azure-native:keyvault:Secret": ["secretName", "vaultName", "resourceGroupName"],
+  "azure-native:keyvault:Vault": ["vaultName", "resourceGroupName"],
+  "random:index/randomString:RandomString": ["length", "special", "upper", "lower", "numeric"],
+};
+
+/**
+ * Plans the steps of a deployment of `registrations` over the world's state.
+ *
+ * @returns one step per registration, in registration order, then one `delete` per resource of the
+ *   state that the run did not register
+ */
+export function planDeployment(
+  world: SimulatedWorld,
+  registrations: Registration[],
+): PlannedStep[] {
+  const steps: PlannedStep[] = [];
+  const replaced = new Set<string>();
+  const registered = new Set<string>();
+  for (const registration of registrations) {
+    registered.add(registration.urn);
+    const old = world.state.get(registration.urn);
+    const step = (op: StepOp, changed: string[] = []): PlannedStep => ({
+      urn: registration.urn,
+      type: registration.type,
+      name: registration.name,
+      op,
+      changed,
+    });
+    if (registration.read) {
+      steps.push(step("read"));
+      continue;
+    }
+    if (!registration.custom) {
+      steps.push(step(old ? "same" : "create"));
+      continue;
+    }
+    if (!old) {
+      steps.push(step("create"));
+      continue;
+    }
+    const changed = changedInputs(registration, old);
+    const dependencyReplaced = dependsOn(registration).some((urn) => replaced.has(urn));
+    if (dependencyReplaced) changed.push("(dependency replaced)");
+    if (changed.length === 0) {
+      steps.push(step("same"));
+      continue;
+    }
+    const forcesNew = CREDENTIAL_TYPES.has(registration.type)
+      ? true
+      : changed.some((key) => (REPLACING_KEYS[registration.type] ?? []).includes(key));
+    if (forcesNew) replaced.add(registration.urn);
+    steps.push(step(forcesNew ? "replace" : "update", changed));
+  }
+  for (const entry of world.state.values()) {
+    if (!registered.has(entry.urn)) {
+      steps.push({ urn: entry.urn, type: entry.type, name: entry.name, op: "delete", changed: [] });
+    }
+  }
+  return steps;
+}
+
+/**
+ * Applies a planned deployment to the world: the state becomes the run's resources; deleted Key
+ * Vault secrets are soft-deleted, deleted applications and service principals leave the directory.
+ * A delete the real Azure refuses leaves the resource in the state.
+ *
+ * @param nowMs when the deployment runs, ms since the epoch (starts the soft-delete retention)
+ * @returns the deletes Azure refuses (as failures of the deleted resources)
+ */
+export function applyDeployment(
+  world: SimulatedWorld,
+  registrations: Registration[],
+  steps: PlannedStep[],
+  nowMs: number,
+): SimulatedFailure[] {
+  const failures: SimulatedFailure[] = [];
+  const kept: StateEntry[] = [];
+  for (const step of steps) {
+    if (step.op !== "delete") continue;
+    const old = world.state.get(step.urn);
+    if (!old) continue;
+    if (old.type === "azure-native:keyvault:Secret") {
+      const refusal = world.vaults.delete(
+        String(old.inputs.vaultName),
+        String(old.inputs.secretName),
+        nowMs,
+        world.keyVaultSecretsOfficer,
+        `deleting ${old.type} "${old.name}"`,
+      );
+      if (refusal) {
+        failures.push({ urn: old.urn, type: old.type, name: old.name, ...refusal });
+        kept.push(old);
+      }
+    } else if (old.type === "azuread:index/application:Application" && !isRead(old)) {
+      world.directory.remove("application", String(old.outputs.objectId));
+    } else if (old.type === "azuread:index/servicePrincipal:ServicePrincipal" && !isRead(old)) {
+      world.directory.remove("servicePrincipal", String(old.outputs.objectId));
+    }
+  }
+  const state = new Map<string, StateEntry>();
+  for (const registration of registrations) {
+    if (registration.failure) {
+      // A failed step leaves the previous state of that resource (or none).
+      const old = world.state.get(registration.urn);
+      if (old) state.set(old.urn, old);
+      continue;
+    }
+    state.set(registration.urn, {
+      urn: registration.urn,
+      type: registration.type,
+      name: registration.name,
+      id: registration.id ?? "",
+      inputs: registration.inputs,
+      outputs: registration.outputs,
+      dependsOn: dependsOn(registration),
+      read: registration.read === true,
+    });
+  }
+  for (const entry of kept) state.set(entry.urn, entry);
+  world.state = state;
+  return failures;
+}
+
+/**
+ * Plans and applies one deployment of a finished run.
+ * @returns the planned steps and the deletes Azure refused
+ */
+export function deploy(
+  world: SimulatedWorld,
+  registrations: Registration[],
+  nowMs: number,
+): { steps: PlannedStep[]; failures: SimulatedFailure[] } {
+  const steps = planDeployment(world, registrations);
+  return { steps, failures: applyDeployment(world, registrations, steps, nowMs) };
+}
+
+function isRead(entry: StateEntry): boolean {
+  return entry.read === true;
+}
+
+function dependsOn(registration: Registration): string[] {
+  return [
+    ...new Set([
+      ...registration.dependencies,
+      ...Object.values(registration.propertyDependencies).flat(),
+    ]),
+  ];
+}
+
+/**
+ * Input keys whose new value differs from the previous deployment's: for azuread credentials,
+ * against the stored state (outputs); otherwise against the previous inputs. Secret values
+ * (recorded as a placeholder) never differ here: a new value comes from a replaced dependency.
+ */
+function changedInputs(registration: Registration, old: StateEntry): string[] {
+  const against = CREDENTIAL_TYPES.has(registration.type) ? old.outputs : old.inputs;
+  const keys = new Set([...Object.keys(registration.inputs), ...Object.keys(old.inputs)]);
+  const changed: string[] = [];
+  for (const key of keys) {
+    if (key.startsWith("__")) continue;
+    const next = registration.inputs[key];
+    const previous = against[key];
+    if (next === undefined && !(key in old.inputs)) continue;
+    if (JSON.stringify(next) !== JSON.stringify(previous)) changed.push(key);
+  }
+  return changed.sort();
+}
+
+/**
+ * The resources a deployment under `pulumi up --continue-on-error` would not complete: each failed
+ * one, and every resource that depends on one of those — through its dependencies, property
+ * dependencies or parent — transitively (pulumi/pulumi pkg/resource/deploy/deployment_executor.go:
+ * steps that depend on errored steps are skipped; `doesStepDependOn` includes the parent).
+ *
+ * @returns URNs, failed and skipped
+ */
+export function skippedByFailures(registrations: Registration[]): Set<string> {
+  const skipped = new Set(registrations.filter((r) => r.failure).map((r) => r.urn));
+  if (skipped.size === 0) return skipped;
+  // Registrations come after what they depend on, so one pass in order sees every cause first;
+  // repeat until stable in case the order differs.
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const registration of registrations) {
+      if (skipped.has(registration.urn)) continue;
+      const causes = dependsOn(registration);
+      if (registration.parent) causes.push(registration.parent);
+      if (causes.some((urn) => skipped.has(urn))) {
+        skipped.add(registration.urn);
+        changed = true;
+      }
+    }
+  }
+  return skipped;
+}

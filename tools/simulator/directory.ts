@@ -1,0 +1,196 @@
+/**
+ * The simulated Entra ID directory: applications and service principals, their owners and locks,
+ * the identity that deploys and its Microsoft Graph permission, and the rules the real directory
+ * and the azuread provider apply to credential writes. Each rule names its source.
+ *
+ * Objects come from a tenant snapshot (./tenant.ts) and from the resources the simulated program
+ * creates. Without a snapshot the directory does not know the tenant: every object id is assumed
+ * to exist and to be owned by the deployer.
+ */
+import type { LockConfiguration, TenantObject, TenantSnapshot } from "./tenant";
+
+/**
+ * The deployer's Microsoft Graph application permission (or role): `All` is
+ * `Application.ReadWrite.All` (or an administrator role); `OwnedBy` is
+ * `Application.ReadWrite.OwnedBy`, which only writes objects the caller owns — the same limit as a
+ * non-admin user's default rights on app registrations.
+ */
+export type GraphPermission = "All" | "OwnedBy";
+
+/** The identity that runs the deployment (`azuread.getClientConfig()`). */
+export interface Deployer {
+  objectId: string;
+  permission: GraphPermission;
+}
+
+/** Why Azure refuses a step: an error code and the message the user would see. */
+export interface Refusal {
+  /** HTTP-like code: `NotFound`, `Forbidden`, `Conflict`, `BadRequest`. */
+  code: string;
+  message: string;
+}
+
+/** One application or service principal of the simulated directory. */
+interface DirectoryObject extends TenantObject {
+  /** True when the simulated program created it (its owners are then known exactly). */
+  created: boolean;
+}
+
+export type ObjectKind = "application" | "servicePrincipal";
+
+/** The simulated directory of one tenant. */
+export class SimulatedDirectory {
+  /** Per kind, true when a tenant snapshot says which objects of that kind exist. */
+  readonly known: Record<ObjectKind, boolean>;
+  private readonly objects: Record<ObjectKind, Map<string, DirectoryObject>> = {
+    application: new Map(),
+    servicePrincipal: new Map(),
+  };
+
+  constructor(
+    readonly deployer: Deployer,
+    tenant?: TenantSnapshot,
+  ) {
+    this.known = {
+      application: tenant?.covers.applications ?? false,
+      servicePrincipal: tenant?.covers.servicePrincipals ?? false,
+    };
+    for (const [kind, source] of [
+      ["application", tenant?.applications],
+      ["servicePrincipal", tenant?.servicePrincipals],
+    ] as const) {
+      for (const [id, object] of source ?? [])
+        this.objects[kind].set(id, { ...object, created: false });
+    }
+  }
+
+  /**
+   * Records an application or service principal the program creates.
+   *
+   * The azuread provider sets the owners to exactly the `owners` given: the calling principal,
+   * owner of what it creates, is removed unless listed (terraform-provider-azuread
+   * internal/services/applications/application_resource.go; its docs: "It's recommended to always
+   * specify one or more application owners, including the principal being used to execute
+   * Terraform").
+   */
+  create(kind: ObjectKind, objectId: string, appId: string | undefined, owners: unknown): void {
+    const list = Array.isArray(owners)
+      ? owners.filter((o): o is string => typeof o === "string")
+      : [];
+    this.objects[kind].set(objectId.toLowerCase(), {
+      objectId: objectId.toLowerCase(),
+      appId: appId?.toLowerCase(),
+      owners: list.map((o) => o.toLowerCase()),
+      created: true,
+    });
+  }
+
+  /** Forgets an object the program created (the stack deleted it). */
+  remove(kind: ObjectKind, objectId: string): void {
+    this.objects[kind].delete(objectId.toLowerCase());
+  }
+
+  /** The object, `assumed` when no snapshot says which objects exist, else undefined (missing). */
+  find(kind: ObjectKind, objectId: string): DirectoryObject | "assumed" | undefined {
+    const found = this.objects[kind].get(objectId.toLowerCase());
+    if (found) return found;
+    return this.known[kind] ? undefined : "assumed";
+  }
+
+  /** A refusal when the object does not exist (the snapshot does not list it), else undefined. */
+  checkExists(kind: ObjectKind, objectId: string, what: string): Refusal | undefined {
+    if (this.find(kind, objectId) !== undefined) return undefined;
+    const noun = kind === "application" ? "application" : "service principal";
+    // Graph answers 404 Request_ResourceNotFound; the provider reports the object id.
+    return {
+      code: "NotFound",
+      message: `${what}: the ${noun} with object ID ${objectId} was not found in the tenant (Graph 404 Request_ResourceNotFound). Fix the object id in the configuration, or remove the app; after an app was deleted, run \`pulumi refresh\` before \`pulumi up\`.`,
+    };
+  }
+
+  /**
+   * The refusals a credential write (add password or certificate) meets on an application or a
+   * service principal, in the order Graph checks them: existence, then permission, then the lock.
+   *
+   * - Under `Application.ReadWrite.OwnedBy` (and for a non-admin user) the caller must own the
+   *   object (Microsoft Graph permissions reference, Application.ReadWrite.OwnedBy); for a service
+   *   principal password it must own both the service principal and its application
+   *   (terraform-provider-azuread docs/resources/service_principal_password.md), which is impossible
+   *   when the application lives in another tenant (a multi-tenant app consented into this one).
+   * - The publisher's app instance property lock (`servicePrincipalLockConfiguration` of the
+   *   application) forbids adding credentials to its service principals in customer tenants;
+   *   `credentialsWithUsageVerify` covers password credentials and verification certificates,
+   *   `allProperties` everything (Microsoft Entra docs, "app instance property lock"; on by default
+   *   for new multi-tenant apps since 2024).
+   *
+   * @param credential what is being added, for the message: `password` or `certificate`
+   */
+  checkCredentialWrite(
+    kind: ObjectKind,
+    objectId: string,
+    credential: "password" | "certificate",
+    what: string,
+  ): Refusal | undefined {
+    const missing = this.checkExists(kind, objectId, what);
+    if (missing) return missing;
+    const target = this.find(kind, objectId);
+    if (this.deployer.permission === "OwnedBy") {
+      const unowned = this.unownedFor(kind, target);
+      if (unowned) {
+        return {
+          code: "Forbidden",
+          message: `${what}: Authorization_RequestDenied (403): Insufficient privileges to complete the operation. The deploying identity ${this.deployer.objectId} has Application.ReadWrite.OwnedBy and does not own ${unowned}. Add it to the owners (the stack lists it for the objects it creates), or grant Application.ReadWrite.All.`,
+        };
+      }
+    }
+    if (kind === "servicePrincipal" && target !== "assumed" && target !== undefined) {
+      const lock = this.lockOf(target);
+      if (lock && lock.isEnabled && (lock.allProperties || lock.credentialsWithUsageVerify)) {
+        return {
+          code: "BadRequest",
+          message: `${what}: the publisher of application ${target.appId ?? "(unknown appId)"} has enabled the app instance property lock (servicePrincipalLockConfiguration${lock.allProperties ? ".allProperties" : ".credentialsWithUsageVerify"}), so no ${credential} can be added to its service principal ${objectId} in this tenant. Ask the publisher for a credential, or use an app registration of your own.`,
+        };
+      }
+    }
+    return undefined;
+  }
+
+  /** Which object the deployer fails to own, as text, or undefined when it owns what it needs. */
+  private unownedFor(
+    kind: ObjectKind,
+    target: DirectoryObject | "assumed" | undefined,
+  ): string | undefined {
+    if (target === "assumed" || target === undefined) return undefined;
+    if (!this.owns(target)) {
+      return `the ${kind === "application" ? "application" : "service principal"} ${target.objectId}`;
+    }
+    if (kind === "servicePrincipal") {
+      const application = this.applicationOf(target);
+      if (application === undefined && this.known.application) {
+        return `the application of service principal ${target.objectId} (appId ${target.appId ?? "unknown"}), which is not in this tenant`;
+      }
+      if (application && !this.owns(application)) {
+        return `the application ${application.objectId} of service principal ${target.objectId}`;
+      }
+    }
+    return undefined;
+  }
+
+  private owns(object: DirectoryObject): boolean {
+    // A snapshot entry without owners: ownership unknown, assumed (the snapshot can list them).
+    if (object.owners === undefined) return true;
+    return object.owners.includes(this.deployer.objectId.toLowerCase());
+  }
+
+  private applicationOf(servicePrincipal: DirectoryObject): DirectoryObject | undefined {
+    if (servicePrincipal.appId === undefined) return undefined;
+    for (const application of this.objects.application.values()) {
+      if (application.appId === servicePrincipal.appId) return application;
+    }
+    return undefined;
+  }
+
+  private lockOf(servicePrincipal: DirectoryObject): LockConfiguration | undefined {
+    return servicePrincipal.lock ?? this.applicationOf(servicePrincipal)?.lock;
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * The simulated Key Vault data: which secret names exist in which vault, and which are
+ * soft-deleted. Rules, with their sources:
+ *
+ * - Soft delete is always on (it can no longer be disabled on any vault: Azure Key Vault soft-delete
+ *   overview); a deleted secret stays recoverable for the vault's retention (7–90 days, default
+ *   90) and its name cannot be reused meanwhile: creating it again answers 409 Conflict
+ *   `ObjectIsDeletedButRecoverable` ("Secret … is currently in a deleted but recoverable state, and
+ *   its name cannot be reused; in this state, the secret can only be recovered or purged.").
+ * - pulumi-azure-native deletes a `keyvault.Secret` through the vault's data plane and never purges
+ *   it (provider/pkg/resources/customresources/custom_keyvault.go; pulumi-azure-native#1174), so
+ *   removing an app from a stack leaves its secrets soft-deleted. The data-plane delete needs a
+ *   Key Vault data role on an RBAC vault (Key Vault Secrets Officer); Contributor alone gets 403.
+ * - Since pulumi-azure-native#4759 (fixing #1174 and #1211) the provider's create of a secret whose
+ *   name is soft-deleted recovers it through the data plane (GetDeletedSecret, RecoverDeletedSecret)
+ *   and then writes the new value, which again needs Key Vault Secrets Officer; without it the
+ *   create fails with the 409 above.
+ * - Secret names are case-insensitive.
+ */
+import type { Refusal } from "./directory";
+
+/** Days a deleted secret stays recoverable when the vault does not say (Azure's default, 90). */
+export const DEFAULT_RETENTION_DAYS = 90;
+const DAY_MS = 86_400_000;
+
+/** Secrets of every simulated vault, live and soft-deleted. */
+export class SimulatedKeyVaults {
+  private readonly live = new Set<string>();
+  private readonly deleted = new Map<string, { deletedAtMs: number; purgeAtMs: number }>();
+
+  /**
+   * Creates (or gives a new version to) `vault`/`name`. While the name is soft-deleted (within
+   * retention at `nowMs`) the provider recovers it when the deployer holds Key Vault Secrets
+   * Officer (`canRecover`), else the create is refused with 409 and the recovery command.
+   *
+   * @returns the refusal, or undefined when the secret was written
+   */
+  create(
+    vault: string,
+    name: string,
+    nowMs: number,
+    canRecover: boolean,
+    what: string,
+  ): Refusal | undefined {
+    const key = keyOf(vault, name);
+    const deleted = this.deleted.get(key);
+    if (deleted && !this.live.has(key) && deleted.purgeAtMs > nowMs && !canRecover) {
+      return this.conflict(vault, name, deleted.purgeAtMs, what);
+    }
+    this.live.add(key);
+    this.deleted.delete(key);
+    return undefined;
+  }
+
+  private conflict(vault: string, name: string, purgeAtMs: number, what: string): Refusal {
+    const purge = new Date(purgeAtMs).toISOString().replace(/\.000Z$/, "Z");
+    return {
+      code: "Conflict",
+      message: `${what}: 409 Conflict ObjectIsDeletedButRecoverable: Secret ${name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the secret can only be recovered or purged (until ${purge}). Recover it, then run pulumi up again: \`az keyvault secret recover --vault-name ${vault} --name ${name}\` (needs Key Vault Secrets Officer).`,
+    };
+  }
+
+  /**
+   * Deletes a secret through the data plane: soft-deleted until `nowMs + retentionDays`. Without a
+   * data role (`canDelete` false) Key Vault answers 403 and the secret stays.
+   *
+   * @returns the refusal, or undefined when the secret was deleted
+   */
+  delete(
+    vault: string,
+    name: string,
+    nowMs: number,
+    canDelete: boolean,
+    what: string,
+    retentionDays = DEFAULT_RETENTION_DAYS,
+  ): Refusal | undefined {
+    if (!canDelete) {
+      return {
+        code: "Forbidden",
+        message: `${what}: 403 Forbidden: the caller is not authorized to perform action on resource (Microsoft.KeyVault/vaults/secrets/delete). pulumi-azure-native deletes secrets through the vault's data plane: grant the deploying identity Key Vault Secrets Officer on vault ${vault}.`,
+      };
+    }
+    const key = keyOf(vault, name);
+    this.live.delete(key);
+    this.deleted.set(key, { deletedAtMs: nowMs, purgeAtMs: nowMs + retentionDays * DAY_MS });
+    return undefined;
+  }
+
+  /** Recovers a soft-deleted secret (`az keyvault secret recover`): it is live again. */
+  recover(vault: string, name: string): void {
+    const key = keyOf(vault, name);
+    if (this.deleted.delete(key)) this.live.add(key);
+  }
+
+  /** True when the secret exists and is not deleted. */
+  exists(vault: string, name: string): boolean {
+    return this.live.has(keyOf(vault, name));
+  }
+}
+
+function keyOf(vault: string, name: string): string {
+  return `${vault.toLowerCase()}/${name.toLowerCase()}`;
+}

@@ -1,0 +1,331 @@
+/**
+ * The simulated providers: for each resource type and function the programs use, the computed
+ * outputs (deterministic ids derived from the URN, and for credentials from the inputs that force
+ * replacement) and the refusals the real provider or service would answer. Each rule names its
+ * source; the world (./world.ts) holds what outlives one call.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
+import type { Refusal } from "./directory";
+import {
+  guidFrom,
+  SIMULATED_DEPLOYER_CLIENT_ID,
+  SIMULATED_SUBSCRIPTION_ID,
+  SIMULATED_TENANT_ID,
+  SimulatedWorld,
+} from "./world";
+
+/** Key marking a secret value in the Pulumi wire format (`runtime/rpc`). */
+export const SIG_KEY = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+type State = Record<string, unknown>;
+
+/** What a simulated provider answers for one resource. */
+export interface SimulatedResource {
+  id: string;
+  state: State;
+  /** Set when the real provider or service would refuse this step. */
+  failure?: Refusal;
+}
+
+const APPLICATION = "azuread:index/application:Application";
+const SERVICE_PRINCIPAL = "azuread:index/servicePrincipal:ServicePrincipal";
+const APPLICATION_PASSWORD = "azuread:index/applicationPassword:ApplicationPassword";
+const SERVICE_PRINCIPAL_PASSWORD =
+  "azuread:index/servicePrincipalPassword:ServicePrincipalPassword";
+const KEYVAULT_SECRET = "azure-native:keyvault:Secret";
+
+/** Audiences that include personal Microsoft accounts. */
+const PERSONAL_AUDIENCES = ["AzureADandPersonalMicrosoftAccount", "PersonalMicrosoftAccount"];
+
+function lowerAlnum(text: string, length: number): string {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  const bytes = createHash("sha256").update(text).digest();
+  return Array.from(bytes.subarray(0, length), (b) => alphabet[b % alphabet.length]).join("");
+}
+
+function resourceGroupId(resourceGroupName: unknown): string {
+  return `/subscriptions/${SIMULATED_SUBSCRIPTION_ID}/resourceGroups/${String(resourceGroupName)}`;
+}
+
+function vaultId(resourceGroupName: unknown, vaultName: unknown): string {
+  return `${resourceGroupId(resourceGroupName)}/providers/Microsoft.KeyVault/vaults/${String(vaultName)}`;
+}
+
+/**
+ * A credential date as the azuread provider stores it: it formats `startDate` / `endDate` with Go's
+ * `time.RFC3339` layout (whole seconds, UTC `Z`) before sending them to Graph and stores what Graph
+ * returns (terraform-provider-azuread internal/helpers/credentials/credentials.go). A config value
+ * with a fraction of a second therefore never equals the state, and since `endDate` forces
+ * replacement, every deployment would replace the credential.
+ *
+ * @returns the whole-second RFC 3339 text, or the value unchanged when it is not an instant
+ */
+export function providerInstant(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  const ms = Date.parse(value);
+  if (!Number.isFinite(ms) || !/T/.test(value)) return value;
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** The object id in an azuread resource id (`/applications/{id}`, `/servicePrincipals/{id}`). */
+function objectIdOf(resourceId: unknown, collection: string): string | undefined {
+  const match =
+    typeof resourceId === "string"
+      ? new RegExp(`^/${collection}/([0-9a-fA-F-]{36})$`).exec(resourceId)
+      : null;
+  return match ? match[1].toLowerCase() : undefined;
+}
+
+/**
+ * The simulated provider's answer for one resource: a registration (create) or, when `args.id` is
+ * set on a custom resource, a read (`Resource.get`).
+ *
+ * @param urn the resource's URN (ids are derived from it)
+ * @param nowMs the simulated clock, ms since the epoch (a credential's default `startDate`)
+ */
+export function simulateResource(
+  args: pulumi.runtime.MockResourceArgs,
+  urn: string,
+  nowMs: number,
+  world: SimulatedWorld,
+): SimulatedResource {
+  // A nested secret makes the whole enclosing input a secret on the wire: read through them.
+  const inputs = stripSecrets(args.inputs) as State;
+  const what = `${args.type} "${args.name}"`;
+  const seed = urn;
+  const directory = world.directory;
+  const isRead = args.custom === true && typeof args.id === "string" && args.id !== "";
+  switch (args.type) {
+    case APPLICATION: {
+      if (isRead) {
+        const objectId = objectIdOf(args.id, "applications") ?? String(args.id);
+        const found = directory.find("application", objectId);
+        const state = {
+          objectId,
+          clientId:
+            found !== "assumed" && found?.appId ? found.appId : guidFrom(`${objectId}#clientId`),
+          displayName:
+            found !== "assumed" && found?.displayName
+              ? found.displayName
+              : `application ${objectId.slice(0, 8)}`,
+        };
+        return {
+          id: `/applications/${objectId}`,
+          state,
+          failure: directory.checkExists("application", objectId, `reading ${what}`),
+        };
+      }
+      const objectId = guidFrom(`${seed}#objectId`);
+      const clientId = guidFrom(`${seed}#clientId`);
+      const failure = checkApplication(inputs, what);
+      if (!failure) directory.create("application", objectId, clientId, inputs.owners);
+      return { id: `/applications/${objectId}`, state: { ...inputs, objectId, clientId }, failure };
+    }
+    case SERVICE_PRINCIPAL: {
+      if (isRead) {
+        const objectId = objectIdOf(args.id, "servicePrincipals") ?? String(args.id);
+        const found = directory.find("servicePrincipal", objectId);
+        const state = {
+          objectId,
+          clientId:
+            found !== "assumed" && found?.appId ? found.appId : guidFrom(`${objectId}#clientId`),
+          applicationTenantId: guidFrom(`${objectId}#tenant`),
+          displayName:
+            found !== "assumed" && found?.displayName
+              ? found.displayName
+              : `service principal ${objectId.slice(0, 8)}`,
+        };
+        return {
+          id: `/servicePrincipals/${objectId}`,
+          state,
+          failure: directory.checkExists("servicePrincipal", objectId, `reading ${what}`),
+        };
+      }
+      const objectId = guidFrom(`${seed}#objectId`);
+      directory.create(
+        "servicePrincipal",
+        objectId,
+        inputs.clientId as string | undefined,
+        inputs.owners,
+      );
+      return {
+        id: `/servicePrincipals/${objectId}`,
+        state: { ...inputs, objectId, applicationTenantId: SIMULATED_TENANT_ID },
+      };
+    }
+    case APPLICATION_PASSWORD:
+    case SERVICE_PRINCIPAL_PASSWORD: {
+      // Every input forces replacement: a new keyId for every distinct set of inputs.
+      const version = JSON.stringify([
+        inputs.endDate,
+        inputs.rotateWhenChanged,
+        inputs.startDate,
+        inputs.displayName,
+      ]);
+      const keyId = guidFrom(`${seed}#${version}`);
+      const onApplication = args.type === APPLICATION_PASSWORD;
+      const owner = String(
+        (onApplication ? inputs.applicationId : inputs.servicePrincipalId) ?? "",
+      );
+      const objectId = objectIdOf(owner, onApplication ? "applications" : "servicePrincipals");
+      const failure =
+        objectId === undefined
+          ? {
+              code: "BadRequest",
+              message: `${what}: ${onApplication ? "applicationId" : "servicePrincipalId"} ${JSON.stringify(owner)} is not a resource id such as /${onApplication ? "applications" : "servicePrincipals"}/00000000-0000-0000-0000-000000000000`,
+            }
+          : directory.checkCredentialWrite(
+              onApplication ? "application" : "servicePrincipal",
+              objectId,
+              "password",
+              `adding ${what}`,
+            );
+      return {
+        id: `${owner}/password/${keyId}`,
+        state: {
+          ...inputs,
+          keyId,
+          startDate: providerInstant(inputs.startDate ?? new Date(nowMs).toISOString()),
+          endDate: providerInstant(inputs.endDate),
+          value: `sim~${lowerAlnum(`${seed}#value#${version}`, 34)}`,
+        },
+        failure,
+      };
+    }
+    case "random:index/randomString:RandomString": {
+      const length = typeof inputs.length === "number" ? inputs.length : 8;
+      const result = lowerAlnum(`${seed}#result`, length);
+      return { id: result, state: { ...inputs, result } };
+    }
+    case "azure-native:keyvault:Vault": {
+      const name = String(inputs.vaultName);
+      return {
+        id: vaultId(inputs.resourceGroupName, name),
+        state: {
+          ...inputs,
+          name,
+          properties: {
+            ...(inputs.properties as State),
+            vaultUri: `https://${name}.vault.azure.net/`,
+          },
+        },
+      };
+    }
+    case KEYVAULT_SECRET: {
+      const name = String(inputs.secretName ?? args.name);
+      const vault = String(inputs.vaultName);
+      const version = lowerAlnum(`${seed}#${JSON.stringify(inputs.properties)}`, 32);
+      const uri = `https://${vault}.vault.azure.net/secrets/${name}`;
+      // The ARM API never returns a secret's value.
+      const { value: _value, ...given } = (inputs.properties ?? {}) as State;
+      void _value;
+      const properties = { ...given, secretUri: uri, secretUriWithVersion: `${uri}/${version}` };
+      // A secret already in the stack's state gets a new version; a new one is created.
+      const failure = world.inState(args.type, args.name)
+        ? undefined
+        : world.vaults.create(vault, name, nowMs, world.keyVaultSecretsOfficer, `creating ${what}`);
+      return {
+        id: `${vaultId(inputs.resourceGroupName, vault)}/secrets/${name}`,
+        state: { ...inputs, name, properties },
+        failure,
+      };
+    }
+    default:
+      return {
+        id: args.custom ? `${args.name}-${lowerAlnum(seed, 8)}` : "",
+        state: args.inputs as State,
+      };
+  }
+}
+
+/**
+ * Plan-time checks of an `azuread.Application`: `signInAudience` `AzureADandPersonalMicrosoftAccount`
+ * and `PersonalMicrosoftAccount` need `api.requestedAccessTokenVersion = 2`
+ * (terraform-provider-azuread internal/services/applications/application_resource.go, its
+ * CustomizeDiff: the plan — and so `pulumi preview` — fails).
+ */
+function checkApplication(inputs: State, what: string): Refusal | undefined {
+  const audience = inputs.signInAudience;
+  if (typeof audience !== "string" || !PERSONAL_AUDIENCES.includes(audience)) return undefined;
+  const api = inputs.api as State | undefined;
+  const version = api?.requestedAccessTokenVersion;
+  if (version === 2) return undefined;
+  return {
+    code: "BadRequest",
+    message: `${what}: signInAudience ${JSON.stringify(audience)} requires api.requestedAccessTokenVersion = 2 (found ${version === undefined ? "not set, which means 1" : JSON.stringify(version)}): access tokens for personal Microsoft accounts are v2 only.`,
+  };
+}
+
+/**
+ * Results of the simulated provider functions (invokes). A lookup of an application or service
+ * principal that the tenant snapshot does not list throws, as the provider's data source does
+ * ("… was not found"): an invoke failure fails the whole program.
+ */
+export function simulateCall(args: pulumi.runtime.MockCallArgs, world: SimulatedWorld): State {
+  const inputs = args.inputs as State;
+  switch (args.token) {
+    case "azuread:index/getClientConfig:getClientConfig":
+    case "azure-native:authorization:getClientConfig":
+      return {
+        tenantId: SIMULATED_TENANT_ID,
+        clientId: SIMULATED_DEPLOYER_CLIENT_ID,
+        objectId: world.directory.deployer.objectId,
+        subscriptionId: SIMULATED_SUBSCRIPTION_ID,
+      };
+    case "azuread:index/getApplication:getApplication": {
+      const objectId = String(inputs.objectId ?? guidFrom(`app#${JSON.stringify(inputs)}`));
+      const missing = world.directory.checkExists("application", objectId, "getApplication");
+      if (missing) throw new Error(`Application with object ID "${objectId}" was not found`);
+      return {
+        id: `/applications/${objectId}`,
+        objectId,
+        clientId: inputs.clientId ?? guidFrom(`${objectId}#clientId`),
+        displayName: inputs.displayName ?? `application ${objectId.slice(0, 8)}`,
+      };
+    }
+    case "azuread:index/getServicePrincipal:getServicePrincipal": {
+      const objectId = String(inputs.objectId ?? guidFrom(`sp#${JSON.stringify(inputs)}`));
+      const missing = world.directory.checkExists(
+        "servicePrincipal",
+        objectId,
+        "getServicePrincipal",
+      );
+      if (missing) throw new Error(`Service principal with object ID "${objectId}" was not found`);
+      return {
+        id: `/servicePrincipals/${objectId}`,
+        objectId,
+        clientId: inputs.clientId ?? guidFrom(`${objectId}#clientId`),
+        applicationTenantId: guidFrom(`${objectId}#tenant`),
+        displayName: `service principal ${objectId.slice(0, 8)}`,
+      };
+    }
+    case "azure-native:keyvault:getVault": {
+      const name = String(inputs.vaultName);
+      return {
+        id: vaultId(inputs.resourceGroupName, name),
+        name,
+        location: "westeurope",
+        properties: {
+          vaultUri: `https://${name}.vault.azure.net/`,
+          tenantId: SIMULATED_TENANT_ID,
+          enableRbacAuthorization: true,
+        },
+      };
+    }
+    default:
+      return {};
+  }
+}
+
+/** The value with every secret wrapper (`{[SIG_KEY]: SECRET_SIG, value}`) replaced by its value. */
+export function stripSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stripSecrets);
+  if (value && typeof value === "object") {
+    const record = value as State;
+    if (record[SIG_KEY] === SECRET_SIG) return stripSecrets(record.value);
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, stripSecrets(v)]));
+  }
+  return value;
+}

@@ -1,0 +1,198 @@
+/**
+ * A tenant snapshot: which applications and service principals exist in the Entra ID tenant, read
+ * from what the Azure CLI prints, so the simulated Azure can refuse what the real one would
+ * (a password added to an object that does not exist, to a service principal whose publisher locked
+ * its credentials, or under `Application.ReadWrite.OwnedBy` to an object the deployer does not own).
+ *
+ * Accepted files (JSON):
+ * - the array `az ad app list --all` prints (Graph `application` objects), or
+ * - the array `az ad sp list --all` prints (Graph `servicePrincipal` objects), or
+ * - an object `{ "applications": [...], "servicePrincipals": [...] }` (either may be absent), or
+ *   Graph's own page shape `{ "value": [...] }`.
+ * Without `--all` the Azure CLI returns only the first 100 objects: a snapshot that is cut short
+ * makes real objects look missing.
+ *
+ * In an array, an element is a service principal when it carries a service-principal-only
+ * property (`servicePrincipalType`, `appOwnerOrganizationId`, `servicePrincipalNames`), else an
+ * application. Only `id` (the object id) is required; `appId`, `displayName`, and two optional
+ * additions the Azure CLI list does not print are read:
+ * - `owners`: object ids of the owners (`az ad app owner list --id <appId>` / `az ad sp owner list
+ *   --id <id>`); when absent, the deployer is assumed to own the object;
+ * - `servicePrincipalLockConfiguration`: Graph's application property (app instance property
+ *   lock): `{isEnabled, allProperties, credentialsWithUsageVerify, credentialsWithUsageSign}`.
+ *   On an application it applies to the service principals of that appId; on a service
+ *   principal entry it states the publisher's lock directly (the publisher's application is in
+ *   another tenant).
+ */
+import * as fs from "fs";
+
+/** The app instance property lock of an application (Graph `servicePrincipalLockConfiguration`). */
+export interface LockConfiguration {
+  isEnabled: boolean;
+  allProperties: boolean;
+  credentialsWithUsageVerify: boolean;
+  credentialsWithUsageSign: boolean;
+}
+
+/** One application or service principal of the snapshot. */
+export interface TenantObject {
+  /** Object id (Graph `id`). */
+  objectId: string;
+  /** Application (client) id (Graph `appId`). */
+  appId?: string;
+  displayName?: string;
+  /** Owner object ids; undefined when the snapshot does not say (the deployer is assumed owner). */
+  owners?: string[];
+  lock?: LockConfiguration;
+}
+
+/** The snapshot: applications and service principals by object id (lower case). */
+export interface TenantSnapshot {
+  /** Where it was read from, for messages. */
+  source: string;
+  applications: ReadonlyMap<string, TenantObject>;
+  servicePrincipals: ReadonlyMap<string, TenantObject>;
+  /**
+   * Which lists the snapshot holds: a kind it does not list is unknown (its ids are assumed to
+   * exist), not empty. A single array holds the kinds found in it.
+   */
+  covers: { applications: boolean; servicePrincipals: boolean };
+}
+
+/** The snapshot file is unreadable or not of the accepted shape; the message names the file. */
+export class TenantSnapshotError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TenantSnapshotError";
+  }
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SERVICE_PRINCIPAL_ONLY = [
+  "servicePrincipalType",
+  "appOwnerOrganizationId",
+  "servicePrincipalNames",
+];
+
+/**
+ * Reads a snapshot file.
+ *
+ * @throws TenantSnapshotError naming the file and the problem (unreadable, not JSON, wrong shape,
+ *   with the JSON path of the offending element)
+ */
+export function loadTenantSnapshot(file: string): TenantSnapshot {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    throw new TenantSnapshotError(`${file}: cannot be read (${(error as Error).message})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new TenantSnapshotError(`${file}: not valid JSON (${(error as Error).message})`);
+  }
+  return parseTenantSnapshot(json, file);
+}
+
+/**
+ * Builds a snapshot from parsed JSON (see the module comment for the accepted shapes).
+ *
+ * @param source the file name, used in messages
+ * @throws TenantSnapshotError naming the source, the JSON path and what was expected
+ */
+export function parseTenantSnapshot(json: unknown, source: string): TenantSnapshot {
+  const applications = new Map<string, TenantObject>();
+  const servicePrincipals = new Map<string, TenantObject>();
+  const fail = (path: string, expected: string): never => {
+    throw new TenantSnapshotError(`${source}: ${path || "the document"}: expected ${expected}`);
+  };
+  const add = (element: unknown, path: string, kind?: "application" | "servicePrincipal") => {
+    if (!isRecord(element)) return fail(path, "an application or service principal object");
+    const isServicePrincipal =
+      kind === "servicePrincipal" ||
+      (kind === undefined && SERVICE_PRINCIPAL_ONLY.some((key) => key in element));
+    const object = readObject(element, path, fail);
+    (isServicePrincipal ? servicePrincipals : applications).set(
+      object.objectId.toLowerCase(),
+      object,
+    );
+  };
+  const addAll = (list: unknown, path: string, kind?: "application" | "servicePrincipal") => {
+    if (!Array.isArray(list)) return fail(path, "a JSON array (as `az ad app list --all` prints)");
+    list.forEach((element, index) => add(element, `${path}[${index}]`, kind));
+  };
+  let covers = { applications: false, servicePrincipals: false };
+  if (Array.isArray(json)) {
+    addAll(json, "");
+  } else if (isRecord(json) && ("applications" in json || "servicePrincipals" in json)) {
+    covers = {
+      applications: json.applications !== undefined,
+      servicePrincipals: json.servicePrincipals !== undefined,
+    };
+    for (const key of Object.keys(json)) {
+      if (key !== "applications" && key !== "servicePrincipals") {
+        fail(key, "only `applications` and `servicePrincipals` keys");
+      }
+    }
+    if (json.applications !== undefined) addAll(json.applications, "applications", "application");
+    if (json.servicePrincipals !== undefined) {
+      addAll(json.servicePrincipals, "servicePrincipals", "servicePrincipal");
+    }
+  } else if (isRecord(json) && Array.isArray(json.value)) {
+    addAll(json.value, "value");
+  } else {
+    fail(
+      "",
+      "the JSON array of `az ad app list --all` or `az ad sp list --all`, or an object {applications: [...], servicePrincipals: [...]}",
+    );
+  }
+  covers = {
+    applications: covers.applications || applications.size > 0,
+    servicePrincipals: covers.servicePrincipals || servicePrincipals.size > 0,
+  };
+  return { source, applications, servicePrincipals, covers };
+}
+
+function readObject(
+  element: Record<string, unknown>,
+  path: string,
+  fail: (path: string, expected: string) => never,
+): TenantObject {
+  const id = element.id;
+  if (typeof id !== "string" || !GUID.test(id)) fail(`${path}.id`, "an object id (GUID)");
+  const object: TenantObject = { objectId: (id as string).toLowerCase() };
+  if (element.appId !== undefined && element.appId !== null) {
+    if (typeof element.appId !== "string") fail(`${path}.appId`, "a string");
+    object.appId = (element.appId as string).toLowerCase();
+  }
+  if (typeof element.displayName === "string") object.displayName = element.displayName;
+  if (element.owners !== undefined) {
+    const owners = element.owners;
+    if (!Array.isArray(owners)) return fail(`${path}.owners`, "a list of owner object ids");
+    object.owners = owners.map((owner, index) => {
+      // `az ad app owner list` prints directory objects; plain ids are accepted too.
+      const ownerId = isRecord(owner) ? owner.id : owner;
+      if (typeof ownerId !== "string" || !GUID.test(ownerId)) {
+        return fail(`${path}.owners[${index}]`, "an object id (GUID) or an object with `id`");
+      }
+      return ownerId.toLowerCase();
+    });
+  }
+  const lock = element.servicePrincipalLockConfiguration;
+  if (lock !== undefined && lock !== null) {
+    if (!isRecord(lock)) return fail(`${path}.servicePrincipalLockConfiguration`, "an object");
+    object.lock = {
+      isEnabled: lock.isEnabled === true,
+      allProperties: lock.allProperties === true,
+      credentialsWithUsageVerify: lock.credentialsWithUsageVerify === true,
+      credentialsWithUsageSign: lock.credentialsWithUsageSign === true,
+    };
+  }
+  return object;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
