@@ -118,10 +118,13 @@ export class SimulatedDirectory {
    *   (terraform-provider-azuread docs/resources/service_principal_password.md), which is impossible
    *   when the application lives in another tenant (a multi-tenant app consented into this one).
    * - The publisher's app instance property lock (`servicePrincipalLockConfiguration` of the
-   *   application) forbids adding credentials to its service principals in customer tenants;
-   *   `credentialsWithUsageVerify` covers password credentials and verification certificates,
-   *   `allProperties` everything (Microsoft Entra docs, "app instance property lock"; on by default
-   *   for new multi-tenant apps since 2024).
+   *   application) forbids adding credentials to its service principals in customer tenants:
+   *   `credentialsWithUsageVerify` covers `passwordCredentials` and `keyCredentials` with usage
+   *   Verify (the client-credentials sign-in credentials), `allProperties` every sensitive property
+   *   (Microsoft Entra docs, "How to configure app instance property lock"; Graph
+   *   servicePrincipalLockConfiguration; enabled by default for applications created in the Entra
+   *   admin center). Graph answers 400 `CannotUpdateLockedServicePrincipalProperty`
+   *   (Azure/azure-cli#28734).
    *
    * @param credential what is being added, for the message: `password` or `certificate`
    */
@@ -148,7 +151,7 @@ export class SimulatedDirectory {
       if (lock && lock.isEnabled && (lock.allProperties || lock.credentialsWithUsageVerify)) {
         return {
           code: "BadRequest",
-          message: `${what}: the publisher of application ${target.appId ?? "(unknown appId)"} has enabled the app instance property lock (servicePrincipalLockConfiguration${lock.allProperties ? ".allProperties" : ".credentialsWithUsageVerify"}), so no ${credential} can be added to its service principal ${objectId} in this tenant. Ask the publisher for a credential, or use an app registration of your own.`,
+          message: `${what}: 400 CannotUpdateLockedServicePrincipalProperty ("Property ${credential === "password" ? "passwordCredentials" : "keyCredentials"} is invalid."): the publisher of application ${target.appId ?? "(unknown appId)"} has enabled the app instance property lock (servicePrincipalLockConfiguration${lock.allProperties ? ".allProperties" : ".credentialsWithUsageVerify"}), so no ${credential} can be added to its service principal ${objectId} in this tenant. Ask the publisher for a credential, or use an app registration of your own.`,
         };
       }
     }
