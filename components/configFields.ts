@@ -40,7 +40,10 @@ export function formatDays(ms: number): string {
   return `${Number.isInteger(days) ? days : days.toFixed(2)} days`;
 }
 
-/** Shows a config value in an error message: JSON, cut at 80 characters. Config holds no secrets. */
+/**
+ * Shows a config value in an error message: JSON, cut at 80 characters. Callers show `[secret]`
+ * instead for the values of secret keys (`pulumi config set --secret`).
+ */
 export function show(value: unknown): string {
   if (value === undefined) return "(missing)";
   if (typeof value === "string" && value.length > 80) {

@@ -205,27 +205,30 @@ const shortestLengthCache = new Map<string, number>();
 const LIFETIME_HORIZON = Duration.fromObject({ years: 28 });
 
 /**
- * Longest lifetime a password of this schedule can have, against `maxLifetime`, calendar-correct.
+ * Whether a password of this schedule can outlive `maxLifetime`, calendar-correct.
  *
  * A password issued for window k is created at or after `windowStart(k)` and ends at
  * `windowStart(k + slots) + grace`; its lifetime fits when that end is no later than
- * `windowStart(k) + maxLifetime` (a later creation only helps).
+ * `windowStart(k) + maxLifetime` (a later creation only helps). Each window is compared with its
+ * own maximum: `2024-03-01 + P1Y + P1Y` fits `2024-03-01 + P2Y` although the year after a leap
+ * day is a day shorter than the year with it.
  *
  * - period and grace of fixed length (weeks, days, hours…): the span is `slots·period + grace`
  *   for every window, compared with the shortest `maxLifetime` over a leap cycle (exact).
  * - a period or grace in months or years: spans vary with the calendar and with the anchor's day
  *   of month (`Jan 31 + 1 month` is clamped to February's last day, `+ 2 months` is not), so every
- *   window of this anchor from `fromMs` over the next 28 years is checked.
+ *   window of this anchor from the one before `fromMs` over the next 28 years is checked.
  *
  * @param fromMs first instant of interest (the deployment instant), ms since the epoch
- * @returns the longest lifetime and the shortest maximum found, in ms, and whether a password can
- *   outlive `maxLifetime`
+ * @returns whether a password can outlive `maxLifetime`; when it can, the lifetime and the maximum
+ *   of the first window where it does (and that window's start, ms since the epoch); otherwise
+ *   the longest lifetime and the shortest maximum found, in ms
  */
 export function worstCaseLifetime(
   settings: Pick<RotationSettings, "anchorMs" | "periodDuration" | "graceDuration" | "slots">,
   maxLifetime: Duration,
   fromMs: number,
-): { longestMs: number; shortestMs: number; exceeds: boolean } {
+): { longestMs: number; shortestMs: number; exceeds: boolean; windowStartMs?: number } {
   const { periodDuration: period, graceDuration: grace, slots } = settings;
   if (isFixedLength(period) && isFixedLength(grace)) {
     const longestMs = addDuration(addDuration(0, period, slots), grace);
@@ -234,12 +237,18 @@ export function worstCaseLifetime(
   }
   let longestMs = -Infinity;
   let shortestMs = Infinity;
-  const first = windowIndex(settings, Math.max(fromMs, settings.anchorMs));
-  const horizon = addDuration(Math.max(fromMs, settings.anchorMs), LIFETIME_HORIZON);
+  const from = Math.max(fromMs, settings.anchorMs);
+  const first = windowIndex(settings, from) - (slots - 1);
+  const horizon = addDuration(from, LIFETIME_HORIZON);
   for (let k = first; windowStart(settings, k) <= horizon; k++) {
     const start = windowStart(settings, k);
-    longestMs = Math.max(longestMs, addDuration(windowStart(settings, k + slots), grace) - start);
-    shortestMs = Math.min(shortestMs, addDuration(start, maxLifetime) - start);
+    const lifetimeMs = addDuration(windowStart(settings, k + slots), grace) - start;
+    const maxMs = addDuration(start, maxLifetime) - start;
+    if (lifetimeMs > maxMs) {
+      return { longestMs: lifetimeMs, shortestMs: maxMs, exceeds: true, windowStartMs: start };
+    }
+    longestMs = Math.max(longestMs, lifetimeMs);
+    shortestMs = Math.min(shortestMs, maxMs);
   }
-  return { longestMs, shortestMs, exceeds: longestMs > shortestMs };
+  return { longestMs, shortestMs, exceeds: false };
 }

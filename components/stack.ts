@@ -1,13 +1,8 @@
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import { AppCredential, AppCredentialArgs } from "./appCredential";
-import {
-  AppConfig,
-  CONFIG_NAMESPACE,
-  parseStackConfig,
-  RawStackConfig,
-  StackConfig,
-} from "./config";
+import { AppConfig, parseStackConfig, StackConfig } from "./config";
+import { CONFIG_NAMESPACE, configSizeAdvice, rawConfigFromValues } from "./configSource";
 import { CredentialVault } from "./credentialVault";
 
 /** Per-app stack output. Holds no secret value. */
@@ -36,22 +31,39 @@ export interface StackOutputs {
 }
 
 /**
- * Reads and validates `app-credentials:*` from the stack's configuration.
+ * Reads and validates `app-credentials:*` from the stack's configuration, and the catalogue files
+ * it names (relative to the project directory). Values of secret keys never appear in errors.
+ * Warns (`pulumi.log.warn`) when the configuration nears the size Pulumi can pass to a program.
  *
  * @param nowMs the deployment instant, ms since the Unix epoch (anchors may not be later)
  * @throws ConfigError naming every invalid field, before any resource is declared
  */
-export function loadStackConfig(
-  nowMs: number,
-  config = new pulumi.Config(CONFIG_NAMESPACE),
-): StackConfig {
-  const raw: RawStackConfig = {
-    keyVault: config.getObject("keyVault"),
-    rotation: config.getObject("rotation"),
-    rotationTrigger: config.get("rotationTrigger"),
-    apps: config.getObject("apps"),
+export function loadStackConfig(nowMs: number): StackConfig {
+  const values = pulumi.runtime.allConfig();
+  const raw = rawConfigFromValues(values, projectDirectory(), secretConfigKeys(values));
+  const config = parseStackConfig(raw, nowMs);
+  const size = configSizeAdvice(values);
+  if (size?.level === "near") void pulumi.log.warn(`${CONFIG_NAMESPACE}: ${size.message}`);
+  return config;
+}
+
+/** The project directory: Pulumi's root directory (where Pulumi.yaml is), else the working one. */
+function projectDirectory(): string {
+  return pulumi.runtime.getRootDirectory() || process.cwd();
+}
+
+/**
+ * The config keys whose values are secret (`pulumi config set --secret`): the Node.js runtime
+ * knows them (`PULUMI_CONFIG_SECRET_KEYS`) but exports the check only internally; when that export
+ * is missing every key is treated as secret, so no value is ever shown by mistake.
+ */
+function secretConfigKeys(values: Record<string, string>): string[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const runtimeConfig = require("@pulumi/pulumi/runtime/config") as {
+    isConfigSecret?: (key: string) => boolean;
   };
-  return parseStackConfig(raw, nowMs);
+  const isSecret = runtimeConfig.isConfigSecret;
+  return Object.keys(values).filter((key) => (isSecret ? isSecret(key) : true));
 }
 
 /**

@@ -7,14 +7,14 @@
  */
 import type { ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { Clock, systemClock } from "../lib/clock";
+import { DEFAULT_WARN_BEFORE } from "../lib/defaults";
 import { durationSchema, durationSetting } from "../lib/config";
 import { endDates, endStatus } from "../lib/end-dates";
 import { at, formatDays, resourceLabel } from "../lib/messages";
 import { CredentialKind } from "../lib/resource-types";
 
 export const CREDENTIAL_EXPIRING_SOON = "credential-expiring-soon";
-/** Default `warnBefore`: 30 days. */
-export const DEFAULT_WARN_BEFORE = "P30D";
+export { DEFAULT_WARN_BEFORE };
 
 /** The fix for a credential or secret that is about to end, or has ended, by kind. */
 export const RENEWAL_FIXES: Record<CredentialKind | "secret", string> = {

@@ -13,6 +13,7 @@ import type {
   ResourceValidationPolicy,
 } from "@pulumi/policy";
 import { Clock, systemClock } from "../lib/clock";
+import { DEFAULT_MAX_LIFETIME } from "../lib/defaults";
 import { DurationSetting, durationSchema, durationSetting } from "../lib/config";
 import { addDuration } from "../lib/iso8601";
 import { credentialLifetime, CredentialDates, Lifetime } from "../lib/lifetime";
@@ -21,8 +22,7 @@ import { CredentialKind, credentialKind } from "../lib/resource-types";
 import { field, knownOrThrow } from "../lib/unknowns";
 
 export const CREDENTIAL_MAX_LIFETIME = "credential-max-lifetime";
-/** Default `maxLifetime`: 2 years, Microsoft's cap for portal-created client secrets. */
-export const DEFAULT_MAX_LIFETIME = "P2Y";
+export { DEFAULT_MAX_LIFETIME };
 
 /** Creates the policy. @param clock current instant (ms since epoch), used when `startDate` is not set */
 export function credentialMaxLifetimePolicy(clock: Clock = systemClock): ResourceValidationPolicy {

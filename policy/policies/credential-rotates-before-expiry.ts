@@ -19,6 +19,7 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import { Clock, systemClock } from "../lib/clock";
+import { DEFAULT_MIN_GRACE } from "../lib/defaults";
 import { durationSchema, durationSetting } from "../lib/config";
 import { addDuration, parseInstant } from "../lib/iso8601";
 import { isSet } from "../lib/lifetime";
@@ -34,8 +35,7 @@ import { field, readMapPartial } from "../lib/unknowns";
 import { SLOT_KEY, WINDOW_KEY } from "../lib/schedule";
 
 export const CREDENTIAL_ROTATES_BEFORE_EXPIRY = "credential-rotates-before-expiry";
-/** Default `minGrace`: 7 days between a password's replacement and its end date. */
-export const DEFAULT_MIN_GRACE = "P7D";
+export { DEFAULT_MIN_GRACE };
 
 const ROTATING_KEYS = [
   "rotationRfc3339",

@@ -12,6 +12,7 @@ import type {
   ResourceValidationPolicy,
 } from "@pulumi/policy";
 import { Clock, systemClock } from "../lib/clock";
+import { DEFAULT_MAX_VALIDITY } from "../lib/defaults";
 import { durationSchema, durationSetting } from "../lib/config";
 import { addDuration } from "../lib/iso8601";
 import { expiryField, expiryUnit, secretExpiry } from "../lib/keyvault";
@@ -19,8 +20,7 @@ import { at, resourceLabel } from "../lib/messages";
 import { keyVaultSecretFlavour } from "../lib/resource-types";
 
 export const KEYVAULT_SECRET_EXPIRY = "keyvault-secret-expiry";
-/** Default `maxValidity`: 2 years, the maximum credential lifetime. */
-export const DEFAULT_MAX_VALIDITY = "P2Y";
+export { DEFAULT_MAX_VALIDITY };
 
 /** Creates the policy. @param clock current instant (ms since epoch): the validity is counted from now */
 export function keyVaultSecretExpiryPolicy(clock: Clock = systemClock): ResourceValidationPolicy {

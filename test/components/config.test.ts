@@ -38,17 +38,29 @@ const BAD: [string, RawStackConfig, string][] = [
   [
     "2·period + grace above maxLifetime",
     base({ rotation: { period: "P365D", grace: "P30D" } }),
-    'app-credentials:rotation: {"period":"P365D","grace":"P30D","slots":2} is invalid; 2·period + grace = 2·P365D + P30D lets a password live up to 760 days, above maxLifetime P2Y (730 days); shorten period or grace',
+    'app-credentials:rotation: {"period":"P365D","grace":"P30D","slots":2} is invalid; 2·period + grace = 2·P365D + P30D lets a password live up to 760 days, above maxLifetime P2Y (730 days), the policy pack\'s credential-max-lifetime; shorten period or grace',
   ],
   [
     "2·period + grace above maxLifetime by a leap day only",
-    base({ apps: [{ name: "a", rotation: { period: "P1Y", grace: "P1D" } }] }),
-    'app-credentials:apps[0].rotation: {"period":"P1Y","grace":"P1D","slots":2} is invalid; 2·period + grace = 2·P1Y + P1D lets a password live up to 732 days, above maxLifetime P2Y (730 days); shorten period or grace',
+    base({ apps: [{ name: "a", rotation: { period: "P362D", grace: "P7D" } }] }),
+    'app-credentials:apps[0].rotation: {"period":"P362D","grace":"P7D","slots":2} is invalid; 2·period + grace = 2·P362D + P7D lets a password live up to 731 days, above maxLifetime P2Y (730 days), the policy pack\'s credential-max-lifetime; shorten period or grace',
+  ],
+  [
+    "2·period + grace above maxLifetime in calendar years, for one window",
+    base({
+      apps: [
+        {
+          name: "a",
+          rotation: { period: "P1Y", grace: "P7D", anchor: "2024-02-29T00:00:00Z" },
+        },
+      ],
+    }),
+    'app-credentials:apps[0].rotation: {"period":"P1Y","grace":"P7D","slots":2} is invalid; 2·period + grace = 2·P1Y + P7D lets a password live up to 737 days (for the password issued at 2025-02-28T00:00:00Z), above maxLifetime P2Y (730 days), the policy pack\'s credential-max-lifetime; shorten period or grace',
   ],
   [
     "period + grace above a lowered maxLifetime with one slot",
     base({ apps: [{ name: "a", rotation: { slots: 1, period: "P90D", maxLifetime: "P90D" } }] }),
-    'app-credentials:apps[0].rotation: {"period":"P90D","grace":"P30D","slots":1} is invalid; period + grace = P90D + P30D lets a password live up to 120 days, above maxLifetime P90D (90 days); shorten period or grace',
+    'app-credentials:apps[0].rotation: {"period":"P90D","grace":"P30D","slots":1} is invalid; period + grace = P90D + P30D lets a password live up to 120 days, above maxLifetime P90D (90 days), the policy pack\'s credential-max-lifetime; shorten period or grace',
   ],
   [
     "malformed period",
@@ -66,9 +78,14 @@ const BAD: [string, RawStackConfig, string][] = [
     'app-credentials:apps[0].rotation.grace: "-P7D" is invalid; expected a positive ISO 8601 duration such as P180D, P6M or PT12H ("-P7D" is negative; durations must be positive)',
   ],
   [
-    "grace shorter than one day",
-    base({ rotation: { grace: "PT12H" } }),
-    'app-credentials:rotation.grace: "PT12H" is invalid; the grace must be at least P1D: a scheduled deployment must have time to run before a password expires',
+    "grace shorter than the policy pack's minGrace",
+    base({ rotation: { grace: "P6DT23H" } }),
+    'app-credentials:rotation.grace: "P6DT23H" is invalid; the grace must be at least P7D, the policy pack\'s minGrace (credential-rotates-before-expiry): a password must stay valid that long after its replacement, so consumers pick up the new one and a failed scheduled run can be retried',
+  ],
+  [
+    "a period shorter than a day",
+    base({ rotation: { period: "PT1S" } }),
+    'app-credentials:rotation.period: "PT1S" is invalid; the period must be at least P1D: scheduled deployments run about daily, and a shorter window would replace every slot at every run, deleting the password Key Vault just left',
   ],
   [
     "anchor in the future",
@@ -93,12 +110,12 @@ const BAD: [string, RawStackConfig, string][] = [
   [
     "an app name that is not a valid Key Vault secret name",
     base({ apps: [{ name: "orders_api" }] }),
-    'app-credentials:apps[0].name: "orders_api" is invalid; app names become Key Vault secret names <name>-client-secret: 1–113 letters, digits and hyphens, starting with a letter or digit',
+    'app-credentials:apps[0].name: "orders_api" is invalid; app names become Key Vault secret names <name>-client-certificate: 1–108 letters, digits and hyphens, starting with a letter or digit',
   ],
   [
-    "an app name too long for <name>-client-secret",
-    base({ apps: [{ name: "a".repeat(114) }] }),
-    `app-credentials:apps[0].name: "${"a".repeat(40)}"… (114 characters) is invalid; app names become Key Vault secret names <name>-client-secret: 1–113 letters, digits and hyphens, starting with a letter or digit`,
+    "an app name too long for <name>-client-certificate",
+    base({ apps: [{ name: "a".repeat(109) }] }),
+    `app-credentials:apps[0].name: "${"a".repeat(40)}"… (109 characters) is invalid; app names become Key Vault secret names <name>-client-certificate: 1–108 letters, digits and hyphens, starting with a letter or digit`,
   ],
   [
     "an existing vault name that Azure rejects",

@@ -71,6 +71,8 @@ export interface SimulationOptions {
   nowMs?: () => number;
   /** Stack configuration, `namespace:key` → string value (objects as JSON text). */
   config?: Record<string, string>;
+  /** Keys of `config` whose values are secret (`secure:` in the stack file). */
+  secretKeys?: string[];
   /**
    * The simulated Azure to run against (directory, Key Vault, the stack's state): pass the same
    * world to successive runs to simulate successive deployments. Default: a new world from
@@ -215,7 +217,7 @@ export function simulateAzure(options: SimulationOptions): Simulation {
   };
   skipPromiseDebugStacks();
   pulumi.runtime.setMocks(mocks, options.project, options.stack, options.preview ?? true);
-  pulumi.runtime.setAllConfig(options.config ?? {}, []);
+  pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
   const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;
   const track = <T>(run: (settled: () => void) => T): T => {
     let settled!: () => void;

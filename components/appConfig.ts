@@ -1,0 +1,240 @@
+/**
+ * One entry of the app catalogue (`app-credentials:apps`, or `apps:` of a catalogue file): its
+ * name, how the app came to exist, its credential type, tags and rotation overrides. Pure.
+ */
+import type { Duration } from "luxon";
+import { checkKeys, isRecord, optionalString, Report, requireString } from "./configFields";
+import { parseRotation, parseTrigger, RawRotation, resolveRotation } from "./rotationConfig";
+import type { RotationSettings } from "./rotation";
+
+/** Sign-in audiences accepted by Entra ID for an application registration. */
+export const SIGN_IN_AUDIENCES = [
+  "AzureADMyOrg",
+  "AzureADMultipleOrgs",
+  "AzureADandPersonalMicrosoftAccount",
+  "PersonalMicrosoftAccount",
+] as const;
+
+/** Credential types an app can rotate. */
+export const CREDENTIAL_TYPES = ["password", "certificate"] as const;
+export type CredentialType = (typeof CREDENTIAL_TYPES)[number];
+
+/**
+ * Suffixes of the Key Vault secrets written per app: `<app>-client-id`, `<app>-tenant-id`, and
+ * `<app>-client-secret` (password apps) or `<app>-client-certificate` (certificate apps).
+ */
+export const SECRET_SUFFIXES = [
+  "client-id",
+  "tenant-id",
+  "client-secret",
+  "client-certificate",
+] as const;
+/** Key Vault secret names: 1–127 letters, digits and hyphens. */
+const SECRET_NAME_MAX = 127;
+const LONGEST_SUFFIX = Math.max(...SECRET_SUFFIXES.map((s) => s.length + 1));
+/**
+ * Longest app name: `<app>-client-certificate` must still be a valid secret name, so an app can
+ * move from passwords to certificates without a rename.
+ */
+export const APP_NAME_MAX = SECRET_NAME_MAX - LONGEST_SUFFIX;
+const APP_NAME = new RegExp(`^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,${APP_NAME_MAX - 1}})$`);
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Tags: 1–64 letters, digits, `.`, `_` and `-`. */
+const TAG = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** How the app came to exist. */
+export type AppSource =
+  | { kind: "new"; displayName: string; signInAudience: string; owners: string[] }
+  | { kind: "existingApplication"; applicationObjectId: string }
+  | { kind: "existingServicePrincipal"; servicePrincipalObjectId: string };
+
+/** One app, validated and with rotation settings resolved. */
+export interface AppConfig {
+  /** Unique (case-insensitively) name; prefixes resource names and Key Vault secret names. */
+  name: string;
+  source: AppSource;
+  /** What rotates: client secrets (`password`, default) or certificates. */
+  credential: CredentialType;
+  /** Labels for selecting apps into stacks (`app-credentials:appSelector`). */
+  tags: string[];
+  rotation: RotationSettings;
+  /** The lifetime cap that applies to this app (ISO 8601). */
+  maxLifetime: string;
+  /** True when the anchor was derived from the app's name rather than configured. */
+  anchorIsDefault: boolean;
+}
+
+const COMMON_KEYS = ["name", "credential", "tags", "rotation", "rotationTrigger"];
+const NEW_APP_KEYS = [...COMMON_KEYS, "displayName", "signInAudience", "owners"];
+const EXISTING_APP_KEYS = [...COMMON_KEYS, "existing"];
+
+/** What every app of a stack inherits. */
+export interface AppDefaults {
+  rotation: RawRotation;
+  maxLifetime: Duration | undefined;
+  trigger: string;
+}
+
+/**
+ * The name of an entry, when it is one: used to check uniqueness across the whole catalogue
+ * before entries are selected into a stack.
+ */
+export function entryName(value: unknown): string | undefined {
+  return isRecord(value) && typeof value.name === "string" ? value.name : undefined;
+}
+
+/** The tags of an entry (valid or not), for selection; invalid tags are reported by parseApp. */
+export function entryTags(value: unknown): string[] {
+  const tags = isRecord(value) ? value.tags : undefined;
+  return Array.isArray(tags) ? tags.filter((t): t is string => typeof t === "string") : [];
+}
+
+/**
+ * Validates one app entry.
+ *
+ * @param field where it was written, e.g. `apps[3]`
+ * @param nowMs the deployment instant, ms since the epoch
+ * @returns the app, or undefined after reporting every problem
+ */
+export function parseApp(
+  field: string,
+  value: unknown,
+  defaults: AppDefaults,
+  nowMs: number,
+  report: Report,
+): AppConfig | undefined {
+  if (!isRecord(value)) {
+    report(field, value, "expected an object with at least `name`");
+    return undefined;
+  }
+  const name = requireString(`${field}.name`, value.name, report);
+  if (name !== undefined && !APP_NAME.test(name)) {
+    report(
+      `${field}.name`,
+      name,
+      `app names become Key Vault secret names <name>-client-certificate: 1–${APP_NAME_MAX} letters, digits and hyphens, starting with a letter or digit`,
+    );
+  }
+  const source = parseSource(field, value, name, report);
+  const credential = parseCredential(field, value.credential, report);
+  const tags = parseTags(`${field}.tags`, value.tags, report);
+  const override = parseRotation(`${field}.rotation`, value.rotation, report);
+  const trigger = parseTrigger(
+    `${field}.rotationTrigger`,
+    value.rotationTrigger,
+    defaults.trigger,
+    report,
+  );
+  const rotation = resolveRotation(
+    field,
+    defaults.rotation,
+    override,
+    defaults.maxLifetime,
+    name ?? "",
+    trigger,
+    nowMs,
+    report,
+  );
+  if (name === undefined || !source || !credential || !tags || !rotation) return undefined;
+  return { name, source, credential, tags, ...rotation };
+}
+
+/**
+ * `credential`: `password` (default) or `certificate`. Certificates are accepted for every kind of
+ * app: on an existing service principal a key credential with usage Verify signs the app in with
+ * the client-credentials flow in that tenant, like a password (Microsoft Entra, "How to configure
+ * app instance property lock": credentials with usage Verify serve the OIDC client credentials
+ * flow).
+ */
+function parseCredential(
+  field: string,
+  value: unknown,
+  report: Report,
+): CredentialType | undefined {
+  if (value === undefined || value === null) return "password";
+  if (!(CREDENTIAL_TYPES as readonly unknown[]).includes(value)) {
+    report(
+      `${field}.credential`,
+      value,
+      "expected `password` (client secrets, the default) or `certificate` (a rotating certificate and its private key)",
+    );
+    return undefined;
+  }
+  return value as CredentialType;
+}
+
+function parseTags(field: string, value: unknown, report: Report): string[] | undefined {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || value.some((t) => typeof t !== "string" || !TAG.test(t))) {
+    report(
+      field,
+      value,
+      "expected a list of tags, each 1–64 letters, digits, '.', '_' or '-' (e.g. [team-payments])",
+    );
+    return undefined;
+  }
+  return [...new Set(value as string[])];
+}
+
+function parseSource(
+  field: string,
+  value: Record<string, unknown>,
+  name: string | undefined,
+  report: Report,
+): AppSource | undefined {
+  if (value.existing === undefined) {
+    checkKeys(field, value, NEW_APP_KEYS, report);
+    const displayName = optionalString(`${field}.displayName`, value.displayName, report) ?? name;
+    const signInAudience =
+      optionalString(`${field}.signInAudience`, value.signInAudience, report) ?? "AzureADMyOrg";
+    if (!(SIGN_IN_AUDIENCES as readonly string[]).includes(signInAudience)) {
+      report(
+        `${field}.signInAudience`,
+        signInAudience,
+        `expected one of ${SIGN_IN_AUDIENCES.join(", ")}`,
+      );
+    }
+    const owners = value.owners ?? [];
+    if (!Array.isArray(owners) || owners.some((o) => typeof o !== "string" || !GUID.test(o))) {
+      report(
+        `${field}.owners`,
+        owners,
+        "expected a list of object ids (GUIDs) of users or service principals",
+      );
+      return undefined;
+    }
+    return displayName
+      ? { kind: "new", displayName, signInAudience, owners: owners as string[] }
+      : undefined;
+  }
+  checkKeys(field, value, EXISTING_APP_KEYS, report);
+  const sub = `${field}.existing`;
+  const existing = value.existing;
+  if (
+    !isRecord(existing) ||
+    (existing.applicationObjectId === undefined) ===
+      (existing.servicePrincipalObjectId === undefined)
+  ) {
+    report(
+      sub,
+      isRecord(existing) ? Object.keys(existing) : existing,
+      "set exactly one of `applicationObjectId` (an app registration) or `servicePrincipalObjectId` (e.g. one created through admin consent)",
+    );
+    return undefined;
+  }
+  checkKeys(sub, existing, ["applicationObjectId", "servicePrincipalObjectId"], report);
+  const key =
+    existing.applicationObjectId !== undefined ? "applicationObjectId" : "servicePrincipalObjectId";
+  const objectId = existing[key];
+  if (typeof objectId !== "string" || !GUID.test(objectId)) {
+    report(
+      `${sub}.${key}`,
+      objectId,
+      "expected an object id (a GUID such as 00000000-0000-0000-0000-000000000000)",
+    );
+    return undefined;
+  }
+  return key === "applicationObjectId"
+    ? { kind: "existingApplication", applicationObjectId: objectId }
+    : { kind: "existingServicePrincipal", servicePrincipalObjectId: objectId };
+}
