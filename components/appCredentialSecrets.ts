@@ -1,6 +1,7 @@
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as pulumi from "@pulumi/pulumi";
 import { parseInstant } from "../policy/lib/iso8601";
+import { expiresSeconds } from "./rotation";
 import { SlotPassword } from "./rotatingPasswords";
 
 /** Arguments of {@link AppCredentialSecrets}. */
@@ -46,7 +47,7 @@ export class AppCredentialSecrets extends pulumi.ComponentResource {
     super("app-credentials:keyvault:AppCredentialSecrets", name, {}, opts);
     const end = parseInstant(args.active.endDate);
     if (!end.ok) throw new Error(`active password endDate: ${end.reason}`);
-    const expires = Math.floor(end.value / 1000);
+    const expires = expiresSeconds(end.value);
     const common = {
       resourceGroupName: args.resourceGroupName,
       vaultName: args.vaultName,

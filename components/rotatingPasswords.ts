@@ -1,8 +1,7 @@
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import { formatInstant } from "../policy/lib/iso8601";
-import { managedPasswordDisplayName } from "../policy/lib/managed";
-import { RotationSettings, rotationState, RotationState } from "./rotation";
+import { passwordInputs, RotationSettings, rotationState, RotationState } from "./rotation";
 
 /** Whose passwords: an application (`ApplicationPassword`) or a service principal (`ServicePrincipalPassword`). */
 export type PasswordOwner =
@@ -60,11 +59,7 @@ export class RotatingPasswords extends pulumi.ComponentResource {
     super("app-credentials:entra:RotatingPasswords", name, {}, opts);
     this.state = rotationState(args.rotation, args.nowMs);
     this.passwords = this.state.slots.map((slot) => {
-      const passwordArgs = {
-        displayName: managedPasswordDisplayName(slot.slot, slot.generation),
-        endDate: formatInstant(slot.endDateMs),
-        rotateWhenChanged: slot.rotateWhenChanged,
-      };
+      const passwordArgs = passwordInputs(slot);
       const childName = `${name}-slot${slot.slot}`;
       const password =
         args.owner.kind === "application"

@@ -13,7 +13,8 @@
  */
 import { createHash } from "crypto";
 import { Duration } from "luxon";
-import { addDuration, isFixedLength } from "../policy/lib/iso8601";
+import { addDuration, formatInstant, isFixedLength } from "../policy/lib/iso8601";
+import { managedPasswordDisplayName } from "../policy/lib/managed";
 import { formatSchedule, nextRotation, SlotSchedule } from "../policy/lib/schedule";
 
 /** Resolved rotation settings of one app (validated: see `config.ts`). */
@@ -131,6 +132,31 @@ export function rotationState(settings: RotationSettings, nowMs: number): Rotati
   };
 }
 
+/**
+ * The inputs a slot's password is declared with (`ApplicationPassword` /
+ * `ServicePrincipalPassword`, besides its owner): every one forces replacement in the provider, so
+ * they depend on the slot's generation and the trigger only. `endDate` is RFC 3339, whole seconds.
+ */
+export function passwordInputs(slot: SlotState): {
+  displayName: string;
+  endDate: string;
+  rotateWhenChanged: Record<string, string>;
+} {
+  return {
+    displayName: managedPasswordDisplayName(slot.slot, slot.generation),
+    endDate: formatInstant(slot.endDateMs),
+    rotateWhenChanged: slot.rotateWhenChanged,
+  };
+}
+
+/**
+ * A Key Vault secret's `attributes.expires` for a credential ending at `endDateMs`: **seconds**
+ * since the Unix epoch (the ARM unit), whole.
+ */
+export function expiresSeconds(endDateMs: number): number {
+  return Math.floor(endDateMs / 1000);
+}
+
 /** Epoch from which default anchors are spread: 2024-01-01T00:00:00Z. */
 export const DEFAULT_ANCHOR_EPOCH_MS = Date.UTC(2024, 0, 1);
 
@@ -185,6 +211,29 @@ export function worstCase(
   return { longestMs, shortestMs, exceeds };
 }
 
+/**
+ * Whether `longer` can end after `shorter` from the same start (every start day of a leap cycle:
+ * exact), with the longest `longer` and shortest `shorter` spans found (ms). Cached by the pair:
+ * a stack of thousands of apps shares a few durations.
+ */
+export function durationExceeds(
+  longer: Duration,
+  shorter: Duration,
+): { longestMs: number; shortestMs: number; exceeds: boolean } {
+  const key = `${longer.toISO()}|${shorter.toISO()}`;
+  let result = durationPairCache.get(key);
+  if (result === undefined) {
+    result = worstCase(
+      (start) => addDuration(start, longer),
+      (start) => addDuration(start, shorter),
+      isFixedLength(longer) && isFixedLength(shorter),
+    );
+    durationPairCache.set(key, result);
+  }
+  return result;
+}
+const durationPairCache = new Map<string, ReturnType<typeof worstCase>>();
+
 /** Shortest length of a duration over every start day of a leap cycle, in ms, cached by duration. */
 function shortestLength(duration: Duration): number {
   const key = duration.toISO() ?? "";
@@ -216,8 +265,11 @@ const LIFETIME_HORIZON = Duration.fromObject({ years: 28 });
  * - period and grace of fixed length (weeks, days, hours…): the span is `slots·period + grace`
  *   for every window, compared with the shortest `maxLifetime` over a leap cycle (exact).
  * - a period or grace in months or years: spans vary with the calendar and with the anchor's day
- *   of month (`Jan 31 + 1 month` is clamped to February's last day, `+ 2 months` is not), so every
- *   window of this anchor from the one before `fromMs` over the next 28 years is checked.
+ *   of month (`Jan 31 + 1 month` is clamped to February's last day, `+ 2 months` is not), so the
+ *   windows of this anchor from the one before `fromMs` are checked, as many as make the calendar
+ *   repeat: a period of M whole months starts windows on a pattern of months and leap years that
+ *   repeats every `48 / gcd(M, 48)` windows (years 1901–2099); a period mixing months with days
+ *   has no such pattern and 28 years of windows are checked.
  *
  * @param fromMs first instant of interest (the deployment instant), ms since the epoch
  * @returns whether a password can outlive `maxLifetime`; when it can, the lifetime and the maximum
@@ -239,8 +291,10 @@ export function worstCaseLifetime(
   let shortestMs = Infinity;
   const from = Math.max(fromMs, settings.anchorMs);
   const first = windowIndex(settings, from) - (slots - 1);
+  const months = wholeMonths(period);
   const horizon = addDuration(from, LIFETIME_HORIZON);
-  for (let k = first; windowStart(settings, k) <= horizon; k++) {
+  const last = months === undefined ? Infinity : first + 48 / gcd(months, 48) + slots;
+  for (let k = first; k <= last && windowStart(settings, k) <= horizon; k++) {
     const start = windowStart(settings, k);
     const lifetimeMs = addDuration(windowStart(settings, k + slots), grace) - start;
     const maxMs = addDuration(start, maxLifetime) - start;
@@ -251,4 +305,15 @@ export function worstCaseLifetime(
     shortestMs = Math.min(shortestMs, maxMs);
   }
   return { longestMs, shortestMs, exceeds: false };
+}
+
+/** The number of months of a duration made of years and months only, else undefined. */
+function wholeMonths(duration: Duration): number | undefined {
+  const { years = 0, months = 0, ...rest } = duration.toObject();
+  if (Object.values(rest).some((v) => v)) return undefined;
+  return years * 12 + months;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
 }

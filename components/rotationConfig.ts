@@ -17,15 +17,9 @@
  */
 import { Duration } from "luxon";
 import { DEFAULT_MAX_LIFETIME, DEFAULT_MIN_GRACE } from "../policy/lib/defaults";
-import {
-  addDuration,
-  formatInstant,
-  isFixedLength,
-  parseDuration,
-  parseInstant,
-} from "../policy/lib/iso8601";
+import { formatInstant, parseDuration, parseInstant } from "../policy/lib/iso8601";
 import { checkKeys, formatDays, isRecord, optionalString, Report } from "./configFields";
-import { defaultAnchor, RotationSettings, worstCase, worstCaseLifetime } from "./rotation";
+import { defaultAnchor, durationExceeds, RotationSettings, worstCaseLifetime } from "./rotation";
 
 /** Defaults of `app-credentials:rotation`. */
 export const ROTATION_DEFAULTS = {
@@ -129,19 +123,24 @@ function wholeSeconds(
   report: Report,
 ): Duration | undefined {
   if (!value) return undefined;
-  const fixedMs = value.set({ years: 0, months: 0, quarters: 0 }).as("milliseconds");
-  if (fixedMs % 1000 === 0) return value;
+  const {
+    weeks = 0,
+    days = 0,
+    hours = 0,
+    minutes = 0,
+    seconds = 0,
+    milliseconds = 0,
+  } = value.toObject();
+  const fixedMs =
+    ((((weeks * 7 + days) * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000 + milliseconds;
+  if (Math.abs(fixedMs - Math.round(fixedMs / 1000) * 1000) < 1e-6) return value;
   report(field, text, WHOLE_SECOND);
   return undefined;
 }
 
 /** True when `lower` can end after `value` from the same start (calendar-exact over a leap cycle). */
 function shorterThan(value: Duration, lower: Duration): boolean {
-  return worstCase(
-    (s) => addDuration(s, lower),
-    (s) => addDuration(s, value),
-    isFixedLength(value) && isFixedLength(lower),
-  ).exceeds;
+  return durationExceeds(lower, value).exceeds;
 }
 
 /**
@@ -157,11 +156,7 @@ export function checkMaxLifetime(
   const max = duration(field, text ?? ROTATION_DEFAULTS.maxLifetime, report);
   const limit = parseDuration(ceiling);
   if (!max || !limit.ok) return undefined;
-  const check = worstCase(
-    (s) => addDuration(s, max),
-    (s) => addDuration(s, limit.value),
-    isFixedLength(max) && isFixedLength(limit.value),
-  );
+  const check = durationExceeds(max, limit.value);
   if (check.exceeds) {
     report(
       field,
