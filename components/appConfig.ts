@@ -136,6 +136,14 @@ export function parseApp(
     report,
   );
   if (name === undefined || !source || !credential || !tags || !rotation) return undefined;
+  if (credential === "certificate" && !inWholeHours(rotation.rotation)) {
+    report(
+      `${field}.credential`,
+      credential,
+      `a certificate's validity is set in whole hours (@pulumi/tls validityPeriodHours), so its rotation period and grace must be whole hours; found period ${rotation.rotation.period} and grace ${rotation.rotation.grace}`,
+    );
+    return undefined;
+  }
   return { name, source, credential, tags, ...rotation };
 }
 
@@ -161,6 +169,23 @@ function parseCredential(
     return undefined;
   }
   return value as CredentialType;
+}
+
+/** True when the fixed parts (weeks…milliseconds) of period and grace are whole hours. */
+function inWholeHours(rotation: RotationSettings): boolean {
+  return [rotation.periodDuration, rotation.graceDuration].every((duration) => {
+    const {
+      weeks = 0,
+      days = 0,
+      hours = 0,
+      minutes = 0,
+      seconds = 0,
+      milliseconds = 0,
+    } = duration.toObject();
+    const fixedHours =
+      (weeks * 7 + days) * 24 + hours + minutes / 60 + seconds / 3600 + milliseconds / 3_600_000;
+    return Math.abs(fixedHours - Math.round(fixedHours)) < 1e-9;
+  });
 }
 
 function parseTags(field: string, value: unknown, report: Report): string[] | undefined {

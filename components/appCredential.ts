@@ -1,14 +1,18 @@
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import { AppCredentialSecrets } from "./appCredentialSecrets";
-import { AppSource } from "./config";
+import type { AppSource, CredentialType } from "./config";
+import { CredentialOwner, RotatingCredentials } from "./credentials";
 import { RotationSettings } from "./rotation";
-import { PasswordOwner, RotatingPasswords } from "./rotatingPasswords";
+import { RotatingCertificates } from "./rotatingCertificates";
+import { RotatingPasswords } from "./rotatingPasswords";
 
 /** Arguments of {@link AppCredential}. */
 export interface AppCredentialArgs {
   /** How the app came to exist: a new registration, an existing application or service principal. */
   source: AppSource;
+  /** What rotates: client secrets (`password`) or certificates. */
+  credential: CredentialType;
   rotation: RotationSettings;
   /** The deployment instant, ms since the Unix epoch. */
   nowMs: number;
@@ -30,20 +34,23 @@ const PERSONAL_ACCOUNT_AUDIENCES = [
 ];
 
 /**
- * One app whose client secret rotates: its registration (created, or read by object id), the
- * rotating passwords, and the Key Vault secrets `<name>-client-id`, `-tenant-id`, `-client-secret`.
+ * One app whose credential rotates: its registration (created, or read by object id), the rotating
+ * passwords or certificates, and the Key Vault secrets `<name>-client-id`, `-tenant-id` and
+ * `-client-secret` (passwords) or `-client-certificate` (certificates).
  *
- * - `new`: an `Application` and its `ServicePrincipal`; passwords are `ApplicationPassword`s. Both
+ * - `new`: an `Application` and its `ServicePrincipal`; the credentials are the application's
+ *   (`ApplicationPassword`s or `ApplicationCertificate`s). Both
  *   are owned by the configured owners **and the deploying identity**: the azuread provider removes
  *   the calling principal from the owners unless it is listed (terraform-provider-azuread
  *   application_resource.go), and under `Application.ReadWrite.OwnedBy` (or as a non-admin user) it
  *   could then add no password. Audiences that include personal Microsoft accounts get
  *   `api.requestedAccessTokenVersion = 2`, which the provider requires for them.
  * - `existingApplication`: the application is read (`Application.get`, `/applications/{objectId}`)
- *   and its passwords are `ApplicationPassword`s.
+ *   and its credentials are `ApplicationPassword`s or `ApplicationCertificate`s.
  * - `existingServicePrincipal` (e.g. an enterprise app that arrived through admin consent, whose
- *   application may live in another tenant): the service principal is read and its passwords are
- *   `ServicePrincipalPassword`s.
+ *   application may live in another tenant): the service principal is read and its credentials are
+ *   `ServicePrincipalPassword`s or `ServicePrincipalCertificate`s (a key credential with usage
+ *   Verify on a service principal signs the app in with client credentials in that tenant).
  *
  * Existing objects are read as resources, never looked up with a data source: a data source that
  * fails (the object was deleted, or its id mistyped) fails the whole program, so no app would
@@ -59,17 +66,18 @@ export class AppCredential extends pulumi.ComponentResource {
   /** Object id of the service principal; undefined for an existing application. */
   readonly servicePrincipalObjectId: pulumi.Output<string | undefined>;
   readonly activeKeyId: pulumi.Output<string>;
-  /** End date of the password Key Vault holds, RFC 3339. */
+  /** End date of the credential Key Vault holds, RFC 3339. */
   readonly activeEndDate: string;
   /** When the next deployment rotates a slot of this app, RFC 3339. */
   readonly nextRotation: string;
-  readonly passwords: RotatingPasswords;
+  /** The rotating passwords or certificates. */
+  readonly credentials: RotatingCredentials;
   readonly secrets: AppCredentialSecrets;
 
   constructor(name: string, args: AppCredentialArgs, opts?: pulumi.ComponentResourceOptions) {
     super("app-credentials:entra:AppCredential", name, {}, opts);
     const none = pulumi.output<string | undefined>(undefined);
-    let owner: PasswordOwner;
+    let owner: CredentialOwner;
     const source = args.source;
     if (source.kind === "new") {
       const owners = pulumi
@@ -119,11 +127,18 @@ export class AppCredential extends pulumi.ComponentResource {
       this.applicationObjectId = none;
       this.servicePrincipalObjectId = servicePrincipal.objectId;
     }
-    this.passwords = new RotatingPasswords(
-      `${name}-passwords`,
-      { owner, rotation: args.rotation, nowMs: args.nowMs },
-      { parent: this },
-    );
+    this.credentials =
+      args.credential === "certificate"
+        ? new RotatingCertificates(
+            `${name}-certificates`,
+            { appName: name, owner, rotation: args.rotation, nowMs: args.nowMs },
+            { parent: this },
+          )
+        : new RotatingPasswords(
+            `${name}-passwords`,
+            { owner, rotation: args.rotation, nowMs: args.nowMs },
+            { parent: this },
+          );
     this.secrets = new AppCredentialSecrets(
       `${name}-secrets`,
       {
@@ -132,13 +147,13 @@ export class AppCredential extends pulumi.ComponentResource {
         vaultName: args.vaultName,
         clientId: this.clientId,
         tenantId: args.tenantId,
-        active: this.passwords.active,
+        active: this.credentials.active,
       },
       { parent: this },
     );
-    this.activeKeyId = this.passwords.active.keyId;
-    this.activeEndDate = this.passwords.active.endDate;
-    this.nextRotation = this.passwords.nextRotation;
+    this.activeKeyId = this.credentials.active.keyId;
+    this.activeEndDate = this.credentials.active.endDate;
+    this.nextRotation = this.credentials.nextRotation;
     this.registerOutputs({
       clientId: this.clientId,
       applicationObjectId: this.applicationObjectId,

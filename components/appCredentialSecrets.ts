@@ -1,19 +1,23 @@
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as pulumi from "@pulumi/pulumi";
 import { parseInstant } from "../policy/lib/iso8601";
+import { SlotCredential } from "./credentials";
 import { expiresSeconds } from "./rotation";
-import { SlotPassword } from "./rotatingPasswords";
 
 /** Arguments of {@link AppCredentialSecrets}. */
 export interface AppCredentialSecretsArgs {
-  /** The app's name: secrets are named `<appName>-client-id`, `-tenant-id`, `-client-secret`. */
+  /** The app's name: secrets are named `<appName>-client-id`, `-tenant-id`, and the credential's. */
   appName: string;
   resourceGroupName: pulumi.Input<string>;
   vaultName: pulumi.Input<string>;
   clientId: pulumi.Input<string>;
   tenantId: pulumi.Input<string>;
-  /** The active password: its value, keyId and endDate are written to `<appName>-client-secret`. */
-  active: SlotPassword;
+  /**
+   * The active credential: a password's text goes to `<appName>-client-secret`, a certificate and
+   * its private key (PEM) to `<appName>-client-certificate`, with its keyId, endDate, slot and
+   * generation (and a certificate's thumbprint) as tags.
+   */
+  active: SlotCredential;
 }
 
 /** Content types written to the secrets, read by humans in the portal and by the policy pack. */
@@ -21,23 +25,32 @@ export const CONTENT_TYPES = {
   clientId: "text/plain; entra-client-id",
   tenantId: "text/plain; entra-tenant-id",
   clientSecret: "text/plain; entra-client-secret",
+  /** A PEM file holding the certificate and its private key. */
+  clientCertificate: "application/x-pem-file",
 } as const;
 
 /**
- * Key Vault secrets that hand an app's credential to its code:
- * `<app>-client-id`, `<app>-tenant-id` and `<app>-client-secret` (the active password's value).
+ * Key Vault secrets that hand an app's credential to its code: `<app>-client-id`, `<app>-tenant-id`
+ * and either `<app>-client-secret` (the active password's value) or `<app>-client-certificate`
+ * (the active certificate and its private key, PEM).
  *
- * All three expire with the active password: `attributes.expires` is its end date in **seconds**
- * since the Unix epoch (the ARM unit), so nothing in the vault outlives the credential. The client
- * secret is tagged with the password's `keyId`, `endDate`, `slot` and `generation`. Updating the
- * value creates a new secret version; readers of the latest version pick it up.
+ * All three expire with the active credential: `attributes.expires` is its end date in **seconds**
+ * since the Unix epoch (the ARM unit), so nothing in the vault outlives the credential. The
+ * credential's secret is tagged with its `keyId`, `endDate`, `slot` and `generation` (and
+ * `thumbprint` for a certificate); through the `keyId` tag it depends on the credential itself, so
+ * a credential that Entra ID refused is never handed over. Updating the value creates a new secret
+ * version; readers of the latest version pick it up.
  */
 export class AppCredentialSecrets extends pulumi.ComponentResource {
   readonly clientIdSecretId: pulumi.Output<string>;
   readonly tenantIdSecretId: pulumi.Output<string>;
-  readonly clientSecretSecretId: pulumi.Output<string>;
-  /** Versionless data-plane URI of the client secret, e.g. `https://<vault>.vault.azure.net/secrets/<app>-client-secret`. */
-  readonly clientSecretUri: pulumi.Output<string>;
+  /** The id of `<app>-client-secret` or `<app>-client-certificate`. */
+  readonly credentialSecretId: pulumi.Output<string>;
+  /**
+   * Versionless data-plane URI of the credential's secret, e.g.
+   * `https://<vault>.vault.azure.net/secrets/<app>-client-secret`.
+   */
+  readonly credentialSecretUri: pulumi.Output<string>;
 
   constructor(
     name: string,
@@ -46,7 +59,7 @@ export class AppCredentialSecrets extends pulumi.ComponentResource {
   ) {
     super("app-credentials:keyvault:AppCredentialSecrets", name, {}, opts);
     const end = parseInstant(args.active.endDate);
-    if (!end.ok) throw new Error(`active password endDate: ${end.reason}`);
+    if (!end.ok) throw new Error(`active credential endDate: ${end.reason}`);
     const expires = expiresSeconds(end.value);
     const common = {
       resourceGroupName: args.resourceGroupName,
@@ -70,26 +83,29 @@ export class AppCredentialSecrets extends pulumi.ComponentResource {
       );
     const clientId = secret("client-id", args.clientId, CONTENT_TYPES.clientId, {});
     const tenantId = secret("tenant-id", args.tenantId, CONTENT_TYPES.tenantId, {});
-    const clientSecret = secret(
-      "client-secret",
-      pulumi.secret(args.active.value),
-      CONTENT_TYPES.clientSecret,
+    const active = args.active;
+    const isCertificate = active.kind === "certificate";
+    const credential = secret(
+      isCertificate ? "client-certificate" : "client-secret",
+      pulumi.secret(active.secretValue),
+      isCertificate ? CONTENT_TYPES.clientCertificate : CONTENT_TYPES.clientSecret,
       {
-        keyId: args.active.keyId,
-        endDate: args.active.endDate,
-        slot: String(args.active.slot),
-        generation: String(args.active.generation),
+        keyId: active.keyId,
+        endDate: active.endDate,
+        slot: String(active.slot),
+        generation: String(active.generation),
+        ...(active.thumbprint ? { thumbprint: active.thumbprint } : {}),
       },
     );
     this.clientIdSecretId = clientId.id;
     this.tenantIdSecretId = tenantId.id;
-    this.clientSecretSecretId = clientSecret.id;
-    this.clientSecretUri = clientSecret.properties.apply((p) => p.secretUri);
+    this.credentialSecretId = credential.id;
+    this.credentialSecretUri = credential.properties.apply((p) => p.secretUri);
     this.registerOutputs({
       clientIdSecretId: this.clientIdSecretId,
       tenantIdSecretId: this.tenantIdSecretId,
-      clientSecretSecretId: this.clientSecretSecretId,
-      clientSecretUri: this.clientSecretUri,
+      credentialSecretId: this.credentialSecretId,
+      credentialSecretUri: this.credentialSecretUri,
     });
   }
 }

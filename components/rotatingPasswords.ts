@@ -1,24 +1,15 @@
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import { formatInstant } from "../policy/lib/iso8601";
+import { CredentialOwner, RotatingCredentials, SlotCredential } from "./credentials";
 import { passwordInputs, RotationSettings, rotationState, RotationState } from "./rotation";
 
-/** Whose passwords: an application (`ApplicationPassword`) or a service principal (`ServicePrincipalPassword`). */
-export type PasswordOwner =
-  | {
-      kind: "application";
-      /** The application's resource id, `/applications/{objectId}` (azuread `Application.id`). */
-      applicationId: pulumi.Input<string>;
-    }
-  | {
-      kind: "servicePrincipal";
-      /** The service principal's resource id, `/servicePrincipals/{objectId}`. */
-      servicePrincipalId: pulumi.Input<string>;
-    };
+/** @deprecated the owner of any credential: {@link CredentialOwner}. */
+export type PasswordOwner = CredentialOwner;
 
 /** Arguments of {@link RotatingPasswords}. */
 export interface RotatingPasswordsArgs {
-  owner: PasswordOwner;
+  owner: CredentialOwner;
   /** Validated rotation settings (see `config.ts`). */
   rotation: RotationSettings;
   /** The deployment instant, ms since the Unix epoch: decides the current rotation window. */
@@ -26,14 +17,9 @@ export interface RotatingPasswordsArgs {
 }
 
 /** One slot's password as exposed to the rest of the stack. */
-export interface SlotPassword {
-  slot: number;
-  generation: number;
-  /** The password's key id (a GUID assigned by Entra ID). */
-  keyId: pulumi.Output<string>;
-  /** The password's end date, RFC 3339 (known before creation: computed by the rotation model). */
-  endDate: string;
-  /** The secret text, visible only at creation; always a secret output. */
+export interface SlotPassword extends SlotCredential {
+  kind: "password";
+  /** The secret text, visible only at creation; always a secret output (= `secretValue`). */
   value: pulumi.Output<string>;
 }
 
@@ -46,14 +32,15 @@ export interface SlotPassword {
  * map with the schedule keys (`rotation-window`, `rotation-slot`, `rotation-trigger`) that the
  * policy pack reads. `endDateRelative` is never used: the provider ignores it for passwords.
  */
-export class RotatingPasswords extends pulumi.ComponentResource {
-  /** The rotation state at `nowMs`: windows, generations and end dates. */
+export class RotatingPasswords extends pulumi.ComponentResource implements RotatingCredentials {
   readonly state: RotationState;
   readonly passwords: SlotPassword[];
-  /** The password Key Vault holds: the newest one (slot `window mod slots`). */
   readonly active: SlotPassword;
-  /** Start of the next rotation window, RFC 3339: when the next deployment replaces a slot. */
   readonly nextRotation: string;
+
+  get credentials(): SlotCredential[] {
+    return this.passwords;
+  }
 
   constructor(name: string, args: RotatingPasswordsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("app-credentials:entra:RotatingPasswords", name, {}, opts);
@@ -73,12 +60,15 @@ export class RotatingPasswords extends pulumi.ComponentResource {
               { servicePrincipalId: args.owner.servicePrincipalId, ...passwordArgs },
               { parent: this },
             );
+      const value = pulumi.secret(password.value);
       return {
+        kind: "password" as const,
         slot: slot.slot,
         generation: slot.generation,
         keyId: password.keyId,
         endDate: passwordArgs.endDate,
-        value: pulumi.secret(password.value),
+        value,
+        secretValue: value,
       };
     });
     this.active = this.passwords[this.state.activeSlot];

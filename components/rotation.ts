@@ -14,7 +14,7 @@
 import { createHash } from "crypto";
 import { Duration } from "luxon";
 import { addDuration, formatInstant, isFixedLength } from "../policy/lib/iso8601";
-import { managedPasswordDisplayName } from "../policy/lib/managed";
+import { managedCertificateCommonName, managedPasswordDisplayName } from "../policy/lib/managed";
 import { formatSchedule, nextRotation, SlotSchedule } from "../policy/lib/schedule";
 
 /** Resolved rotation settings of one app (validated: see `config.ts`). */
@@ -155,6 +155,39 @@ export function passwordInputs(slot: SlotState): {
  */
 export function expiresSeconds(endDateMs: number): number {
   return Math.floor(endDateMs / 1000);
+}
+
+/** The key pair of a rotating certificate: RSA 2048 (Entra ID accepts RSA keys of 2048 bits and more). */
+export const CERTIFICATE_KEY = { algorithm: "RSA", rsaBits: 2048 } as const;
+/** Key usages of a rotating certificate: a TLS client certificate (client credentials sign-in). */
+export const CERTIFICATE_USES = ["digitalSignature", "keyEncipherment", "clientAuth"] as const;
+
+/**
+ * The inputs a slot's certificate is declared with, all depending on the slot's generation and
+ * the trigger only (every input of `tls.SelfSignedCert` forces replacement):
+ *
+ * - `commonName`: `app-credentials <app> slot <s> generation <g>` (Graph shows it as the key
+ *   credential's display name: the audit recognises rotated certificates by it);
+ * - `validityPeriodHours`: from the start of the window the slot was issued for to its end date.
+ *   The certificate is valid from its creation, never earlier than that start, so it covers the
+ *   credential's end date; and that span is `slots·period + grace`, which the configuration caps
+ *   at `maxLifetime`. Whole hours: the configuration requires certificate schedules in whole hours;
+ * - `keyVersion`: a short hash of the schedule keys and trigger, part of the private key's
+ *   resource name, so a new key pair is created for every generation and every trigger (a
+ *   `tls.PrivateKey` has no input that could force its replacement).
+ */
+export function certificateInputs(
+  appName: string,
+  slot: SlotState,
+): { commonName: string; validityPeriodHours: number; keyVersion: string } {
+  return {
+    commonName: managedCertificateCommonName(appName, slot.slot, slot.generation),
+    validityPeriodHours: Math.round((slot.endDateMs - slot.issuedAtMs) / 3_600_000),
+    keyVersion: createHash("sha256")
+      .update(JSON.stringify(slot.rotateWhenChanged))
+      .digest("hex")
+      .slice(0, 10),
+  };
 }
 
 /** Epoch from which default anchors are spread: 2024-01-01T00:00:00Z. */

@@ -15,13 +15,20 @@ export interface AppOutputs {
   activeEndDate: string;
   /** RFC 3339: when the next deployment rotates a slot. */
   nextRotation: string;
+  /** Certificate apps: SHA-1 thumbprint of the active certificate, upper-case hex. */
+  activeThumbprint?: pulumi.Output<string>;
   keyVaultSecretIds: {
     clientId: pulumi.Output<string>;
     tenantId: pulumi.Output<string>;
-    clientSecret: pulumi.Output<string>;
+    /** Password apps: `<app>-client-secret`. */
+    clientSecret?: pulumi.Output<string>;
+    /** Certificate apps: `<app>-client-certificate`. */
+    clientCertificate?: pulumi.Output<string>;
   };
-  /** Versionless URI the application reads its client secret from. */
-  clientSecretUri: pulumi.Output<string>;
+  /** Password apps: versionless URI the application reads its client secret from. */
+  clientSecretUri?: pulumi.Output<string>;
+  /** Certificate apps: versionless URI of the PEM holding the certificate and its private key. */
+  clientCertificateUri?: pulumi.Output<string>;
 }
 
 /** Stack outputs. */
@@ -113,20 +120,29 @@ function declareApp(app: AppConfig, shared: SharedAppArgs): AppOutputs {
   const credential = new AppCredential(app.name, {
     ...shared,
     source: app.source,
+    credential: app.credential,
     rotation: app.rotation,
   });
-  return {
+  const secrets = credential.secrets;
+  const common = {
     clientId: credential.clientId,
     applicationObjectId: credential.applicationObjectId,
     servicePrincipalObjectId: credential.servicePrincipalObjectId,
     activeKeyId: credential.activeKeyId,
     activeEndDate: credential.activeEndDate,
     nextRotation: credential.nextRotation,
-    keyVaultSecretIds: {
-      clientId: credential.secrets.clientIdSecretId,
-      tenantId: credential.secrets.tenantIdSecretId,
-      clientSecret: credential.secrets.clientSecretSecretId,
-    },
-    clientSecretUri: credential.secrets.clientSecretUri,
   };
+  const ids = { clientId: secrets.clientIdSecretId, tenantId: secrets.tenantIdSecretId };
+  return app.credential === "certificate"
+    ? {
+        ...common,
+        activeThumbprint: credential.credentials.active.thumbprint,
+        keyVaultSecretIds: { ...ids, clientCertificate: secrets.credentialSecretId },
+        clientCertificateUri: secrets.credentialSecretUri,
+      }
+    : {
+        ...common,
+        keyVaultSecretIds: { ...ids, clientSecret: secrets.credentialSecretId },
+        clientSecretUri: secrets.credentialSecretUri,
+      };
 }

@@ -211,6 +211,7 @@ describe("stack components under the mock runtime", () => {
     const config = parseStackConfig(SAMPLE_CONFIG, IN_WINDOW_3);
     const credential = new AppCredential("secret-check", {
       source: config.apps[0].source,
+      credential: config.apps[0].credential,
       rotation: config.apps[0].rotation,
       nowMs: IN_WINDOW_3,
       tenantId: "t",
@@ -218,14 +219,14 @@ describe("stack components under the mock runtime", () => {
       resourceGroupName: "rg",
       vaultName: "kv",
     });
-    for (const password of credential.passwords.passwords) {
+    for (const password of credential.credentials.credentials) {
       assert.strictEqual(
-        await pulumi.isSecret(password.value),
+        await pulumi.isSecret(password.secretValue),
         true,
         `slot ${password.slot} value`,
       );
     }
-    assert.strictEqual(await pulumi.isSecret(credential.passwords.active.value), true);
+    assert.strictEqual(await pulumi.isSecret(credential.credentials.active.secretValue), true);
     await simulation.settle();
     // Stack outputs: nothing secret, and no simulated password value anywhere.
     const outputs = await new Promise<unknown>((resolve) =>

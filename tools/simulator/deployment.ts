@@ -10,10 +10,12 @@
  *   (internal/services/applications/application_password_resource.go and siblings), so any
  *   difference — including a date that differs from the whole-second date the provider stored
  *   (./providers.ts `providerInstant`) — replaces the credential.
+ * - tls and random: every input forces replacement.
  * - other providers: old inputs against new inputs; for `azure-native:keyvault:Secret` a different
  *   name, vault or resource group replaces it, anything else (a new value) is an update (a new
  *   secret version). Inputs depending on a replaced resource change (a password's new value).
  */
+import { simulationKey } from "./simulatedAzure";
 import type { Registration, SimulatedFailure } from "./simulatedAzure";
 import type { StateEntry } from "./world";
 import { SimulatedWorld } from "./world";
@@ -37,10 +39,15 @@ const CREDENTIAL_TYPES = new Set([
   "azuread:index/applicationCertificate:ApplicationCertificate",
   "azuread:index/servicePrincipalCertificate:ServicePrincipalCertificate",
 ]);
+/**
+ * Types whose every input forces replacement: the tls and random providers' resources
+ * (terraform-provider-tls and terraform-provider-random mark every attribute ForceNew; `keepers`
+ * exists to force a replacement).
+ */
+const ALL_INPUTS_FORCE_NEW = /^(tls|random):/;
 const REPLACING_KEYS: Record<string, string[]> = {
   "azure-native:keyvault:Secret": ["secretName", "vaultName", "resourceGroupName"],
   "azure-native:keyvault:Vault": ["vaultName", "resourceGroupName"],
-  "random:index/randomString:RandomString": ["length", "special", "upper", "lower", "numeric"],
 };
 
 /**
@@ -85,9 +92,10 @@ export function planDeployment(
       steps.push(step("same"));
       continue;
     }
-    const forcesNew = CREDENTIAL_TYPES.has(registration.type)
-      ? true
-      : changed.some((key) => (REPLACING_KEYS[registration.type] ?? []).includes(key));
+    const forcesNew =
+      CREDENTIAL_TYPES.has(registration.type) ||
+      ALL_INPUTS_FORCE_NEW.test(registration.type) ||
+      changed.some((key) => (REPLACING_KEYS[registration.type] ?? []).includes(key));
     if (forcesNew) replaced.add(registration.urn);
     steps.push(step(forcesNew ? "replace" : "update", changed));
   }
@@ -158,6 +166,7 @@ export function applyDeployment(
   }
   for (const entry of kept) state.set(entry.urn, entry);
   world.state = state;
+  world.commit([...state.values()].map(simulationKeyOf));
   return failures;
 }
 
@@ -232,4 +241,10 @@ export function skippedByFailures(registrations: Registration[]): Set<string> {
     }
   }
   return skipped;
+}
+
+/** The simulation key (URN without parent types) of a state entry. */
+function simulationKeyOf(entry: StateEntry): string {
+  const [prefix, project] = entry.urn.split("::");
+  return simulationKey(prefix.replace(/^urn:pulumi:/, ""), project, entry.type, entry.name);
 }

@@ -6,6 +6,12 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
+import {
+  certificateValidity,
+  simulatePrivateKey,
+  simulateRandomId,
+  simulateSelfSignedCert,
+} from "./certificates";
 import type { Refusal } from "./directory";
 import {
   guidFrom,
@@ -35,6 +41,9 @@ const APPLICATION_PASSWORD = "azuread:index/applicationPassword:ApplicationPassw
 const SERVICE_PRINCIPAL_PASSWORD =
   "azuread:index/servicePrincipalPassword:ServicePrincipalPassword";
 const KEYVAULT_SECRET = "azure-native:keyvault:Secret";
+const APPLICATION_CERTIFICATE = "azuread:index/applicationCertificate:ApplicationCertificate";
+const SERVICE_PRINCIPAL_CERTIFICATE =
+  "azuread:index/servicePrincipalCertificate:ServicePrincipalCertificate";
 
 /** Audiences that include personal Microsoft accounts. */
 const PERSONAL_AUDIENCES = ["AzureADandPersonalMicrosoftAccount", "PersonalMicrosoftAccount"];
@@ -194,6 +203,26 @@ export function simulateResource(
         failure,
       };
     }
+    case APPLICATION_CERTIFICATE:
+    case SERVICE_PRINCIPAL_CERTIFICATE:
+      return simulateKeyCredential(args.type, inputs, what, seed, directory);
+    case "tls:index/privateKey:PrivateKey":
+      return { id: guidFrom(`${seed}#key`), state: { ...inputs, ...simulatePrivateKey(seed) } };
+    case "tls:index/selfSignedCert:SelfSignedCert": {
+      const certificate = simulateSelfSignedCert(seed, inputs, nowMs);
+      if (typeof certificate === "string") {
+        return {
+          id: "",
+          state: inputs,
+          failure: { code: "BadRequest", message: `${what}: ${certificate}` },
+        };
+      }
+      return { id: lowerAlnum(`${seed}#cert`, 20), state: { ...inputs, ...certificate } };
+    }
+    case "random:index/randomId:RandomId": {
+      const result = simulateRandomId(seed, inputs.byteLength, inputs.keepers);
+      return { id: result.id, state: { ...inputs, ...result } };
+    }
     case "random:index/randomString:RandomString": {
       const length = typeof inputs.length === "number" ? inputs.length : 8;
       const result = lowerAlnum(`${seed}#result`, length);
@@ -238,6 +267,62 @@ export function simulateResource(
         state: args.inputs as State,
       };
   }
+}
+
+/**
+ * An `ApplicationCertificate` / `ServicePrincipalCertificate`: the same write rules as a password
+ * (the object exists, the deployer may write it, no lock), then Graph's check that the key
+ * credential ends no later than its certificate. Dates default to the certificate's validity and
+ * are stored to the second, as for passwords.
+ */
+function simulateKeyCredential(
+  type: string,
+  inputs: State,
+  what: string,
+  seed: string,
+  directory: SimulatedWorld["directory"],
+): SimulatedResource {
+  const onApplication = type === APPLICATION_CERTIFICATE;
+  const owner = String((onApplication ? inputs.applicationId : inputs.servicePrincipalId) ?? "");
+  const objectId = objectIdOf(owner, onApplication ? "applications" : "servicePrincipals");
+  const version = JSON.stringify([inputs.value, inputs.endDate, inputs.startDate, inputs.keyId]);
+  const keyId = typeof inputs.keyId === "string" ? inputs.keyId : guidFrom(`${seed}#${version}`);
+  const validity = certificateValidity(inputs.value, inputs.encoding);
+  const id = `${owner}/certificate/${keyId}`;
+  let failure: Refusal | undefined =
+    objectId === undefined
+      ? {
+          code: "BadRequest",
+          message: `${what}: ${onApplication ? "applicationId" : "servicePrincipalId"} ${JSON.stringify(owner)} is not a resource id such as /${onApplication ? "applications" : "servicePrincipals"}/00000000-0000-0000-0000-000000000000`,
+        }
+      : directory.checkCredentialWrite(
+          onApplication ? "application" : "servicePrincipal",
+          objectId,
+          "certificate",
+          `adding ${what}`,
+        );
+  if (typeof validity === "string") {
+    failure ??= { code: "BadRequest", message: `${what}: ${validity}` };
+    return { id, state: { ...inputs, keyId }, failure };
+  }
+  const endMs =
+    inputs.endDate === undefined ? validity.notAfterMs : Date.parse(String(inputs.endDate));
+  if (!failure && endMs > validity.notAfterMs) {
+    failure = {
+      code: "BadRequest",
+      message: `${what}: 400 Key credential end date is invalid: endDate ${String(inputs.endDate)} is after the certificate's notAfter ${new Date(validity.notAfterMs).toISOString()}`,
+    };
+  }
+  return {
+    id,
+    state: {
+      ...inputs,
+      keyId,
+      startDate: providerInstant(inputs.startDate ?? new Date(validity.notBeforeMs).toISOString()),
+      endDate: providerInstant(inputs.endDate ?? new Date(validity.notAfterMs).toISOString()),
+    },
+    failure,
+  };
 }
 
 /**

@@ -10,7 +10,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Deployer, Refusal } from "./directory";
 import { skipPromiseDebugStacks } from "./promiseStacks";
-import { SECRET_SIG, SIG_KEY, simulateCall, simulateResource } from "./providers";
+import { SECRET_SIG, SIG_KEY, simulateCall, simulateResource, stripSecrets } from "./providers";
 import type { TenantSnapshot } from "./tenant";
 import { SimulatedWorld } from "./world";
 
@@ -99,17 +99,42 @@ export interface Simulation {
 
 type State = Record<string, unknown>;
 
-/** Output properties the providers mark secret (`additionalSecretOutputs`), by resource type. */
+/**
+ * Output properties the providers mark secret (`additionalSecretOutputs` in their SDKs), by
+ * resource type. The engine keeps them secret; under mocks the response carries them plain, so the
+ * recorder masks them.
+ */
 const SECRET_OUTPUTS: Record<string, string[]> = {
   "azuread:index/applicationPassword:ApplicationPassword": ["value"],
   "azuread:index/servicePrincipalPassword:ServicePrincipalPassword": ["value"],
+  "azuread:index/applicationCertificate:ApplicationCertificate": ["value"],
+  "azuread:index/servicePrincipalCertificate:ServicePrincipalCertificate": ["value"],
+  "tls:index/privateKey:PrivateKey": ["privateKeyOpenssh", "privateKeyPem", "privateKeyPemPkcs8"],
+  "tls:index/selfSignedCert:SelfSignedCert": ["privateKeyPem", "privateKeyPemWo"],
+  "tls:index/locallySignedCert:LocallySignedCert": ["caPrivateKeyPem"],
+  "tls:index/certRequest:CertRequest": ["privateKeyPem"],
 };
 
-/** Recorded outputs with the provider's secret outputs replaced by the placeholder. */
+/** Private key material in PEM, whatever resource holds it: never recorded in plain text. */
+const PRIVATE_KEY_PEM = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
+
+/**
+ * Recorded outputs with the provider's secret outputs, and any private key in PEM (of a type not
+ * listed above), replaced by the placeholder.
+ */
 function maskSecretOutputs(type: string, outputs: State): State {
-  const masked = { ...outputs };
+  const masked = maskPrivateKeys(outputs) as State;
   for (const key of SECRET_OUTPUTS[type] ?? []) if (key in masked) masked[key] = SECRET_PLACEHOLDER;
   return masked;
+}
+
+function maskPrivateKeys(value: unknown): unknown {
+  if (typeof value === "string") return PRIVATE_KEY_PEM.test(value) ? SECRET_PLACEHOLDER : value;
+  if (Array.isArray(value)) return value.map(maskPrivateKeys);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskPrivateKeys(v)]));
+  }
+  return value;
 }
 
 /** Plain JSON from a wire-format value, secrets replaced by the placeholder. */
@@ -209,8 +234,13 @@ export function simulateAzure(options: SimulationOptions): Simulation {
   const mocks: pulumi.runtime.Mocks = {
     newResource: (args) => {
       const key = keyOf(args.type, args.name);
-      const result = simulateResource(args, key, clock(), world);
-      if (result.failure) refusals.set(key, result.failure);
+      const isRead = args.custom === true && typeof args.id === "string" && args.id !== "";
+      const inputs = stripSecrets(args.inputs) as State;
+      // Unchanged since the last simulated deployment: the engine keeps its state, no API call.
+      const same = isRead ? undefined : world.unchanged(key, args.type, inputs);
+      const result = same ?? simulateResource(args, key, clock(), world);
+      if ("failure" in result && result.failure) refusals.set(key, result.failure);
+      else world.stage(key, { inputs, id: result.id, state: result.state });
       return { id: result.id, state: result.state };
     },
     call: (args) => simulateCall(args, world),
@@ -259,7 +289,9 @@ export function simulateAzure(options: SimulationOptions): Simulation {
       register(req, (err, resp) => {
         if (!err && resp) {
           const secretInputs = new Set<string>();
-          const inputs = unwrap(req.getObject()?.toJavaScript() ?? {}, secretInputs, "") as State;
+          const inputs = maskPrivateKeys(
+            unwrap(req.getObject()?.toJavaScript() ?? {}, secretInputs, ""),
+          ) as State;
           const propertyDependencies: Record<string, string[]> = {};
           req
             .getPropertydependenciesMap()
@@ -298,7 +330,9 @@ export function simulateAzure(options: SimulationOptions): Simulation {
             urn: resp.getUrn(),
             parent: req.getParent() || undefined,
             custom: true,
-            inputs: unwrap(req.getProperties()?.toJavaScript() ?? {}, secretInputs, "") as State,
+            inputs: maskPrivateKeys(
+              unwrap(req.getProperties()?.toJavaScript() ?? {}, secretInputs, ""),
+            ) as State,
             secretInputs: [...secretInputs],
             outputs: maskSecretOutputs(
               req.getType(),
@@ -319,7 +353,9 @@ export function simulateAzure(options: SimulationOptions): Simulation {
   monitor.registerResourceOutputs = (req, cb) => {
     const found = byUrn.get(req.getUrn());
     if (found)
-      found.outputs = unwrap(req.getOutputs()?.toJavaScript() ?? {}, new Set(), "") as State;
+      found.outputs = maskPrivateKeys(
+        unwrap(req.getOutputs()?.toJavaScript() ?? {}, new Set(), ""),
+      ) as State;
     registerOutputs(req, cb);
   };
   return {

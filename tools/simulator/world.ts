@@ -57,6 +57,19 @@ export interface StateEntry {
   read: boolean;
 }
 
+/** What a simulated provider answered for a resource: the inputs it saw (plain) and its state. */
+export interface ProviderEntry {
+  inputs: Record<string, unknown>;
+  id: string;
+  state: Record<string, unknown>;
+}
+
+/**
+ * Credential types whose provider (azuread, bridged Terraform) diffs new inputs against the stored
+ * state, which holds dates to the second (./providers.ts `providerInstant`).
+ */
+const DIFF_AGAINST_STATE = /^azuread:index\/(application|servicePrincipal)(Password|Certificate):/;
+
 /** The simulated Azure of one tenant and subscription. */
 export class SimulatedWorld {
   readonly directory: SimulatedDirectory;
@@ -71,6 +84,10 @@ export class SimulatedWorld {
   }
   private entries = new Map<string, StateEntry>();
   private names = new Set<string>();
+  /** Provider answers of the last deployment, by simulation key (unmasked: never recorded). */
+  private readonly committed = new Map<string, ProviderEntry>();
+  /** Provider answers of runs not deployed yet, by simulation key. */
+  private readonly staged = new Map<string, ProviderEntry>();
   /** See {@link WorldOptions.keyVaultSecretsOfficer}. */
   readonly keyVaultSecretsOfficer: boolean;
 
@@ -88,5 +105,37 @@ export class SimulatedWorld {
   /** True when the stack's state holds a resource of this type and name. */
   inState(type: string, name: string): boolean {
     return this.names.has(`${type}::${name}`);
+  }
+
+  /**
+   * The provider's answer for a resource the last deployment holds, when the new inputs would not
+   * change it (the engine's "same" step keeps the resource's state: a certificate created at the
+   * previous deployment keeps its validity and thumbprint); else undefined.
+   */
+  unchanged(key: string, type: string, inputs: Record<string, unknown>): ProviderEntry | undefined {
+    const previous = this.committed.get(key);
+    if (!previous) return undefined;
+    const against = DIFF_AGAINST_STATE.test(type) ? previous.state : previous.inputs;
+    const keys = new Set([...Object.keys(inputs), ...Object.keys(previous.inputs)]);
+    for (const name of keys) {
+      if (JSON.stringify(inputs[name]) !== JSON.stringify(against[name])) return undefined;
+    }
+    return previous;
+  }
+
+  /** Remembers a provider answer of the current run until it is deployed (or discarded). */
+  stage(key: string, entry: ProviderEntry): void {
+    this.staged.set(key, entry);
+  }
+
+  /** Keeps the staged answers of the deployed resources; forgets the rest and the deleted ones. */
+  commit(deployed: Iterable<string>): void {
+    const keep = new Set(deployed);
+    for (const key of [...this.committed.keys()]) if (!keep.has(key)) this.committed.delete(key);
+    for (const key of keep) {
+      const staged = this.staged.get(key);
+      if (staged) this.committed.set(key, staged);
+    }
+    this.staged.clear();
   }
 }
