@@ -18,13 +18,15 @@ export interface NextRotation {
 }
 
 /**
- * Next rotation from the schedule keys of a plain `rotateWhenChanged` map.
+ * Next rotation from the schedule keys of a plain `rotateWhenChanged` (or `keepers`) map.
  *
+ * @param where names the map in the source description, e.g. `rotateWhenChanged`
  * @returns `undefined` when the map carries no `rotation-window`; a failure when the keys are
  *   malformed or the instant cannot be represented.
  */
 export function scheduleNextRotation(
   rotateWhenChanged: Record<string, unknown>,
+  where = "rotateWhenChanged",
 ): Parsed<NextRotation> | undefined {
   const parsed = parseSchedule(rotateWhenChanged);
   if (parsed === undefined) return undefined;
@@ -37,7 +39,7 @@ export function scheduleNextRotation(
     ok: true,
     value: {
       ms: parsed.value.nextRotationMs,
-      source: `rotateWhenChanged rotation-window ${JSON.stringify(window)}`,
+      source: `${where} rotation-window ${JSON.stringify(window)}`,
     },
   };
 }

@@ -1,13 +1,18 @@
 /**
- * `credential-rotates-before-expiry` (mandatory, stack policy): each password's next rotation must
- * come at least `minGrace` (ISO 8601, default `P7D`) before its end date, so consumers have time
- * to pick up the new secret: violation when `nextRotation + minGrace > endDate` (calendar-correct).
+ * `credential-rotates-before-expiry` (mandatory, stack policy): each password's and certificate's
+ * next rotation must come at least `minGrace` (ISO 8601, default `P7D`) before its end date, so
+ * consumers have time to pick up the new credential: violation when
+ * `nextRotation + minGrace > endDate` (calendar-correct).
  *
  * Next rotation (the earliest of those found, see ../lib/rotation.ts):
- * - this project's schedule keys in `rotateWhenChanged` (`rotation-window`, `rotation-slot`);
- * - every `time:index/rotating:Rotating` reached through `propertyDependencies.rotateWhenChanged`.
- * A password whose `rotateWhenChanged` carries neither is not judged here (credential-rotation-required
- * covers empty maps); malformed schedule keys are a violation.
+ * - passwords: this project's schedule keys in `rotateWhenChanged` (`rotation-window`,
+ *   `rotation-slot`), and every `time:index/rotating:Rotating` reached through
+ *   `propertyDependencies.rotateWhenChanged`;
+ * - certificates (`ApplicationCertificate`, `ServicePrincipalCertificate`): the schedule of the
+ *   chain their `value` comes from (../lib/certificate-schedule.ts): schedule keys in `keepers` or
+ *   `rotateWhenChanged`, or a `time.Rotating`.
+ * A credential with neither is not judged here (credential-rotation-required covers it);
+ * malformed schedule keys are a violation. SAML token-signing certificates are not judged.
  *
  * Unknown values (preview): a resource whose end date or rotation cannot be known is skipped; the
  * check runs again with known values when the stack is updated.
@@ -30,7 +35,13 @@ import {
   RotatingProps,
   scheduleNextRotation,
 } from "../lib/rotation";
-import { isPasswordType, TIME_ROTATING } from "../lib/resource-types";
+import { certificateSchedule } from "../lib/certificate-schedule";
+import {
+  APPLICATION_CERTIFICATE,
+  isPasswordType,
+  SERVICE_PRINCIPAL_CERTIFICATE,
+  TIME_ROTATING,
+} from "../lib/resource-types";
 import { field, readMapPartial } from "../lib/unknowns";
 import { SLOT_KEY, WINDOW_KEY } from "../lib/schedule";
 
@@ -73,7 +84,9 @@ export const credentialRotatesBeforeExpiry = credentialRotatesBeforeExpiryPolicy
 function validate(args: StackValidationArgs, report: ReportViolation, nowMs: number): void {
   const setting = durationSetting(args.getConfig(), "minGrace", DEFAULT_MIN_GRACE);
   for (const resource of args.resources) {
-    if (!isPasswordType(resource.type)) continue;
+    const isCertificate =
+      resource.type === APPLICATION_CERTIFICATE || resource.type === SERVICE_PRINCIPAL_CERTIFICATE;
+    if (!isPasswordType(resource.type) && !isCertificate) continue;
     const label = resourceLabel(resource.type, resource.name);
     if (!setting.ok) {
       report(
@@ -86,7 +99,9 @@ function validate(args: StackValidationArgs, report: ReportViolation, nowMs: num
     if (!endField.known || !isSet(endField.value)) continue;
     const end = parseInstant(endField.value);
     if (!end.ok) continue; // credential-max-lifetime reports unreadable end dates
-    const next = nextRotation(resource, nowMs);
+    const next = isCertificate
+      ? certificateNextRotation(resource, nowMs)
+      : nextRotation(resource, nowMs);
     if (next === "unknown" || next === undefined) continue;
     if (!next.ok) {
       report(
@@ -160,6 +175,33 @@ function nextRotation(
   if (candidates.length === 0) return unknown ? "unknown" : undefined;
   const earliest = candidates.reduce((a, b) => (b.ms < a.ms ? b : a));
   return { ok: true, value: earliest };
+}
+
+/**
+ * The earliest next rotation of a certificate, from the schedule of the chain its value comes from;
+ * `undefined` without one, "unknown" when a value it depends on is unknown during preview.
+ */
+function certificateNextRotation(
+  resource: PolicyResource,
+  nowMs: number,
+): { ok: true; value: NextRotation } | { ok: false; reason: string } | "unknown" | undefined {
+  const schedule = certificateSchedule(resource);
+  if (schedule.unknown) return "unknown";
+  const candidates: NextRotation[] = [];
+  for (const { resource: carrier, map } of schedule.maps) {
+    const where = `${resourceLabel(carrier.type, carrier.name)} schedule`;
+    const fromSchedule = scheduleNextRotation(map, where);
+    if (fromSchedule !== undefined && !fromSchedule.ok) return fromSchedule;
+    if (fromSchedule !== undefined) candidates.push(fromSchedule.value);
+  }
+  for (const rotating of schedule.rotatings) {
+    const fromRotating = rotatingRotation(rotating, nowMs);
+    if (fromRotating === "unknown") return "unknown";
+    if (!fromRotating.ok) return fromRotating;
+    candidates.push(fromRotating.value);
+  }
+  if (candidates.length === 0) return undefined;
+  return { ok: true, value: candidates.reduce((a, b) => (b.ms < a.ms ? b : a)) };
 }
 
 /** Rotation instant of one `time.Rotating`, or "unknown" when its inputs are not known yet. */

@@ -1,21 +1,40 @@
 /**
- * `credential-rotation-required` (mandatory): every `ApplicationPassword` and
- * `ServicePrincipalPassword` needs a non-empty `rotateWhenChanged` (the provider replaces the
- * password, create-before-delete, when a value changes); the `Application` inline `password`
- * is a violation because the provider removes the old password before adding the new one
- * (no overlap), so it cannot rotate without an outage: use `ApplicationPassword` instead.
+ * `credential-rotation-required` (mandatory): every credential needs a rotation schedule.
  *
- * Config `requiredKeys` (default `[]`): keys that every `rotateWhenChanged` must also carry,
- * e.g. `["rotation-trigger"]` to require an emergency-rotation trigger.
+ * - Passwords (`ApplicationPassword`, `ServicePrincipalPassword`), judged per resource, before they
+ *   are created: a non-empty `rotateWhenChanged` (the provider replaces the password,
+ *   create-before-delete, when a value changes). The `Application` inline `password` is a violation
+ *   because the provider removes the old password before adding the new one (no overlap), so it
+ *   cannot rotate without an outage: use `ApplicationPassword` instead.
+ * - Certificates (`ApplicationCertificate`, `ServicePrincipalCertificate`), judged over the stack:
+ *   a certificate has no `rotateWhenChanged`; it rotates when the resource its `value` comes from is
+ *   replaced on a schedule, which only the stack's property dependencies show (see
+ *   ../lib/certificate-schedule.ts). A literal value, or a chain without a schedule, is static.
+ *   SAML token-signing certificates are not judged here (the lifetime rule only).
+ *
+ * The policy therefore has both `validateResource` and `validateStack`: the SDK runs each in its
+ * phase (`Analyze` per resource, `AnalyzeStack` over the stack) and reports it as a resource policy.
+ *
+ * Config `requiredKeys` (default `[]`): keys that every schedule must also carry — a password's
+ * `rotateWhenChanged`, a certificate's schedule map — e.g. `["rotation-trigger"]` to require an
+ * emergency-rotation trigger.
  */
 import type {
   ReportViolation,
   ResourceValidationArgs,
   ResourceValidationPolicy,
+  StackValidationArgs,
+  StackValidationPolicy,
 } from "@pulumi/policy";
+import { certificateSchedule, hasSchedule } from "../lib/certificate-schedule";
 import { stringListSchema, stringListSetting } from "../lib/config";
 import { resourceLabel, showValue } from "../lib/messages";
-import { APPLICATION, isPasswordType } from "../lib/resource-types";
+import {
+  APPLICATION,
+  APPLICATION_CERTIFICATE,
+  isPasswordType,
+  SERVICE_PRINCIPAL_CERTIFICATE,
+} from "../lib/resource-types";
 import { field, knownOrThrow, readMapPartial } from "../lib/unknowns";
 
 export const CREDENTIAL_ROTATION_REQUIRED = "credential-rotation-required";
@@ -23,12 +42,19 @@ export const CREDENTIAL_ROTATION_REQUIRED = "credential-rotation-required";
 const FIX_SCHEDULE =
   'set rotateWhenChanged to values that change when the password is due, e.g. the app-credentials schedule keys ("rotation-window", "rotation-slot", "rotation-trigger") or { rotation: <time.Rotating>.id }';
 
+const FIX_CERTIFICATE =
+  "make the value come from a certificate resource that is replaced on a schedule: e.g. a tls.SelfSignedCert whose subject depends on a random.RandomId with keepers holding the app-credentials schedule keys (rotation-window, rotation-slot, rotation-trigger), or on a time.Rotating — app-credentials does this for apps with credential: certificate";
+
+/** A policy judged in both phases: per resource (passwords) and over the stack (certificates). */
+export type ResourceAndStackPolicy = ResourceValidationPolicy &
+  Pick<StackValidationPolicy, "validateStack">;
+
 /** Creates the policy. */
-export function credentialRotationRequiredPolicy(): ResourceValidationPolicy {
+export function credentialRotationRequiredPolicy(): ResourceAndStackPolicy {
   return {
     name: CREDENTIAL_ROTATION_REQUIRED,
     description:
-      "Application and service principal passwords must rotate: a non-empty rotateWhenChanged, and no Application inline password.",
+      "Passwords and certificates of applications and service principals must rotate on a schedule: a non-empty rotateWhenChanged, no Application inline password, certificate values from a source replaced on a schedule.",
     enforcementLevel: "mandatory",
     configSchema: {
       properties: {
@@ -38,6 +64,7 @@ export function credentialRotationRequiredPolicy(): ResourceValidationPolicy {
       },
     },
     validateResource: validate,
+    validateStack: validateCertificates,
   };
 }
 
@@ -94,5 +121,47 @@ function validate(args: ResourceValidationArgs, report: ReportViolation): void {
         .join(", ")}). ` +
         `Fix: add ${missing.map((k) => JSON.stringify(k)).join(", ")} to rotateWhenChanged.`,
     );
+  }
+}
+
+/** Certificates: their value must come from a source the stack replaces on a schedule. */
+function validateCertificates(args: StackValidationArgs, report: ReportViolation): void {
+  const required = stringListSetting(args.getConfig(), "requiredKeys");
+  for (const resource of args.resources) {
+    if (
+      resource.type !== APPLICATION_CERTIFICATE &&
+      resource.type !== SERVICE_PRINCIPAL_CERTIFICATE
+    ) {
+      continue;
+    }
+    const label = resourceLabel(resource.type, resource.name);
+    const schedule = certificateSchedule(resource);
+    if (schedule.unknown) continue;
+    if (!hasSchedule(schedule)) {
+      const source =
+        schedule.sources.length === 0
+          ? "its value is a literal certificate, which nothing ever replaces"
+          : `its value comes from ${schedule.sources
+              .slice(0, 3)
+              .map((r) => resourceLabel(r.type, r.name))
+              .join(
+                ", ",
+              )}, which no schedule replaces (nothing it depends on carries rotation-window in keepers or rotateWhenChanged, nor is a time.Rotating)`;
+      report(
+        `${label} has no rotation schedule: ${source}. Fix: ${FIX_CERTIFICATE}.`,
+        resource.urn,
+      );
+      continue;
+    }
+    if (!required.ok || required.value.length === 0) continue;
+    for (const { resource: carrier, map } of schedule.maps) {
+      const missing = required.value.filter((key) => !(key in map));
+      if (missing.length > 0) {
+        report(
+          `${label} rotates with the schedule of ${resourceLabel(carrier.type, carrier.name)}, which lacks the required key${missing.length > 1 ? "s" : ""} ${missing.map((k) => JSON.stringify(k)).join(", ")}. Fix: add ${missing.map((k) => JSON.stringify(k)).join(", ")} to its keepers or rotateWhenChanged.`,
+          resource.urn,
+        );
+      }
+    }
   }
 }

@@ -13,6 +13,7 @@ import * as assert from "assert";
 import fc from "fast-check";
 import { ConfigError, parseStackConfig, RawStackConfig } from "../../components/config";
 import {
+  certificateInputs,
   defaultAnchor,
   expiresSeconds,
   passwordInputs,
@@ -24,9 +25,12 @@ import { credentialMaxLifetimePolicy } from "../../policy/policies/credential-ma
 import { credentialRotatesBeforeExpiryPolicy } from "../../policy/policies/credential-rotates-before-expiry";
 import { credentialRotationRequiredPolicy } from "../../policy/policies/credential-rotation-required";
 import { keyVaultSecretExpiryPolicy } from "../../policy/policies/keyvault-secret-expiry";
-import { runResource, runStack } from "../policy/helpers";
+import { runResource, runStack, StackResourceSpec } from "../policy/helpers";
 
 const PASSWORD = "azuread:index/applicationPassword:ApplicationPassword";
+const CERTIFICATE = "azuread:index/applicationCertificate:ApplicationCertificate";
+const RANDOM_ID = "random:index/randomId:RandomId";
+const SELF_SIGNED = "tls:index/selfSignedCert:SelfSignedCert";
 const SECRET = "azure-native:keyvault:Secret";
 const PERIODS = [
   "PT12H",
@@ -56,18 +60,64 @@ const SAME_REASON: Record<string, RegExp> = {
   "credential-rotation-required": /credential-rotation-required/,
 };
 
+/**
+ * What the program declares for one app's credentials: passwords, or per slot the certificate
+ * chain (schedule carrier → self-signed certificate → key credential), as the components build it.
+ */
+function credentialResources(
+  settings: RotationSettings,
+  nowMs: number,
+  credential: "password" | "certificate",
+): StackResourceSpec[] {
+  const state = rotationState(settings, nowMs);
+  if (credential === "password") {
+    return state.slots.map((slot, i) => ({
+      type: PASSWORD,
+      name: `app-passwords-slot${i}`,
+      props: { applicationId: "/applications/x", ...passwordInputs(slot) },
+    }));
+  }
+  return state.slots.flatMap((slot, i): StackResourceSpec[] => {
+    const inputs = certificateInputs("app", slot);
+    const prefix = `app-certificates-slot${i}`;
+    return [
+      {
+        type: RANDOM_ID,
+        name: `${prefix}-schedule`,
+        props: { byteLength: 8, keepers: slot.rotateWhenChanged },
+      },
+      {
+        type: SELF_SIGNED,
+        name: `${prefix}-cert`,
+        props: {
+          validityPeriodHours: inputs.validityPeriodHours,
+          subject: { commonName: inputs.commonName },
+        },
+        propertyDependencies: { subject: [`${prefix}-schedule`] },
+      },
+      {
+        type: CERTIFICATE,
+        name: prefix,
+        props: {
+          applicationId: "/applications/x",
+          type: "AsymmetricX509Cert",
+          endDate: formatInstant(slot.endDateMs),
+        },
+        propertyDependencies: { value: [`${prefix}-cert`] },
+      },
+    ];
+  });
+}
+
 /** The mandatory policies' verdicts on what the program declares for one app at `nowMs`. */
 async function packVerdicts(
   settings: RotationSettings,
   nowMs: number,
+  credential: "password" | "certificate",
 ): Promise<Map<string, string[]>> {
   const clock = () => nowMs;
   const state = rotationState(settings, nowMs);
-  const passwords = state.slots.map((slot, i) => ({
-    type: PASSWORD,
-    name: `app-passwords-slot${i}`,
-    props: { applicationId: "/applications/x", ...passwordInputs(slot) },
-  }));
+  const resources = credentialResources(settings, nowMs, credential);
   const secret = {
     properties: {
       value: "[secret]",
@@ -82,23 +132,28 @@ async function packVerdicts(
   const add = (policy: string, messages: string[]) => {
     if (messages.length > 0) verdicts.set(policy, [...(verdicts.get(policy) ?? []), ...messages]);
   };
-  for (const p of passwords) {
+  const rotationRequired = credentialRotationRequiredPolicy();
+  for (const r of resources.filter((r) => r.type === PASSWORD || r.type === CERTIFICATE)) {
     add(
       "credential-max-lifetime",
-      await runResource(credentialMaxLifetimePolicy(clock), p.type, p.name, p.props),
+      await runResource(credentialMaxLifetimePolicy(clock), r.type, r.name, r.props),
     );
     add(
       "credential-rotation-required",
-      await runResource(credentialRotationRequiredPolicy(), p.type, p.name, p.props),
+      await runResource(rotationRequired, r.type, r.name, r.props),
     );
   }
+  add(
+    "credential-rotation-required",
+    (await runStack(rotationRequired, resources)).map((v) => v.message),
+  );
   add(
     "keyvault-secret-expiry",
     await runResource(keyVaultSecretExpiryPolicy(clock), SECRET, "app-client-secret", secret),
   );
   add(
     "credential-rotates-before-expiry",
-    (await runStack(credentialRotatesBeforeExpiryPolicy(clock), passwords)).map((v) => v.message),
+    (await runStack(credentialRotatesBeforeExpiryPolicy(clock), resources)).map((v) => v.message),
   );
   return verdicts;
 }
@@ -128,6 +183,7 @@ const scenario = fc.record({
   period: fc.constantFrom(...PERIODS),
   grace: fc.constantFrom(...GRACES),
   slots: fc.constantFrom(1, 2),
+  credential: fc.constantFrom("password" as const, "certificate" as const),
   maxLifetime: fc.constantFrom(...MAX_LIFETIMES),
   /** Whole minutes from 2020-01-01, up to six years; undefined: the default anchor. */
   anchorMinutes: fc.option(fc.integer({ min: 0, max: 6 * 525_600 }), { nil: undefined }),
@@ -156,7 +212,7 @@ describe("the program and the policy pack are one rule set (property-based)", ()
         const nowMs = Math.max(settings.anchorMs, Date.UTC(2024, 5, 1)) + s.afterSeconds * 1000;
         const raw: RawStackConfig = {
           keyVault: { existing: { resourceGroupName: "rg", name: "kv-creds" } },
-          apps: [{ name: "app", rotation }],
+          apps: [{ name: "app", credential: s.credential, rotation }],
         };
         let problems: string[] = [];
         try {
@@ -166,7 +222,7 @@ describe("the program and the policy pack are one rule set (property-based)", ()
           if (!(error instanceof ConfigError)) throw error;
           problems = error.problems;
         }
-        const verdicts = await packVerdicts(settings, nowMs);
+        const verdicts = await packVerdicts(settings, nowMs, s.credential);
         for (const [policy, messages] of verdicts) {
           const reason = SAME_REASON[policy];
           assert.ok(

@@ -271,6 +271,75 @@ describe("policy pack through the engine protocol (tools/analyzer)", function ()
     ]);
   });
 
+  it("AnalyzeStack: a static certificate is rejected, one from a scheduled source accepted, unknown schedules skipped", async () => {
+    const APP_CERT = "azuread:index/applicationCertificate:ApplicationCertificate";
+    const SELF_SIGNED = "tls:index/selfSignedCert:SelfSignedCert";
+    const RANDOM_ID = "random:index/randomId:RandomId";
+    const scheduleUrn = child(RANDOM_ID, "signer-schedule");
+    const certUrn = child(SELF_SIGNED, "signer-cert");
+    const previewScheduleUrn = makeUrn(RANDOM_ID, "new-schedule");
+    const previewCertUrn = makeUrn(SELF_SIGNED, "new-cert");
+    const resources: ResourceRecord[] = [
+      {
+        type: RANDOM_ID,
+        name: "signer-schedule",
+        urn: scheduleUrn,
+        properties: { byteLength: 8, keepers: SCHEDULE, hex: "00ff" },
+      },
+      {
+        type: SELF_SIGNED,
+        name: "signer-cert",
+        urn: certUrn,
+        propertyDependencies: { subject: [scheduleUrn] },
+        properties: { validityPeriodHours: 9360, certPem: "-----BEGIN CERTIFICATE-----" },
+      },
+      {
+        type: APP_CERT,
+        name: "signer",
+        urn: child(APP_CERT, "signer"),
+        propertyDependencies: { value: [certUrn] },
+        properties: {
+          endDate: "2027-01-26T00:00:00Z",
+          value: secret("-----BEGIN CERTIFICATE-----"),
+        },
+      },
+      {
+        type: APP_CERT,
+        name: "pasted",
+        properties: { endDate: "2026-12-01T00:00:00Z", value: "-----BEGIN CERTIFICATE-----" },
+      },
+      // Preview of a new stack: the schedule's keepers are known inputs, the certificate unknown.
+      {
+        type: RANDOM_ID,
+        name: "new-schedule",
+        urn: previewScheduleUrn,
+        properties: { keepers: UNKNOWN },
+      },
+      {
+        type: SELF_SIGNED,
+        name: "new-cert",
+        urn: previewCertUrn,
+        propertyDependencies: { subject: [previewScheduleUrn] },
+        properties: { certPem: UNKNOWN },
+      },
+      {
+        type: APP_CERT,
+        name: "new",
+        propertyDependencies: { value: [previewCertUrn] },
+        properties: { endDate: UNKNOWN, value: UNKNOWN },
+      },
+    ];
+    const diagnostics = await pack.analyzeStack(resources);
+    assert.deepStrictEqual(
+      diagnostics.map((d) => [d.policyName, d.enforcementLevel, d.urn]),
+      [["credential-rotation-required", "mandatory", makeUrn(APP_CERT, "pasted")]],
+    );
+    assert.match(
+      diagnostics[0].message,
+      /"pasted" has no rotation schedule: its value is a literal certificate, which nothing ever replaces/,
+    );
+  });
+
   it("runPolicies: the whole engine sequence with `all` downgrading every policy to advisory", async () => {
     const run = await runPolicies(
       pack,

@@ -238,6 +238,10 @@ const resourcePolicies: [string, ResourceValidationPolicy][] = [
 ];
 const stackPolicies: [string, StackValidationPolicy][] = [
   ["credential-rotates-before-expiry", credentialRotatesBeforeExpiryPolicy(clock)],
+  [
+    "credential-rotation-required (certificates, over the stack)",
+    credentialRotationRequiredPolicy(),
+  ],
   ["credential-expired", credentialExpiredPolicy(clock)],
   ["credential-expiring-soon", credentialExpiringSoonPolicy(clock)],
 ];
