@@ -1,0 +1,249 @@
+/**
+ * `npm run audit -- …`: every credential of the tenant's applications and service principals
+ * against the policy pack's rules, and the `apps` entries that adopt the offenders into rotation.
+ *
+ *   npm run audit -- --apps apps.json --service-principals sps.json   # az ad app/sp list --all
+ *   npm run audit -- --graph                                          # live, Application.Read.All
+ *     [--policy-pack-config policy-config.json] [--now 2026-01-01T00:00:00Z]
+ *     [--json | --adopt] [--only-findings]
+ *
+ * Output: a table by urgency (text), `{findings, summary}` (`--json`), or a YAML fragment of `apps`
+ * entries (`--adopt`, stdout holds only the YAML). Exit codes: 0 no mandatory finding, 1 mandatory
+ * findings, 2 bad input (one line on stderr naming the file, option or request, never a stack
+ * trace; with `--json` stdout also holds `{error, summary: {exitCode: 2}}`).
+ */
+import * as fs from "fs";
+import type { TokenCredential } from "@azure/identity";
+import { Command, CommanderError } from "commander";
+import { formatInstant, parseInstant } from "../../policy/lib/iso8601";
+import { AuditInputError, messageOf, renderFailureJson } from "./errors";
+import type { GraphFetchOptions } from "./graph";
+import { ObjectType, parseTenantJson, parseTenantObjects, TenantObject } from "./tenant";
+
+/** Exit codes of the CLI. */
+export const EXIT = { ok: 0, mandatoryFindings: 1, badInput: 2 } as const;
+
+/** What the CLI talks to; tests replace any of it. */
+export interface AuditDeps {
+  /** Default: process.stdout. */
+  stdout?: (text: string) => void;
+  /** Default: process.stderr. */
+  stderr?: (text: string) => void;
+  /** Environment (`APP_CREDENTIALS_GRAPH_URL`, see graph.ts); default process.env. */
+  env?: Record<string, string | undefined>;
+  /** `--graph`: the credential; default `DefaultAzureCredential` from @azure/identity. */
+  credential?: TokenCredential;
+  /** `--graph`: retry bounds and page size (see GraphFetchOptions). */
+  graph?: Pick<GraphFetchOptions, "maxRetries" | "maxRetryAfterSeconds" | "pageSize">;
+  /** The current instant when `--now` is not given, ms since the epoch; default Date.now(). */
+  nowMs?: number;
+}
+
+interface Options {
+  apps?: string;
+  servicePrincipals?: string;
+  graph?: boolean;
+  policyPackConfig?: string;
+  now?: string;
+  json?: boolean;
+  adopt?: boolean;
+  onlyFindings?: boolean;
+}
+
+/**
+ * Runs the audit.
+ *
+ * @param argv arguments after the script name
+ * @returns the exit code ({@link EXIT})
+ */
+export async function main(argv: string[], deps: AuditDeps = {}): Promise<number> {
+  const stdout = deps.stdout ?? ((text: string) => void process.stdout.write(text));
+  const stderr = deps.stderr ?? ((text: string) => void process.stderr.write(text));
+  const program = new Command()
+    .name("npm run audit --")
+    .description(
+      "Audit every credential of the tenant's applications and service principals against the policy pack's rules; print the apps entries that adopt the offenders into rotation.",
+    )
+    .option("--apps <file>", "JSON of `az ad app list --all` (a list, or Graph's {value: [...]})")
+    .option(
+      "--service-principals <file>",
+      "JSON of `az ad sp list --all` (a list, or Graph's {value: [...]})",
+    )
+    .option("--graph", "read the tenant live from Microsoft Graph (needs Application.Read.All)")
+    .option("--policy-pack-config <file>", "policy pack configuration JSON, as for pulumi preview")
+    .option("--now <rfc3339>", "evaluate as of this instant instead of the current time")
+    .option("--json", "print one JSON document {findings, summary}")
+    .option("--adopt", "print only the YAML apps entries that adopt the apps with findings")
+    .option("--only-findings", "table: leave out credentials without findings")
+    .exitOverride()
+    .configureOutput({ writeOut: stdout, writeErr: stderr });
+  try {
+    program.parse(argv, { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+    throw error;
+  }
+  const options = program.opts<Options>();
+  try {
+    return await run(options, deps, stdout, stderr);
+  } catch (error) {
+    const message =
+      error instanceof AuditInputError ? error.message : `internal error: ${messageOf(error)}`;
+    stderr(`audit: ${message}\n`);
+    if (options.json) stdout(renderFailureJson(message));
+    return EXIT.badInput;
+  }
+}
+
+async function run(
+  options: Options,
+  deps: AuditDeps,
+  stdout: (text: string) => void,
+  stderr: (text: string) => void,
+): Promise<number> {
+  const offline = options.apps !== undefined || options.servicePrincipals !== undefined;
+  if (offline === (options.graph === true)) {
+    throw new AuditInputError(
+      offline
+        ? "--graph reads the tenant live: leave out --apps and --service-principals, or drop --graph"
+        : "nothing to audit: give --apps FILE and/or --service-principals FILE (from az ad app list --all / az ad sp list --all), or --graph",
+    );
+  }
+  if (options.json && options.adopt) {
+    throw new AuditInputError("--json and --adopt each print one document on stdout: choose one");
+  }
+  let nowMs = Math.floor((deps.nowMs ?? Date.now()) / 1000) * 1000;
+  if (options.now !== undefined) {
+    const parsed = parseInstant(options.now);
+    if (!parsed.ok || formatInstant(parsed.value) === "(invalid instant)") {
+      throw new AuditInputError(
+        `--now: ${parsed.ok ? `${JSON.stringify(options.now)} is out of range` : parsed.reason}`,
+      );
+    }
+    nowMs = parsed.value;
+  }
+  const configSource = `--policy-pack-config ${options.policyPackConfig}`;
+  const configText =
+    options.policyPackConfig === undefined
+      ? undefined
+      : readText(options.policyPackConfig, configSource);
+  // Offline input is checked before the rules load: a bad file is reported in a second.
+  const offlineTenant = options.graph ? undefined : readFiles(options);
+  // Loaded only now: the pack's policies bring @pulumi/policy (a second or two), not worth it for
+  // a usage error or --help.
+  const { auditSettings } = await import("./policies");
+  const { auditTenant } = await import("./rules");
+  // The configuration is checked before Graph is asked: no long fetch to fail afterwards.
+  const settings = auditSettings(configText, configSource);
+  const { objects, source } = offlineTenant ?? (await readGraph(deps, stderr));
+
+  const result = auditTenant(objects, settings, nowMs);
+  if (options.adopt) {
+    const { adoptionYaml, planAdoption } = await import("./adopt");
+    const plan = planAdoption(result);
+    stdout(adoptionYaml(plan, nowMs));
+    const { mandatory, advisory } = result.summary.findings;
+    stderr(
+      `audit: ${plan.entries.length} app${plan.entries.length === 1 ? "" : "s"} to adopt; ${mandatory} mandatory and ${advisory} advisory findings; exit code ${result.summary.exitCode}\n`,
+    );
+  } else if (options.json) {
+    const { renderJson } = await import("./render");
+    stdout(renderJson(result));
+  } else {
+    const { renderText } = await import("./render");
+    stdout(renderText(result, settings, { source, onlyFindings: options.onlyFindings }));
+  }
+  return result.summary.exitCode;
+}
+
+/** Reads `--apps` and `--service-principals`. */
+function readFiles(options: Options): { objects: TenantObject[]; source: string } {
+  const files: [string | undefined, ObjectType][] = [
+    [options.apps, "application"],
+    [options.servicePrincipals, "servicePrincipal"],
+  ];
+  let objects: TenantObject[] = [];
+  const names: string[] = [];
+  for (const [file, objectType] of files) {
+    if (file === undefined) continue;
+    objects = objects.concat(parseTenantJson(readText(file, file), file, objectType));
+    names.push(file);
+  }
+  return { objects, source: names.join(", ") };
+}
+
+async function readGraph(
+  deps: AuditDeps,
+  stderr: (text: string) => void,
+): Promise<{ objects: TenantObject[]; source: string }> {
+  // Loaded only for --graph: the Azure SDK and the Graph client take a while to load.
+  const { DEFAULT_GRAPH_URL, GRAPH_URL_ENV, fetchTenant, graphBaseUrl } = await import("./graph");
+  const env = deps.env ?? process.env;
+  const configured = env[GRAPH_URL_ENV];
+  const baseUrl = configured === undefined || configured === "" ? DEFAULT_GRAPH_URL : configured;
+  try {
+    graphBaseUrl(baseUrl);
+  } catch (error) {
+    throw new AuditInputError(`${GRAPH_URL_ENV}: ${messageOf(error)}`);
+  }
+  let credential = deps.credential;
+  if (credential === undefined) {
+    const { DefaultAzureCredential } = await import("@azure/identity");
+    credential = new DefaultAzureCredential();
+  }
+  const tenant = await fetchTenant({
+    ...deps.graph,
+    credential,
+    baseUrl,
+    onRetry: ({ url, status, retryAfterSeconds }) =>
+      stderr(
+        `audit: Microsoft Graph answered ${status} for ${new URL(url).pathname}; retrying${retryAfterSeconds === null ? "" : ` after ${retryAfterSeconds} s (Retry-After)`}\n`,
+      ),
+  });
+  const objects = parseTenantObjects(
+    tenant.applications,
+    "Microsoft Graph /applications",
+    "application",
+  ).concat(
+    parseTenantObjects(
+      tenant.servicePrincipals,
+      "Microsoft Graph /servicePrincipals",
+      "servicePrincipal",
+    ),
+  );
+  return { objects, source: `Microsoft Graph (${baseUrl})` };
+}
+
+/**
+ * Reads a text file: UTF-8 (a byte order mark is dropped) or UTF-16LE with its byte order mark
+ * (what Windows PowerShell 5's `>` writes).
+ *
+ * @param name how messages name it (the path as given, or the option and path)
+ * @throws AuditInputError `<name>: cannot read (<reason>)`
+ */
+function readText(file: string, name: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new AuditInputError(
+      `${name}: cannot read (${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : messageOf(error)})`,
+    );
+  }
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString("utf16le");
+  const text = bytes.toString("utf8");
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`audit: internal error: ${messageOf(error)}\n`);
+      process.exitCode = EXIT.badInput;
+    },
+  );
+}

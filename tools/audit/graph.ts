@@ -1,0 +1,308 @@
+/**
+ * `--graph`: lists every application and service principal of the tenant from Microsoft Graph v1.0
+ * with @microsoft/microsoft-graph-client, selecting only the properties the audit reads.
+ *
+ * - `GET /applications` and `GET /servicePrincipals` with
+ *   `$select=id,appId,displayName,passwordCredentials,keyCredentials` and `$top=999` (the largest
+ *   page these lists allow), following `@odata.nextLink` until the last page
+ *   (https://learn.microsoft.com/graph/paging). A nextLink outside the base URL is refused, so the
+ *   token is never sent elsewhere.
+ * - Throttling: the client's RetryHandler retries 429 (and 503, 504) after the `Retry-After`
+ *   seconds Graph sends (https://learn.microsoft.com/graph/throttling), at most `maxRetries` times
+ *   per request and only while Retry-After is at most `maxRetryAfterSeconds`; then the request
+ *   fails with a message.
+ * - Permission: `Application.Read.All` (application or delegated). A 401 (token refused) or 403
+ *   (permission missing) is an {@link AuditInputError} saying so.
+ * - Token: any `TokenCredential` (the CLI passes `DefaultAzureCredential` from @azure/identity),
+ *   scope `<base URL origin>/.default`, cached until 2 minutes before it expires. It is attached
+ *   by our own middleware rather than the client's AuthenticationHandler, which attaches tokens
+ *   to https Graph hosts only and so could not be exercised against a local fake server.
+ *
+ * Node 20's global fetch is used: the client checks for it and needs no polyfill.
+ */
+import type { AccessToken, TokenCredential } from "@azure/identity";
+import {
+  Client,
+  Context,
+  GraphError,
+  HTTPMessageHandler,
+  Middleware,
+  RedirectHandler,
+  RedirectHandlerOptions,
+  RetryHandler,
+  RetryHandlerOptions,
+  TelemetryHandler,
+} from "@microsoft/microsoft-graph-client";
+import { AuditInputError, messageOf, oneLine } from "./errors";
+
+/** Environment variable that overrides the Graph base URL (national clouds, a local fake server). */
+export const GRAPH_URL_ENV = "APP_CREDENTIALS_GRAPH_URL";
+/** Microsoft Graph, global service. */
+export const DEFAULT_GRAPH_URL = "https://graph.microsoft.com";
+/** The only Graph version used. */
+export const GRAPH_VERSION = "v1.0";
+/** The properties requested: nothing else is read. */
+export const GRAPH_SELECT = ["id", "appId", "displayName", "passwordCredentials", "keyCredentials"];
+/** The permission the audit needs. */
+export const REQUIRED_PERMISSION = "Application.Read.All";
+
+/** Options of {@link fetchTenant}. */
+export interface GraphFetchOptions {
+  credential: TokenCredential;
+  /**
+   * Base URL without the version, default {@link DEFAULT_GRAPH_URL}. https, or http on a loopback
+   * host (127.0.0.1, ::1, localhost) only.
+   */
+  baseUrl?: string;
+  /** Retries per request after 429/503/504, 0–10 (the client's limit), default 5. */
+  maxRetries?: number;
+  /** A Retry-After longer than this (seconds) fails the request instead, default 120. */
+  maxRetryAfterSeconds?: number;
+  /** Page size (`$top`), default 999. */
+  pageSize?: number;
+  /** Called before each retry after a throttling or unavailable answer. */
+  onRetry?: (info: { url: string; status: number; retryAfterSeconds: number | null }) => void;
+}
+
+/** What Graph returned, items not yet validated (see tenant.ts). */
+export interface GraphTenant {
+  applications: unknown[];
+  servicePrincipals: unknown[];
+}
+
+/**
+ * Lists all applications, then all service principals.
+ *
+ * @throws AuditInputError (one line) for an invalid base URL, a token that cannot be obtained, a
+ *   401/403 (naming {@link REQUIRED_PERMISSION}), throttling beyond the bounds, any other Graph
+ *   error, an unreachable host or an unexpected page
+ */
+export async function fetchTenant(options: GraphFetchOptions): Promise<GraphTenant> {
+  const base = graphBaseUrl(options.baseUrl ?? DEFAULT_GRAPH_URL);
+  const auth = new BearerToken(options.credential, base.origin);
+  const maxRetryAfter = options.maxRetryAfterSeconds ?? 120;
+  // Delay: the client's default (3 s, backing off) when Graph sends no Retry-After.
+  const retry = new RetryHandlerOptions(
+    undefined,
+    options.maxRetries ?? 5,
+    (_delay, _attempt, request, _options, response) => {
+      const retryAfter = retryAfterSeconds(response);
+      if (retryAfter !== null && retryAfter > maxRetryAfter) return false;
+      options.onRetry?.({
+        url: urlOf(request),
+        status: response.status,
+        retryAfterSeconds: retryAfter,
+      });
+      return true;
+    },
+  );
+  const client = Client.initWithMiddleware({
+    baseUrl: base.href.replace(/\/$/, ""),
+    defaultVersion: GRAPH_VERSION,
+    middleware: [
+      auth,
+      new RetryHandler(retry),
+      new RedirectHandler(new RedirectHandlerOptions()),
+      new TelemetryHandler(),
+      new HTTPMessageHandler(),
+    ],
+  });
+  const prefix = `${base.href}${GRAPH_VERSION}/`;
+  const list = async (resource: "applications" | "servicePrincipals"): Promise<unknown[]> => {
+    const items: unknown[] = [];
+    const seen = new Set<string>();
+    let path = `/${resource}`;
+    let first = true;
+    for (;;) {
+      const what = `GET /${resource}${first ? "" : " (next page)"}`;
+      let page: unknown;
+      try {
+        const request = client.api(path);
+        page = await (
+          first ? request.select(GRAPH_SELECT).top(options.pageSize ?? 999) : request
+        ).get();
+      } catch (error) {
+        throw auth.failure ?? graphFailure(error, what, base.origin, options.maxRetries ?? 5);
+      }
+      first = false;
+      if (!isRecord(page) || !Array.isArray(page.value)) {
+        throw new AuditInputError(
+          `Microsoft Graph ${what}: expected a page {"value": [...]}, got ${typeof page}`,
+        );
+      }
+      for (const item of page.value) items.push(item);
+      const next = page["@odata.nextLink"];
+      if (next === undefined || next === null) return items;
+      if (typeof next !== "string" || !next.startsWith(prefix)) {
+        throw new AuditInputError(
+          `Microsoft Graph ${what}: @odata.nextLink ${JSON.stringify(String(next).slice(0, 200))} is not under ${prefix}; refusing to follow it`,
+        );
+      }
+      if (seen.has(next)) {
+        throw new AuditInputError(
+          `Microsoft Graph ${what}: @odata.nextLink repeats an earlier page; stopping`,
+        );
+      }
+      seen.add(next);
+      path = `/${next.slice(prefix.length)}`;
+    }
+  };
+  const applications = await list("applications");
+  const servicePrincipals = await list("servicePrincipals");
+  return { applications, servicePrincipals };
+}
+
+/**
+ * Validates the Graph base URL: https, or http on a loopback host only (tokens never cross a
+ * network in clear text); no query or fragment. Returns it with a trailing slash.
+ *
+ * @throws AuditInputError naming the value and what is allowed
+ */
+export function graphBaseUrl(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new AuditInputError(
+      `Graph base URL ${JSON.stringify(text)} is not a URL; expected e.g. ${DEFAULT_GRAPH_URL}`,
+    );
+  }
+  const loopback = ["127.0.0.1", "[::1]", "localhost"].includes(url.hostname);
+  if (
+    !(url.protocol === "https:" || (url.protocol === "http:" && loopback)) ||
+    url.search !== "" ||
+    url.hash !== "" ||
+    url.username !== "" ||
+    url.password !== ""
+  ) {
+    throw new AuditInputError(
+      `Graph base URL ${JSON.stringify(text)} is not allowed: expected https://<host>[/path] (http only on 127.0.0.1, ::1 or localhost), without query, fragment or credentials`,
+    );
+  }
+  if (!url.pathname.endsWith("/")) url.pathname = `${url.pathname}/`;
+  return url;
+}
+
+/**
+ * Attaches `Authorization: Bearer <token>` to requests for the base URL's origin; refuses any
+ * other origin. Records the first failure it sees (token, network, refusal) for a clear message:
+ * the client wraps middleware errors into a GraphError without their cause.
+ */
+class BearerToken implements Middleware {
+  failure?: AuditInputError;
+  private next?: Middleware;
+  private token?: AccessToken;
+
+  constructor(
+    private readonly credential: TokenCredential,
+    private readonly origin: string,
+  ) {}
+
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+
+  async execute(context: Context): Promise<void> {
+    const url = urlOf(context.request);
+    if (new URL(url).origin !== this.origin) {
+      throw this.fail(`refusing to send the Graph token to ${new URL(url).origin}`);
+    }
+    const token = await this.accessToken();
+    const options = (context.options ??= {});
+    if (options.headers instanceof Headers) {
+      options.headers.set("Authorization", `Bearer ${token}`);
+    } else {
+      options.headers = {
+        ...(options.headers as Record<string, string> | undefined),
+        Authorization: `Bearer ${token}`,
+      };
+    }
+    try {
+      await this.next?.execute(context);
+    } catch (error) {
+      // fetch rejects with a TypeError ("fetch failed") whose cause says why (ECONNREFUSED, …).
+      if (!(error instanceof TypeError)) throw error;
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      throw this.fail(
+        `cannot reach Microsoft Graph at ${this.origin}: ${cause?.code ?? cause?.message ?? messageOf(error)}`,
+      );
+    }
+  }
+
+  private async accessToken(): Promise<string> {
+    const fresh = this.token && this.token.expiresOnTimestamp - Date.now() > 120_000;
+    if (!fresh) {
+      let token: AccessToken | null;
+      try {
+        token = await this.credential.getToken(`${this.origin}/.default`);
+      } catch (error) {
+        throw this.fail(
+          `cannot get a token for Microsoft Graph (${this.origin}/.default): sign in (az login, or set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET) as an identity with ${REQUIRED_PERMISSION}. The credential said: ${oneLine(messageOf(error), 400)}`,
+        );
+      }
+      if (!token) throw this.fail(`the credential returned no token for ${this.origin}/.default`);
+      this.token = token;
+    }
+    return (this.token as AccessToken).token;
+  }
+
+  private fail(message: string): AuditInputError {
+    this.failure ??= new AuditInputError(message);
+    return this.failure;
+  }
+}
+
+/** A Graph error as one line, naming the permission for 401 and 403. */
+function graphFailure(
+  error: unknown,
+  what: string,
+  origin: string,
+  maxRetries: number,
+): AuditInputError {
+  if (!(error instanceof GraphError)) {
+    return new AuditInputError(`Microsoft Graph ${what} failed: ${messageOf(error)}`);
+  }
+  const detail = [error.code, error.message].filter((s) => s).join(": ");
+  const said = detail ? ` (Graph says: ${oneLine(detail, 300)})` : "";
+  switch (error.statusCode) {
+    case 401:
+      return new AuditInputError(
+        `Microsoft Graph refused the token for ${what} at ${origin} (401 Unauthorized)${said}. The audit needs ${REQUIRED_PERMISSION}: sign in again as an identity granted it (application permission with admin consent, or delegated with a role that includes it)`,
+      );
+    case 403:
+      return new AuditInputError(
+        `Microsoft Graph denied ${what} at ${origin} (403 Forbidden)${said}. The identity lacks ${REQUIRED_PERMISSION}: grant it (admin consent) or use an identity that has it`,
+      );
+    case 429:
+    case 503:
+    case 504:
+      return new AuditInputError(
+        `Microsoft Graph ${what} at ${origin} still answered ${error.statusCode} after at most ${maxRetries} retries (or asked to wait longer than allowed)${said}; try again later`,
+      );
+    default:
+      return new AuditInputError(
+        `Microsoft Graph ${what} at ${origin} failed${error.statusCode > 0 ? ` (${error.statusCode})` : ""}${said || `: ${messageOf(error)}`}`,
+      );
+  }
+}
+
+/** Retry-After in seconds (a number, or an HTTP date), or null when absent or unreadable. */
+function retryAfterSeconds(response: Response): number | null {
+  const header = response.headers?.get("Retry-After");
+  if (header === null || header === undefined) return null;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return seconds;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? null : Math.max(0, Math.round((date - Date.now()) / 1000));
+}
+
+/** The URL of a fetch request: a string, or a Request / URL object. */
+function urlOf(request: unknown): string {
+  if (typeof request === "string") return request;
+  if (request instanceof URL) return request.href;
+  return String((request as { url?: unknown }).url);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,229 @@
+/**
+ * Which rules the audit applies and at which enforcement level, read from the same
+ * `--policy-pack-config` file as `pulumi preview --policy-pack policy`, with the engine's
+ * semantics (tools/analyzer/config.ts: schema defaults, then the file; `all` sets every level).
+ *
+ * The pack's policies and their defaults come from `policy/policies` (ALL_POLICIES); the audit adds
+ * two policies of its own ({@link AUDIT_ONLY_POLICIES}), advisory by default, whose level the same
+ * file may set. Pure: the caller reads the file.
+ */
+import type { Duration } from "luxon";
+import { durationSetting } from "../../policy/lib/config";
+import { ALL_POLICIES } from "../../policy/policies";
+import { CREDENTIAL_EXPIRED } from "../../policy/policies/credential-expired";
+import {
+  CREDENTIAL_EXPIRING_SOON,
+  DEFAULT_WARN_BEFORE,
+} from "../../policy/policies/credential-expiring-soon";
+import {
+  CREDENTIAL_MAX_LIFETIME,
+  DEFAULT_MAX_LIFETIME,
+} from "../../policy/policies/credential-max-lifetime";
+import { CREDENTIAL_ROTATION_REQUIRED } from "../../policy/policies/credential-rotation-required";
+import {
+  AnalyzerInfo,
+  EnforcementLevel,
+  parsePolicyPackConfig,
+  PolicyConfigError,
+  PolicyInfo,
+  reconcileConfig,
+} from "../analyzer/config";
+import { AuditInputError } from "./errors";
+
+/** `credential-count`: an application or service principal holds more than two valid secrets. */
+export const CREDENTIAL_COUNT = "credential-count";
+/** `service-principal-credential`: a client secret on a service principal. */
+export const SERVICE_PRINCIPAL_CREDENTIAL = "service-principal-credential";
+
+/**
+ * Policies only the tenant audit evaluates (not in the pack). A `--policy-pack-config` file may set
+ * their level (`advisory`, `mandatory`, `disabled`), nothing else; tools that validate such a file
+ * should accept these names besides the pack's. The Pulumi engine ignores config entries for
+ * policies a pack does not have, so one file serves the pack and the audit.
+ */
+export const AUDIT_ONLY_POLICIES: readonly {
+  name: string;
+  description: string;
+  enforcementLevel: "advisory";
+}[] = [
+  {
+    name: CREDENTIAL_COUNT,
+    description:
+      "An application or service principal holds more than two valid client secrets (the two rotation slots).",
+    enforcementLevel: "advisory",
+  },
+  {
+    name: SERVICE_PRINCIPAL_CREDENTIAL,
+    description:
+      "A client secret on a service principal: invisible in the portal's Certificates & secrets blade of the app registration.",
+    enforcementLevel: "advisory",
+  },
+];
+
+/** The names of {@link AUDIT_ONLY_POLICIES}. */
+export const AUDIT_ONLY_POLICY_NAMES: readonly string[] = AUDIT_ONLY_POLICIES.map((p) => p.name);
+
+/** Every policy the audit reports, in the order findings are listed for one credential. */
+export const AUDIT_POLICIES = [
+  CREDENTIAL_EXPIRED,
+  CREDENTIAL_MAX_LIFETIME,
+  CREDENTIAL_ROTATION_REQUIRED,
+  CREDENTIAL_EXPIRING_SOON,
+  CREDENTIAL_COUNT,
+  SERVICE_PRINCIPAL_CREDENTIAL,
+] as const;
+
+/** A policy the audit reports. */
+export type AuditPolicy = (typeof AUDIT_POLICIES)[number];
+
+/** Each rule as the audit applies it, one line (shown under the table). */
+export const AUDIT_RULES: Record<AuditPolicy, string> = {
+  [CREDENTIAL_EXPIRED]:
+    "endDateTime has passed: the credential can no longer sign in; remove it (its only finding)",
+  [CREDENTIAL_MAX_LIFETIME]: "endDateTime − startDateTime is longer than maxLifetime",
+  [CREDENTIAL_ROTATION_REQUIRED]:
+    'not created by app-credentials\' rotation (no "app-credentials " display-name marker): adopt it',
+  [CREDENTIAL_EXPIRING_SOON]: "endDateTime falls within warnBefore from now",
+  [CREDENTIAL_COUNT]: "the object holds more than two valid client secrets",
+  [SERVICE_PRINCIPAL_CREDENTIAL]:
+    "a hand-made client secret on a service principal, invisible in the portal's Certificates & secrets blade",
+};
+
+/** The level of a reported finding. */
+export type FindingLevel = "advisory" | "mandatory";
+
+/** Effective settings of the audit. */
+export interface AuditSettings {
+  /** Level per policy; `disabled` policies are not evaluated. */
+  levels: Record<AuditPolicy, FindingLevel | "disabled">;
+  /** `credential-max-lifetime.maxLifetime`, ISO 8601 (default P2Y). */
+  maxLifetime: { text: string; duration: Duration };
+  /** `credential-expiring-soon.warnBefore`, ISO 8601 (default P30D). */
+  warnBefore: { text: string; duration: Duration };
+}
+
+/**
+ * The pack's policies plus the audit-only ones as `GetAnalyzerInfo` would describe them: type from
+ * `validateResource` / `validateStack`, default level, config-schema properties and defaults.
+ */
+export function auditAnalyzerInfo(): AnalyzerInfo {
+  const pack: PolicyInfo[] = ALL_POLICIES.map((policy) => ({
+    name: policy.name,
+    displayName: policy.name,
+    description: policy.description,
+    enforcementLevel: policy.enforcementLevel ?? "advisory",
+    type:
+      "validateResource" in policy ? "resource" : "validateStack" in policy ? "stack" : "unknown",
+    configSchema: policy.configSchema
+      ? {
+          properties: policy.configSchema.properties as NonNullable<
+            PolicyInfo["configSchema"]
+          >["properties"],
+          required: policy.configSchema.required ?? [],
+        }
+      : undefined,
+  }));
+  const auditOnly: PolicyInfo[] = AUDIT_ONLY_POLICIES.map((policy) => ({
+    name: policy.name,
+    displayName: policy.name,
+    description: policy.description,
+    enforcementLevel: policy.enforcementLevel,
+    type: "unknown",
+  }));
+  return {
+    name: "app-credential-policies",
+    version: "audit",
+    description: "The pack's policies as the tenant audit applies them.",
+    supportsConfig: true,
+    policies: [...pack, ...auditOnly],
+    initialConfig: {},
+  };
+}
+
+/**
+ * Reads the audit's settings from a `--policy-pack-config` file.
+ *
+ * Accepted: `{ "all": level, "<policy>": level | { "enforcementLevel": level, "<property>": value } }`
+ * for the pack's policies (any of their config-schema properties, validated against the schema)
+ * and the audit-only policies (level only: `advisory`, `mandatory` or `disabled`). A `remediate`
+ * level on a pack policy counts as mandatory, as @pulumi/policy reports a violation of a
+ * remediate-level validation. Without a file: the pack's defaults (credential-max-lifetime P2Y
+ * mandatory, credential-rotation-required mandatory, credential-expired advisory,
+ * credential-expiring-soon P30D advisory) and the audit-only policies advisory.
+ *
+ * @param text the file's JSON text; `undefined` for no file
+ * @param source how to name the file in messages, e.g. `--policy-pack-config policy.json`
+ * @throws AuditInputError naming the file and every problem: invalid JSON or level, unknown
+ *   policies, unknown properties, values failing their schema, unreadable durations
+ */
+export function auditSettings(
+  text: string | undefined,
+  source = "--policy-pack-config",
+): AuditSettings {
+  const info = auditAnalyzerInfo();
+  let reconciled;
+  try {
+    const file = parsePolicyPackConfig(text);
+    const problems = unknownEntries(info, file);
+    if (problems.length > 0) throw new PolicyConfigError(problems);
+    reconciled = reconcileConfig(info, text);
+  } catch (error) {
+    if (error instanceof PolicyConfigError) {
+      throw new AuditInputError(`${source}: ${error.errors.join("; ")}`);
+    }
+    throw error;
+  }
+  const level = (name: AuditPolicy): FindingLevel | "disabled" => {
+    const found: EnforcementLevel | undefined = reconciled[name]?.enforcementLevel;
+    if (found === "remediate") return "mandatory";
+    return found ?? "advisory";
+  };
+  const duration = (policy: AuditPolicy, key: string, fallback: string) => {
+    const setting = durationSetting(reconciled[policy]?.properties ?? {}, key, fallback);
+    if (!setting.ok) throw new AuditInputError(`${source}: ${policy}: ${setting.reason}`);
+    return { text: setting.value.text, duration: setting.value.duration };
+  };
+  const levels = Object.fromEntries(AUDIT_POLICIES.map((name) => [name, level(name)])) as Record<
+    AuditPolicy,
+    FindingLevel | "disabled"
+  >;
+  return {
+    levels,
+    maxLifetime: duration(CREDENTIAL_MAX_LIFETIME, "maxLifetime", DEFAULT_MAX_LIFETIME),
+    warnBefore: duration(CREDENTIAL_EXPIRING_SOON, "warnBefore", DEFAULT_WARN_BEFORE),
+  };
+}
+
+/** Unknown policy names, unknown properties and levels the audit-only policies do not take. */
+function unknownEntries(
+  info: AnalyzerInfo,
+  file: ReturnType<typeof parsePolicyPackConfig>,
+): string[] {
+  const byName = new Map(info.policies.map((p) => [p.name, p]));
+  const known = ["all", ...byName.keys()];
+  const problems: string[] = [];
+  for (const [name, entry] of Object.entries(file)) {
+    const policy = byName.get(name);
+    if (policy === undefined && name !== "all") {
+      problems.push(`unknown policy ${JSON.stringify(name)}; known: ${known.join(", ")}`);
+      continue;
+    }
+    const allowed = Object.keys(policy?.configSchema?.properties ?? {});
+    for (const key of Object.keys(entry.properties ?? {})) {
+      if (allowed.includes(key)) continue;
+      problems.push(
+        `${name}: unknown property ${JSON.stringify(key)}; ${
+          allowed.length > 0
+            ? `allowed: enforcementLevel, ${allowed.join(", ")}`
+            : "only enforcementLevel may be set"
+        }`,
+      );
+    }
+    if (AUDIT_ONLY_POLICY_NAMES.includes(name) && entry.enforcementLevel === "remediate") {
+      problems.push(
+        `${name}: enforcement level "remediate" is not available for this audit-only policy; use advisory, mandatory or disabled`,
+      );
+    }
+  }
+  return problems;
+}

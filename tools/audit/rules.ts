@@ -1,0 +1,365 @@
+/**
+ * The audit's rules: tenant objects + settings + now → one row per credential with its findings.
+ * Pure: no I/O, no clock, never throws on valid {@link TenantObject}s.
+ *
+ * The pack's rules, with the pack's own code:
+ * - `credential-max-lifetime`: `endDateTime > startDateTime + maxLifetime` (calendar-correct, as
+ *   the pack compares), or an end not after the start. Start and end were read by the pack's
+ *   `credentialLifetime` (policy/lib/lifetime.ts) when the input was parsed (tenant.ts): both are
+ *   known, so the lifetime is end − start.
+ * - `credential-expired` / `credential-expiring-soon`: `endStatus` (policy/lib/end-dates.ts):
+ *   expired when `endDateTime <= now`; expiring soon when it ends before now + warnBefore.
+ * - `credential-rotation-required`: the credential was not created by this project's rotation:
+ *   its displayName lacks the marker `isManagedCredentialName` tests (policy/lib/managed.ts).
+ *
+ * The audit's own rules:
+ * - `credential-count`: an object holding more than {@link MAX_VALID_SECRETS} valid (unexpired)
+ *   client secrets; reported on each of those secrets. Certificates are not counted: their private
+ *   key stays with its holder, and overlapping certificates during a rollover are normal.
+ * - `service-principal-credential`: a client secret on a service principal that this project did
+ *   not create: it does not show in the portal's Certificates & secrets blade.
+ *
+ * Which credential gets which finding:
+ * - an expired credential gets `credential-expired` only: it can no longer sign in, so its
+ *   lifetime and rotation are moot, and it does not count towards `credential-count`;
+ * - service principal keyCredentials, and the password that opens a SAML token-signing
+ *   certificate's private key (a service principal password whose keyId or customKeyIdentifier is a
+ *   `Sign` keyCredential's, see Graph `addTokenSigningCertificate`), are rotated by Entra ID's own
+ *   certificate process: they get the lifetime and end-date rules only, never
+ *   `credential-rotation-required`, `service-principal-credential` or `credential-count`.
+ */
+import { addDuration, formatInstant } from "../../policy/lib/iso8601";
+import { endStatus, EndStatus } from "../../policy/lib/end-dates";
+import { isManagedCredentialName } from "../../policy/lib/managed";
+import { formatDays } from "../../policy/lib/messages";
+import { CREDENTIAL_EXPIRED } from "../../policy/policies/credential-expired";
+import { CREDENTIAL_EXPIRING_SOON } from "../../policy/policies/credential-expiring-soon";
+import { CREDENTIAL_MAX_LIFETIME } from "../../policy/policies/credential-max-lifetime";
+import { CREDENTIAL_ROTATION_REQUIRED } from "../../policy/policies/credential-rotation-required";
+import {
+  AUDIT_POLICIES,
+  AuditPolicy,
+  AuditSettings,
+  CREDENTIAL_COUNT,
+  FindingLevel,
+  SERVICE_PRINCIPAL_CREDENTIAL,
+} from "./policies";
+import type { CredentialType, ObjectType, TenantCredential, TenantObject } from "./tenant";
+
+/** More valid client secrets than this on one object is a `credential-count` finding. */
+export const MAX_VALID_SECRETS = 2;
+
+/** One finding: the shape of `--json`'s `findings[]`. */
+export interface Finding {
+  objectType: ObjectType;
+  objectId: string;
+  appId: string;
+  /** The object's displayName. */
+  displayName: string;
+  credentialType: CredentialType;
+  keyId: string;
+  /** RFC 3339, UTC. */
+  endDateTime: string;
+  policy: AuditPolicy;
+  level: FindingLevel;
+  /** What was found, the limit, and the fix. */
+  message: string;
+}
+
+/** How this project relates to a credential. */
+export type CredentialRole =
+  /** Created by this project's rotation (display name marker). */
+  | "managed"
+  /** Made by hand, or by another tool: rotation would replace it. */
+  | "unmanaged"
+  /** A service principal certificate or SAML signing password: Entra ID's own rotation. */
+  | "entra-certificate";
+
+/** One credential with what the audit found. */
+export interface CredentialRow {
+  object: TenantObject;
+  credential: TenantCredential;
+  role: CredentialRole;
+  status: EndStatus;
+  /** (end − now) in days, negative when expired. */
+  daysLeft: number;
+  /** In {@link AUDIT_POLICIES} order. */
+  findings: Finding[];
+}
+
+/** Counts of the audit. */
+export interface AuditSummary {
+  /** RFC 3339: the instant the rules were evaluated at. */
+  now: string;
+  objects: { application: number; servicePrincipal: number };
+  credentials: number;
+  findings: { mandatory: number; advisory: number };
+  /** Findings per policy (reported policies only). */
+  byPolicy: Partial<Record<AuditPolicy, number>>;
+  /** 1 when any finding is mandatory, else 0. */
+  exitCode: 0 | 1;
+}
+
+/** The audit's result: rows sorted by urgency, findings in the same order. */
+export interface AuditResult {
+  nowMs: number;
+  objects: TenantObject[];
+  rows: CredentialRow[];
+  findings: Finding[];
+  summary: AuditSummary;
+}
+
+/**
+ * Applies every rule to every credential.
+ *
+ * @param objects applications and service principals (any order)
+ * @param settings levels and durations, see {@link AuditSettings}
+ * @param nowMs the instant to evaluate at, ms since the Unix epoch
+ * @returns rows sorted by urgency ({@link compareUrgency}), findings in row order
+ */
+export function auditTenant(
+  objects: readonly TenantObject[],
+  settings: AuditSettings,
+  nowMs: number,
+): AuditResult {
+  const rows: CredentialRow[] = [];
+  for (const object of objects) rows.push(...auditObject(object, settings, nowMs));
+  rows.sort(compareUrgency);
+  const findings = rows.flatMap((row) => row.findings);
+  const byPolicy: Partial<Record<AuditPolicy, number>> = {};
+  const levels = { mandatory: 0, advisory: 0 };
+  for (const finding of findings) {
+    levels[finding.level]++;
+    byPolicy[finding.policy] = (byPolicy[finding.policy] ?? 0) + 1;
+  }
+  return {
+    nowMs,
+    objects: [...objects],
+    rows,
+    findings,
+    summary: {
+      now: formatInstant(nowMs),
+      objects: {
+        application: objects.filter((o) => o.objectType === "application").length,
+        servicePrincipal: objects.filter((o) => o.objectType === "servicePrincipal").length,
+      },
+      credentials: rows.length,
+      findings: levels,
+      byPolicy,
+      exitCode: levels.mandatory > 0 ? 1 : 0,
+    },
+  };
+}
+
+/**
+ * Urgency order: the earliest end first, so expired credentials come first (the most overdue
+ * first), then the soonest to end. Ties: object type, display name, object id, keyId.
+ */
+export function compareUrgency(a: CredentialRow, b: CredentialRow): number {
+  return (
+    a.credential.endMs - b.credential.endMs ||
+    compareText(a.object.objectType, b.object.objectType) ||
+    compareText(a.object.displayName, b.object.displayName) ||
+    compareText(a.object.objectId, b.object.objectId) ||
+    compareText(a.credential.keyId, b.credential.keyId)
+  );
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The rows of one object's credentials, unsorted. */
+export function auditObject(
+  object: TenantObject,
+  settings: AuditSettings,
+  nowMs: number,
+): CredentialRow[] {
+  const signing = signingKeys(object);
+  const rows: CredentialRow[] = object.credentials.map((credential) => ({
+    object,
+    credential,
+    role: roleOf(object, credential, signing),
+    status: endStatus(credential.endMs, nowMs, settings.warnBefore.duration),
+    daysLeft: (credential.endMs - nowMs) / 86_400_000,
+    findings: [],
+  }));
+  const validSecrets = rows.filter(
+    (row) =>
+      row.credential.credentialType === "password" &&
+      row.status !== "expired" &&
+      row.role !== "entra-certificate",
+  );
+  for (const row of rows) {
+    const found = new Map<AuditPolicy, () => string>();
+    evaluate(row, validSecrets.length, settings, nowMs, found);
+    for (const policy of AUDIT_POLICIES) {
+      const message = found.get(policy);
+      const level = settings.levels[policy];
+      if (message === undefined || level === "disabled") continue;
+      row.findings.push(findingOf(row, policy, level, message()));
+    }
+  }
+  return rows;
+}
+
+/** Applies each rule to one row; records policy → message (built only if reported). */
+function evaluate(
+  row: CredentialRow,
+  validSecretCount: number,
+  settings: AuditSettings,
+  nowMs: number,
+  found: Map<AuditPolicy, () => string>,
+): void {
+  const { object, credential, role } = row;
+  // Messages are built only for reported findings: most credentials of a large tenant have none.
+  const label = () => credentialLabel(object, credential);
+  if (row.status === "expired") {
+    found.set(
+      CREDENTIAL_EXPIRED,
+      () =>
+        `${label()} expired ${formatDays(nowMs - credential.endMs)} ago, at ${formatInstant(credential.endMs)}; it can no longer sign in. Fix: ${EXPIRED_FIX[role]}.`,
+    );
+    return;
+  }
+  const max = settings.maxLifetime;
+  const limitMs = addDuration(credential.startMs, max.duration);
+  const span = () =>
+    `startDateTime ${formatInstant(credential.startMs)} to endDateTime ${formatInstant(credential.endMs)}`;
+  if (credential.endMs <= credential.startMs) {
+    found.set(
+      CREDENTIAL_MAX_LIFETIME,
+      () => `${label()} ends before it starts (${span()}). Fix: ${LIFETIME_FIX[role]}.`,
+    );
+  } else if (credential.endMs > limitMs) {
+    found.set(
+      CREDENTIAL_MAX_LIFETIME,
+      () =>
+        `${label()} lives ${formatDays(credential.endMs - credential.startMs)} (${span()}), longer than the maximum lifetime ${max.text} (it should end by ${formatInstant(limitMs)}). Fix: ${LIFETIME_FIX[role]}.`,
+    );
+  }
+  if (role === "unmanaged") {
+    found.set(
+      CREDENTIAL_ROTATION_REQUIRED,
+      () =>
+        `${label()} was not created by app-credentials' rotation (displayName ${showName(credential.displayName)} lacks the "app-credentials " marker), so nothing replaces it before it ends. Fix: ${ADOPT_FIX}.`,
+    );
+  }
+  if (row.status === "expiring-soon") {
+    found.set(
+      CREDENTIAL_EXPIRING_SOON,
+      () =>
+        `${label()} expires in ${formatDays(credential.endMs - nowMs)}, at ${formatInstant(credential.endMs)}, within the warning window ${settings.warnBefore.text}. Fix: ${EXPIRING_FIX[role]}.`,
+    );
+  }
+  const countsAsSecret = credential.credentialType === "password" && role !== "entra-certificate";
+  if (countsAsSecret && validSecretCount > MAX_VALID_SECRETS) {
+    found.set(
+      CREDENTIAL_COUNT,
+      () =>
+        `${label()} is one of ${validSecretCount} valid client secrets of this ${OBJECT_NOUN[object.objectType]}, more than ${MAX_VALID_SECRETS} (the two overlapping rotation slots); each is a live way to sign in as the app. Fix: find which consumers use which secret (sign-in logs show the keyId) and remove the secrets nobody uses.`,
+    );
+  }
+  if (object.objectType === "servicePrincipal" && countsAsSecret && role === "unmanaged") {
+    found.set(
+      SERVICE_PRINCIPAL_CREDENTIAL,
+      () =>
+        `${label()} is a client secret on a service principal: it does not appear in the app registration's Certificates & secrets blade in the portal, so the app's owners do not see it. Fix: ${ADOPT_FIX}; or move its consumers to a secret of the application.`,
+    );
+  }
+}
+
+/** keyIds and customKeyIdentifiers of a service principal's `Sign` keyCredentials. */
+function signingKeys(object: TenantObject): Set<string> {
+  const keys = new Set<string>();
+  if (object.objectType !== "servicePrincipal") return keys;
+  for (const c of object.credentials) {
+    if (c.credentialType !== "certificate" || c.usage !== "Sign") continue;
+    keys.add(`keyId:${c.keyId.toLowerCase()}`);
+    if (c.customKeyIdentifier) keys.add(`custom:${c.customKeyIdentifier}`);
+  }
+  return keys;
+}
+
+function roleOf(
+  object: TenantObject,
+  credential: TenantCredential,
+  signing: Set<string>,
+): CredentialRole {
+  if (isManagedCredentialName(credential.displayName)) return "managed";
+  if (object.objectType === "servicePrincipal") {
+    if (credential.credentialType === "certificate") return "entra-certificate";
+    if (
+      signing.has(`keyId:${credential.keyId.toLowerCase()}`) ||
+      (credential.customKeyIdentifier !== null &&
+        signing.has(`custom:${credential.customKeyIdentifier}`))
+    ) {
+      return "entra-certificate";
+    }
+  }
+  return "unmanaged";
+}
+
+function findingOf(
+  row: CredentialRow,
+  policy: AuditPolicy,
+  level: FindingLevel,
+  message: string,
+): Finding {
+  return {
+    objectType: row.object.objectType,
+    objectId: row.object.objectId,
+    appId: row.object.appId,
+    displayName: row.object.displayName,
+    credentialType: row.credential.credentialType,
+    keyId: row.credential.keyId,
+    endDateTime: formatInstant(row.credential.endMs),
+    policy,
+    level,
+    message,
+  };
+}
+
+const OBJECT_NOUN: Record<ObjectType, string> = {
+  application: "application",
+  servicePrincipal: "service principal",
+};
+
+/** `application "Orders API" (appId …) password keyId … ("displayName")`. */
+function credentialLabel(object: TenantObject, credential: TenantCredential): string {
+  const name = credential.displayName === null ? "" : ` (${showName(credential.displayName)})`;
+  return `${OBJECT_NOUN[object.objectType]} ${JSON.stringify(object.displayName)} (appId ${object.appId}) ${credential.credentialType} ${credential.keyId}${name}`;
+}
+
+function showName(name: string | null): string {
+  if (name === null) return "not set";
+  return JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}…` : name);
+}
+
+const ADOPT_FIX =
+  "adopt the app into rotation (npm run audit -- --adopt prints its apps entry), run pulumi up, move its consumers to the Key Vault secret, then remove this credential by hand";
+
+const EXPIRED_FIX: Record<CredentialRole, string> = {
+  managed:
+    "the scheduled pulumi up did not replace it in time: run pulumi up for the stack that manages this app, then check the schedule runs more often than the grace",
+  unmanaged:
+    "remove it from the app (a consumer still using it is failing now); adopt the app into rotation if it still needs a secret",
+  "entra-certificate":
+    "remove the expired certificate from the service principal, after making sure a valid one is active",
+};
+
+const LIFETIME_FIX: Record<CredentialRole, string> = {
+  managed:
+    "check the rotation settings of the stack that manages this app (rotation.maxLifetime) and rotate now with rotationTrigger",
+  unmanaged: ADOPT_FIX,
+  "entra-certificate":
+    "replace the certificate with one whose endDateTime is within the maximum lifetime of its start (for SAML token signing: the enterprise application's SAML certificates, or addTokenSigningCertificate with endDateTime)",
+};
+
+const EXPIRING_FIX: Record<CredentialRole, string> = {
+  managed:
+    "run pulumi up for the stack that manages this app: its rotation should replace the password before it ends",
+  unmanaged: ADOPT_FIX,
+  "entra-certificate":
+    "add a new certificate, make it the active one, then remove this one after it is no longer used",
+};
