@@ -32,6 +32,11 @@ export function endStatus(endMs: number, nowMs: number, warnBefore: Duration): E
   return endMs < addDuration(nowMs, warnBefore) ? "expiring-soon" : "ok";
 }
 
+/** True for the types whose end dates {@link endDates} reads: credentials and Key Vault secrets. */
+export function hasEndDates(type: string): boolean {
+  return credentialKind(type) !== undefined || keyVaultSecretFlavour(type) !== undefined;
+}
+
 /**
  * Known, readable end dates of a resource (plain props or the SDK proxy): the `endDate` of
  * passwords and certificates, each inline `password` block of an `Application`, the expiry of Key

@@ -8,8 +8,9 @@
  * `credential-expiring-soon` covers end dates still ahead; the two never report the same date.
  */
 import type { ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { skipWithoutAnalyzed } from "../lib/analyzed-types";
 import { Clock, systemClock } from "../lib/clock";
-import { endDates } from "../lib/end-dates";
+import { endDates, hasEndDates } from "../lib/end-dates";
 import { at, formatDays, resourceLabel } from "../lib/messages";
 import { RENEWAL_FIXES } from "./credential-expiring-soon";
 
@@ -21,7 +22,11 @@ export function credentialExpiredPolicy(clock: Clock = systemClock): StackValida
     name: CREDENTIAL_EXPIRED,
     description: "Credentials and Key Vault secrets whose end date has passed.",
     enforcementLevel: "advisory",
-    validateStack: (args, reportViolation) => validate(args, reportViolation, clock()),
+    validateStack: skipWithoutAnalyzed(
+      (args: StackValidationArgs, reportViolation: ReportViolation) =>
+        validate(args, reportViolation, clock()),
+      hasEndDates,
+    ),
   };
 }
 

@@ -6,10 +6,11 @@
  * state (outputs); values unknown during preview are skipped.
  */
 import type { ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { skipWithoutAnalyzed } from "../lib/analyzed-types";
 import { Clock, systemClock } from "../lib/clock";
 import { DEFAULT_WARN_BEFORE } from "../lib/defaults";
 import { durationSchema, durationSetting } from "../lib/config";
-import { endDates, endStatus } from "../lib/end-dates";
+import { endDates, hasEndDates, endStatus } from "../lib/end-dates";
 import { at, formatDays, resourceLabel } from "../lib/messages";
 import { CredentialKind } from "../lib/resource-types";
 
@@ -44,7 +45,11 @@ export function credentialExpiringSoonPolicy(clock: Clock = systemClock): StackV
         ),
       },
     },
-    validateStack: (args, reportViolation) => validate(args, reportViolation, clock()),
+    validateStack: skipWithoutAnalyzed(
+      (args: StackValidationArgs, reportViolation: ReportViolation) =>
+        validate(args, reportViolation, clock()),
+      hasEndDates,
+    ),
   };
 }
 

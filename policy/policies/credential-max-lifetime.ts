@@ -12,6 +12,7 @@ import type {
   ResourceValidationArgs,
   ResourceValidationPolicy,
 } from "@pulumi/policy";
+import { recordAnalyzedType } from "../lib/analyzed-types";
 import { Clock, systemClock } from "../lib/clock";
 import { DEFAULT_MAX_LIFETIME } from "../lib/defaults";
 import { DurationSetting, durationSchema, durationSetting } from "../lib/config";
@@ -39,7 +40,10 @@ export function credentialMaxLifetimePolicy(clock: Clock = systemClock): Resourc
         ),
       },
     },
-    validateResource: (args, reportViolation) => validate(args, reportViolation, clock()),
+    validateResource: (args, reportViolation) => {
+      recordAnalyzedType(args.type);
+      validate(args, reportViolation, clock());
+    },
   };
 }
 

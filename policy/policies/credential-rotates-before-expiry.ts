@@ -23,6 +23,7 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
+import { skipWithoutAnalyzed } from "../lib/analyzed-types";
 import { Clock, systemClock } from "../lib/clock";
 import { DEFAULT_MIN_GRACE } from "../lib/defaults";
 import { durationSchema, durationSetting } from "../lib/config";
@@ -74,7 +75,14 @@ export function credentialRotatesBeforeExpiryPolicy(
         ),
       },
     },
-    validateStack: (args, reportViolation) => validate(args, reportViolation, clock()),
+    validateStack: skipWithoutAnalyzed(
+      (args: StackValidationArgs, reportViolation: ReportViolation) =>
+        validate(args, reportViolation, clock()),
+      (type) =>
+        isPasswordType(type) ||
+        type === APPLICATION_CERTIFICATE ||
+        type === SERVICE_PRINCIPAL_CERTIFICATE,
+    ),
   };
 }
 

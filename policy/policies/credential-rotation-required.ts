@@ -26,6 +26,7 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
+import { recordAnalyzedType, skipWithoutAnalyzed } from "../lib/analyzed-types";
 import { certificateSchedule, hasSchedule } from "../lib/certificate-schedule";
 import { stringListSchema, stringListSetting } from "../lib/config";
 import { resourceLabel, showValue } from "../lib/messages";
@@ -63,8 +64,11 @@ export function credentialRotationRequiredPolicy(): ResourceAndStackPolicy {
         ),
       },
     },
-    validateResource: validate,
-    validateStack: validateCertificates,
+    validateResource: (args, reportViolation) => {
+      recordAnalyzedType(args.type);
+      validate(args, reportViolation);
+    },
+    validateStack: skipWithoutAnalyzed(validateCertificates, isCertificateCredential),
   };
 }
 
@@ -128,12 +132,7 @@ function validate(args: ResourceValidationArgs, report: ReportViolation): void {
 function validateCertificates(args: StackValidationArgs, report: ReportViolation): void {
   const required = stringListSetting(args.getConfig(), "requiredKeys");
   for (const resource of args.resources) {
-    if (
-      resource.type !== APPLICATION_CERTIFICATE &&
-      resource.type !== SERVICE_PRINCIPAL_CERTIFICATE
-    ) {
-      continue;
-    }
+    if (!isCertificateCredential(resource.type)) continue;
     const label = resourceLabel(resource.type, resource.name);
     const schedule = certificateSchedule(resource);
     if (schedule.unknown) continue;
@@ -164,4 +163,9 @@ function validateCertificates(args: StackValidationArgs, report: ReportViolation
       }
     }
   }
+}
+
+/** Application and service principal certificates (not SAML token-signing certificates). */
+function isCertificateCredential(type: string): boolean {
+  return type === APPLICATION_CERTIFICATE || type === SERVICE_PRINCIPAL_CERTIFICATE;
 }

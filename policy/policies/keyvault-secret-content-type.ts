@@ -4,6 +4,7 @@
  * Config `allowedContentTypes` (default `[]`, any non-empty value). An unknown content type during
  * preview is not reported.
  */
+import { recordAnalyzedType } from "../lib/analyzed-types";
 import type {
   ReportViolation,
   ResourceValidationArgs,
@@ -29,7 +30,10 @@ export function keyVaultSecretContentTypePolicy(): ResourceValidationPolicy {
         ),
       },
     },
-    validateResource: validate,
+    validateResource: (args, reportViolation) => {
+      recordAnalyzedType(args.type);
+      validate(args, reportViolation);
+    },
   };
 }
 

@@ -11,6 +11,7 @@ import type {
   ResourceValidationArgs,
   ResourceValidationPolicy,
 } from "@pulumi/policy";
+import { recordAnalyzedType } from "../lib/analyzed-types";
 import { Clock, systemClock } from "../lib/clock";
 import { DEFAULT_MAX_VALIDITY } from "../lib/defaults";
 import { durationSchema, durationSetting } from "../lib/config";
@@ -36,7 +37,10 @@ export function keyVaultSecretExpiryPolicy(clock: Clock = systemClock): Resource
         ),
       },
     },
-    validateResource: (args, reportViolation) => validate(args, reportViolation, clock()),
+    validateResource: (args, reportViolation) => {
+      recordAnalyzedType(args.type);
+      validate(args, reportViolation, clock());
+    },
   };
 }
 

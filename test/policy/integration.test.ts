@@ -329,6 +329,8 @@ describe("policy pack through the engine protocol (tools/analyzer)", function ()
         properties: { endDate: UNKNOWN, value: UNKNOWN },
       },
     ];
+    // As the engine does: every resource through Analyze, then the stack.
+    for (const resource of resources) await pack.analyze(resource);
     const diagnostics = await pack.analyzeStack(resources);
     assert.deepStrictEqual(
       diagnostics.map((d) => [d.policyName, d.enforcementLevel, d.urn]),
@@ -338,6 +340,42 @@ describe("policy pack through the engine protocol (tools/analyzer)", function ()
       diagnostics[0].message,
       /"pasted" has no rotation schedule: its value is a literal certificate, which nothing ever replaces/,
     );
+  });
+
+  it("AnalyzeStack costs nothing on a stack whose deployment analysed no credential; runs when one was", async () => {
+    const group: ResourceRecord = {
+      type: "azure-native:resources:ResourceGroup",
+      name: "rg",
+      properties: { location: "westeurope" },
+    };
+    const expired: ResourceRecord = {
+      type: "azure:keyvault/secret:Secret",
+      name: "old-secret",
+      properties: { expirationDate: "2025-06-01T00:00:00Z", contentType: "text/plain" },
+    };
+    await pack.analyze(group);
+    // Only the resource group was analysed: the stack policies are not applicable (not even run).
+    assert.deepStrictEqual(await pack.analyzeStack([group]), []);
+    await pack.analyze(group);
+    await pack.analyze(expired);
+    assert.deepStrictEqual(
+      (await pack.analyzeStack([group, expired])).map((d) => [d.policyName, d.urn]),
+      [["credential-expired", makeUrn("azure:keyvault/secret:Secret", "old-secret")]],
+    );
+    // A stack analysed with no Analyze before it (a tool, not the engine) is always judged.
+    const fresh = await startPolicyPack(PACK_DIR, {
+      nodeOptions: ["--require", FIXED_CLOCK],
+      env: { PULUMI_TEST_NOW: "2026-01-01T00:00:00Z" },
+    });
+    try {
+      await fresh.configure(reconcileConfig(await fresh.getAnalyzerInfo()));
+      assert.deepStrictEqual(
+        (await fresh.analyzeStack([group, expired])).map((d) => d.policyName),
+        ["credential-expired"],
+      );
+    } finally {
+      await fresh.stop();
+    }
   });
 
   it("runPolicies: the whole engine sequence with `all` downgrading every policy to advisory", async () => {
