@@ -27,11 +27,17 @@ export const log = (text: string) => process.stderr.write(`${text}\n`);
 /**
  * Runs `node <args>` to completion (cwd: the repository root unless given); wall time from spawn
  * to exit; kills it after `timeoutMs`.
- * @throws Error with its stderr when it exits non-zero (unless it was stopped)
+ * @throws Error with its stderr when it exits with another code than `exitCodes` (unless it was stopped)
  */
 export function runChild(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+  options: {
+    cwd?: string;
+    env?: Record<string, string>;
+    timeoutMs?: number;
+    /** Exit codes that mean success (default `[0]`). */
+    exitCodes?: number[];
+  } = {},
 ): Promise<{ ms: number; stdout: string; timedOut: boolean }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
@@ -54,8 +60,9 @@ export function runChild(
     child.once("exit", (code) => {
       clearTimeout(timer);
       const ms = performance.now() - t0;
-      if (code !== 0 && !timedOut) reject(new Error(`${args.join(" ")} exited ${code}\n${stderr}`));
-      else resolve({ ms, stdout, timedOut });
+      if (!(options.exitCodes ?? [0]).includes(code ?? -1) && !timedOut) {
+        reject(new Error(`${args.join(" ")} exited ${code}\n${stderr}`));
+      } else resolve({ ms, stdout, timedOut });
     });
   });
 }

@@ -21,6 +21,8 @@ import {
   tmpEnv,
 } from "./policyBench";
 import { Report } from "./report";
+import { auditScale } from "./audit";
+import { NON_CREDENTIAL_RESOURCES, nonCredentialCost } from "./nonCredential";
 import { previewScale, programScale } from "./scale";
 
 const POLICY_RESOURCES = 10_000;
@@ -185,6 +187,12 @@ function method(): string[] {
       RUNS +
       " runs.",
     `**Policy cost**: the registrations of the 10-app run, repeated with renamed URNs to ${POLICY_RESOURCES.toLocaleString("en")} resources, sent through \`Remediate\`+\`Analyze\` one by one (as the engine does) and one \`AnalyzeStack\`, to our pack (\`policy/\`) and to an empty pack (\`new PolicyPack("empty", {policies: []})\`, generated under \`os.tmpdir()\`), both started by \`tools/analyzer\` as the engine starts them, their clock fixed at ${BENCH_NOW} (the instant the resources were generated at). Both packs run in the same iteration; the ratio is the median of per-iteration ratios.`,
+    `**Policy cost on non-credential resources**: ${NON_CREDENTIAL_RESOURCES.toLocaleString("en")} resources of an ordinary stack (resource groups, storage accounts, virtual networks, web apps, applications without passwords; tools/bench/nonCredential.ts) through \`Remediate\`+\`Analyze\` one by one and then one \`AnalyzeStack\`, as the engine sends them, to our pack and to the empty pack, side by side in each iteration; ratios are medians of per-iteration ratios.`,
+    "**Tenant audit**: `npm run audit -- --apps apps.json --service-principals sps.json --now " +
+      BENCH_NOW +
+      "` (and with `--json`) on a generated tenant of 10,000 applications × 3 credentials and 2,000 service principals (tools/bench/auditTenant.ts), spawned as users run it; wall time from spawn to exit, CPU time and peak RSS of the process (usage-reporter preload). Median of " +
+      RUNS +
+      " runs.",
     "**Cold start**: spawn of `node run-policy-pack <engine> .` in the pack directory until the port is printed. Program compile + load: spawn to exit of `node tools/bench/pulumi-like-load.js <entry>`, which registers ts-node as `pulumi up` does (the tsconfig of Pulumi.yaml's `tsconfig` option; type-checked unless its `noCheck` is true), on an entry importing `components/stack` vs one importing only `@pulumi/azuread`, both compiled the same way; once with `" +
       PULUMI_TSCONFIG +
       "` and once with `tsconfig.json` (type-checked).",
@@ -202,7 +210,9 @@ async function main(): Promise<void> {
     await programScale(report, dumpFile);
     await previewScale(report, work);
     await policyCost(report, dumpFile, emptyPack);
+    await nonCredentialCost(report, emptyPack);
     await coldStart(report, emptyPack);
+    await auditScale(report, work);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
     fs.rmSync(emptyPack, { recursive: true, force: true });
