@@ -4,8 +4,6 @@ import { formatInstant } from "../policy/lib/iso8601";
 import { CredentialOwner, RotatingCredentials, SlotCredential } from "./credentials";
 import { passwordInputs, RotationSettings, rotationState, RotationState } from "./rotation";
 
-/** @deprecated the owner of any credential: {@link CredentialOwner}. */
-export type PasswordOwner = CredentialOwner;
 
 /** Arguments of {@link RotatingPasswords}. */
 export interface RotatingPasswordsArgs {

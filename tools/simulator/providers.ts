@@ -13,17 +13,8 @@ import {
   simulateSelfSignedCert,
 } from "./certificates";
 import type { Refusal } from "./directory";
-import {
-  guidFrom,
-  SIMULATED_DEPLOYER_CLIENT_ID,
-  SIMULATED_SUBSCRIPTION_ID,
-  SIMULATED_TENANT_ID,
-  SimulatedWorld,
-} from "./world";
-
-/** Key marking a secret value in the Pulumi wire format (`runtime/rpc`). */
-export const SIG_KEY = "4dabf18193072939515e22adb298388d";
-export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+import { stripSecrets } from "./wire";
+import { guidFrom, SIMULATED_SUBSCRIPTION_ID, SIMULATED_TENANT_ID, SimulatedWorld } from "./world";
 
 type State = Record<string, unknown>;
 
@@ -54,11 +45,11 @@ function lowerAlnum(text: string, length: number): string {
   return Array.from(bytes.subarray(0, length), (b) => alphabet[b % alphabet.length]).join("");
 }
 
-function resourceGroupId(resourceGroupName: unknown): string {
+export function resourceGroupId(resourceGroupName: unknown): string {
   return `/subscriptions/${SIMULATED_SUBSCRIPTION_ID}/resourceGroups/${String(resourceGroupName)}`;
 }
 
-function vaultId(resourceGroupName: unknown, vaultName: unknown): string {
+export function vaultId(resourceGroupName: unknown, vaultName: unknown): string {
   return `${resourceGroupId(resourceGroupName)}/providers/Microsoft.KeyVault/vaults/${String(vaultName)}`;
 }
 
@@ -341,76 +332,4 @@ function checkApplication(inputs: State, what: string): Refusal | undefined {
     code: "BadRequest",
     message: `${what}: signInAudience ${JSON.stringify(audience)} requires api.requestedAccessTokenVersion = 2 (found ${version === undefined ? "not set, which means 1" : JSON.stringify(version)}): access tokens for personal Microsoft accounts are v2 only.`,
   };
-}
-
-/**
- * Results of the simulated provider functions (invokes). A lookup of an application or service
- * principal that the tenant snapshot does not list throws, as the provider's data source does
- * ("… was not found"): an invoke failure fails the whole program.
- */
-export function simulateCall(args: pulumi.runtime.MockCallArgs, world: SimulatedWorld): State {
-  const inputs = args.inputs as State;
-  switch (args.token) {
-    case "azuread:index/getClientConfig:getClientConfig":
-    case "azure-native:authorization:getClientConfig":
-      return {
-        tenantId: SIMULATED_TENANT_ID,
-        clientId: SIMULATED_DEPLOYER_CLIENT_ID,
-        objectId: world.directory.deployer.objectId,
-        subscriptionId: SIMULATED_SUBSCRIPTION_ID,
-      };
-    case "azuread:index/getApplication:getApplication": {
-      const objectId = String(inputs.objectId ?? guidFrom(`app#${JSON.stringify(inputs)}`));
-      const missing = world.directory.checkExists("application", objectId, "getApplication");
-      if (missing) throw new Error(`Application with object ID "${objectId}" was not found`);
-      return {
-        id: `/applications/${objectId}`,
-        objectId,
-        clientId: inputs.clientId ?? guidFrom(`${objectId}#clientId`),
-        displayName: inputs.displayName ?? `application ${objectId.slice(0, 8)}`,
-      };
-    }
-    case "azuread:index/getServicePrincipal:getServicePrincipal": {
-      const objectId = String(inputs.objectId ?? guidFrom(`sp#${JSON.stringify(inputs)}`));
-      const missing = world.directory.checkExists(
-        "servicePrincipal",
-        objectId,
-        "getServicePrincipal",
-      );
-      if (missing) throw new Error(`Service principal with object ID "${objectId}" was not found`);
-      return {
-        id: `/servicePrincipals/${objectId}`,
-        objectId,
-        clientId: inputs.clientId ?? guidFrom(`${objectId}#clientId`),
-        applicationTenantId: guidFrom(`${objectId}#tenant`),
-        displayName: `service principal ${objectId.slice(0, 8)}`,
-      };
-    }
-    case "azure-native:keyvault:getVault": {
-      const name = String(inputs.vaultName);
-      return {
-        id: vaultId(inputs.resourceGroupName, name),
-        name,
-        location: "westeurope",
-        properties: {
-          vaultUri: `https://${name}.vault.azure.net/`,
-          tenantId: SIMULATED_TENANT_ID,
-          enableRbacAuthorization: true,
-        },
-      };
-    }
-    default:
-      return {};
-  }
-}
-
-/** The value with every secret wrapper (`{[SIG_KEY]: SECRET_SIG, value}`) replaced by its value. */
-export function stripSecrets(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(stripSecrets);
-  if (value && typeof value === "object") {
-    const record = value as State;
-    if (record[SIG_KEY] === SECRET_SIG) return stripSecrets(record.value);
-    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, stripSecrets(v)]));
-  }
-  return value;
 }

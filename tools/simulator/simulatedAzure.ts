@@ -10,12 +10,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Deployer, Refusal } from "./directory";
 import { skipPromiseDebugStacks } from "./promiseStacks";
-import { SECRET_SIG, SIG_KEY, simulateCall, simulateResource, stripSecrets } from "./providers";
+import { simulateCall } from "./invokes";
+import { simulateResource } from "./providers";
+import { SECRET_SIG, SIG_KEY, stripSecrets } from "./wire";
 import type { TenantSnapshot } from "./tenant";
 import { SimulatedWorld } from "./world";
 
 export { guidFrom, SIMULATED_SUBSCRIPTION_ID, SIMULATED_TENANT_ID } from "./world";
-export { simulateCall, simulateResource } from "./providers";
+export { simulateCall } from "./invokes";
+export { simulateResource } from "./providers";
 
 /** One resource registration as the engine would receive it. */
 export interface Registration {
