@@ -37,4 +37,13 @@ describe("skipping Pulumi's promise debug stacks (simulator)", () => {
     skipPromiseDebugStacks({});
     assert.strictEqual(debuggable.debuggablePromise, installed);
   });
+
+  it("captures no source positions for resource registrations (mocks ignore them)", () => {
+    skipPromiseDebugStacks({});
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Resource } = require("@pulumi/pulumi/resource") as {
+      Resource: { callsites(): object[] };
+    };
+    assert.deepStrictEqual(Resource.callsites(), []);
+  });
 });

@@ -1,7 +1,7 @@
 /**
  * Generated stack configurations for the benchmarks: `n` apps cycling through the kinds of
  * Pulumi.dev.yaml (new app with owners, new app with per-app rotation, existing service
- * principal, existing application).
+ * principal, new app with a rotating certificate, existing application).
  */
 import type { RawStackConfig } from "../../components/config";
 
@@ -16,7 +16,7 @@ export function generateConfig(n: number): RawStackConfig {
   const apps: unknown[] = [];
   for (let i = 0; i < n; i++) {
     const name = `app-${String(i).padStart(5, "0")}`;
-    switch (i % 4) {
+    switch (i % 5) {
       case 0:
         apps.push({
           name,
@@ -30,6 +30,9 @@ export function generateConfig(n: number): RawStackConfig {
         break;
       case 2:
         apps.push({ name, existing: { servicePrincipalObjectId: fakeGuid(i, 2) } });
+        break;
+      case 3:
+        apps.push({ name, displayName: `Signer ${i}`, credential: "certificate" });
         break;
       default:
         apps.push({ name, existing: { applicationObjectId: fakeGuid(i, 3) } });

@@ -15,6 +15,12 @@
  *
  * The runtime's modules call `debuggable_1.debuggablePromise(...)` through the module object, so
  * replacing the export reaches every caller.
+ *
+ * The same applies to `Resource.callsites()` (`@pulumi/pulumi/resource.js`), which every resource
+ * constructor calls to send its source position to the engine: it captures the *whole* stack
+ * (`Error.stackTraceLimit = Infinity`), which ts-node source-maps frame by frame — 10 % of a
+ * simulated program's run. Pulumi's mocks ignore source positions, so under the simulation it
+ * returns no frames.
  */
 
 interface DebuggableModule {
@@ -53,5 +59,25 @@ export function skipPromiseDebugStacks(env: NodeJS.ProcessEnv = process.env): bo
     }
   };
   debuggable.debuggablePromise = Object.assign(wrapped, { [WRAPPED]: true });
+  skipSourcePositions();
   return true;
+}
+
+interface ResourceClass {
+  callsites?: () => object[];
+}
+
+/**
+ * Makes `Resource.callsites()` return no frames (see the module comment).
+ * @throws Error when `Resource.callsites` no longer exists (a Pulumi upgrade: revisit this file)
+ */
+function skipSourcePositions(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Resource } = require("@pulumi/pulumi/resource") as { Resource: ResourceClass };
+  if (typeof Resource.callsites !== "function") {
+    throw new Error(
+      "@pulumi/pulumi/resource: Resource.callsites no longer exists: revisit tools/simulator/promiseStacks.ts",
+    );
+  }
+  Resource.callsites = () => [];
 }
