@@ -4,7 +4,6 @@ import { formatInstant } from "../policy/lib/iso8601";
 import { CredentialOwner, RotatingCredentials, SlotCredential } from "./credentials";
 import { passwordInputs, RotationSettings, rotationState, RotationState } from "./rotation";
 
-
 /** Arguments of {@link RotatingPasswords}. */
 export interface RotatingPasswordsArgs {
   owner: CredentialOwner;
