@@ -1,24 +1,31 @@
 /**
- * End to end through the real entry point (`tools/preview/cli.ts`, as `npm start` runs it): each
- * case spawns the CLI, which runs a program under the simulated Azure and starts the policy pack.
- * The runs are independent, so they start together in `before` (each takes a few seconds: ts-node
- * compiling the program, the pack's start) and the cases assert on their results.
+ * End to end: `npm start -- --json` itself (spawned, first and alone: its `prestart` recompiles the
+ * pack the other runs load), then the CLI's `main` in this process for the other cases, a few at a
+ * time (each runs programs in child processes — one per instant with the churn check — and starts
+ * the policy pack), and one spawned CLI for the process exit code of a failure. The cases assert
+ * on the collected results.
  */
 import * as assert from "assert";
 import { execFile } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import { Writable } from "stream";
 import { DateTime } from "luxon";
 import { parseStackConfig, rawConfigFromValues } from "../../components/config";
 import { rotationState } from "../../components/rotation";
 import { formatInstant } from "../../policy/lib/iso8601";
 import { loadStackFile } from "../../tools/stackFile";
+import { main } from "../../tools/preview/cli";
 import type { CredentialRow } from "../../tools/preview/credentials";
+import type { PolicyDiagnostic } from "../../tools/preview/policies";
 import { renderText } from "../../tools/preview/render";
 import type { FailureReport, PreviewReport } from "../../tools/preview/report";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const CLI = path.join(ROOT, "tools", "preview", "cli.ts");
 const FIXTURES = path.join(ROOT, "test", "fixtures");
+const CHURN = "credential-replaced-every-deployment";
 
 interface CliResult {
   code: number;
@@ -28,20 +35,70 @@ interface CliResult {
   ms: number;
 }
 
-/** Runs the CLI as `npm start -- <args>` does (ts-node, transpile-only) from the repository root. */
-function runCli(args: string[]): Promise<CliResult> {
+/** Runs a command from the repository root and collects its output. */
+function run(
+  file: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<CliResult> {
   const started = Date.now();
   return new Promise((resolve) => {
     execFile(
-      process.execPath,
-      ["-r", "ts-node/register/transpile-only", CLI, ...args],
-      { cwd: ROOT, maxBuffer: 16 * 1024 * 1024, timeout: 120_000 },
+      file,
+      args,
+      { cwd: ROOT, env, maxBuffer: 16 * 1024 * 1024, timeout: 150_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
         resolve({ code, stdout, stderr, ms: Date.now() - started });
       },
     );
   });
+}
+
+/** Runs the CLI as `npm start -- <args>` does (ts-node, transpile-only), in a process of its own. */
+function spawnCli(args: string[]): Promise<CliResult> {
+  return run(process.execPath, ["-r", "ts-node/register/transpile-only", CLI, ...args]);
+}
+
+/** A stream that keeps what is written to it. */
+function collector(): { stream: Writable; text: () => string } {
+  const chunks: Buffer[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer | string, _encoding, callback) {
+      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+      callback();
+    },
+  });
+  return { stream, text: () => Buffer.concat(chunks).toString("utf8") };
+}
+
+/** Runs the CLI's `main` in this process, with its own output streams and environment. */
+async function runMain(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  const started = Date.now();
+  const stdout = collector();
+  const stderr = collector();
+  const { APP_CREDENTIALS_NOW: _ignored, ...inherited } = process.env;
+  void _ignored;
+  const code = await main(args, {
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+    env: { ...inherited, ...env },
+  });
+  return { code, stdout: stdout.text(), stderr: stderr.text(), ms: Date.now() - started };
+}
+
+/** Runs the tasks, at most `n` at a time; results in order. */
+async function limited<T>(n: number, tasks: (() => Promise<T>)[]): Promise<T[]> {
+  const results: T[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const index = next++;
+      results[index] = await tasks[index]();
+    }
+  };
+  await Promise.all(Array.from({ length: n }, worker));
+  return results;
 }
 
 function json<T = PreviewReport>(result: CliResult): T {
@@ -55,7 +112,7 @@ function json<T = PreviewReport>(result: CliResult): T {
 /** The credential table the rotation model predicts for the dev stack at an instant. */
 function expectedDevTable(nowMs: number) {
   const { config } = loadStackFile(ROOT, "dev");
-  const stack = parseStackConfig(rawConfigFromValues(config), nowMs);
+  const stack = parseStackConfig(rawConfigFromValues(config, ROOT), nowMs);
   return stack.apps.flatMap((app) =>
     rotationState(app.rotation, nowMs).slots.map((slot) => ({
       app: app.name,
@@ -79,33 +136,136 @@ function actualTable(rows: CredentialRow[]) {
   }));
 }
 
+const churnDiagnostics = (report: PreviewReport): PolicyDiagnostic[] =>
+  report.policy.diagnostics.filter((d) => d.policy === CHURN);
+
 const NO_STACK_TRACE = /^\s+at .+:\d+:\d+\)?$/m;
 
+/** A copy of the policy pack whose compiled files are older than a source. */
+function stalePackCopy(tmp: string): string {
+  const dir = path.join(tmp, "stale-pack");
+  fs.cpSync(path.join(ROOT, "policy"), dir, {
+    recursive: true,
+    filter: (source) => !source.includes(`${path.sep}node_modules`),
+  });
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+  const later = new Date(Date.now() + 60_000);
+  fs.utimesSync(path.join(dir, "lib", "iso8601.ts"), later, later);
+  return dir;
+}
+
 describe("npm start: offline preview with policy verdicts", function () {
-  this.timeout(150_000);
+  this.timeout(240_000);
   const runs: Record<string, CliResult> = {};
-  /** `--now` of the second dev run: thirteen months after the tests started (whole seconds). */
+  /** `--now` of the later dev run: thirteen months after the tests started (whole seconds). */
   let laterMs: number;
+  let tmp: string;
+  const ENV_NOW = "2027-02-03T04:05:06Z";
 
   before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "preview-test-"));
+    const file = (name: string, content: unknown) => {
+      const target = path.join(tmp, name);
+      fs.writeFileSync(target, JSON.stringify(content));
+      return target;
+    };
     const startMs = Math.floor(Date.now() / 1000) * 1000;
     laterMs = DateTime.fromMillis(startMs, { zone: "utc" }).plus({ months: 13 }).toMillis();
-    const cases: Record<string, string[]> = {
-      devJson: ["--json"],
-      devText: [],
-      later: ["--json", "--now", formatInstant(laterMs)],
-      fixture: ["--dir", path.join(FIXTURES, "long-lived-secret"), "--stack", "test", "--json"],
-      async: ["--dir", path.join(FIXTURES, "async-program"), "--stack", "test", "--json"],
-      broken: ["--dir", "test/fixtures/broken-config", "--stack", "broken"],
-      brokenJson: ["--dir", "test/fixtures/broken-config", "--stack", "broken", "--json"],
-      badNow: ["--now", "next tuesday"],
+    const fixture = (name: string, ...args: string[]) => [
+      "--dir",
+      path.join(FIXTURES, name),
+      "--stack",
+      "test",
+      ...args,
+    ];
+    type Case = [string[], NodeJS.ProcessEnv?];
+    /** Cases that never start the policy pack: they may run while `npm start` recompiles it. */
+    const withoutPack: Record<string, Case> = {
+      neverFinishes: [fixture("never-finishes", "--timeout", "2", "--no-churn-check")],
+      neverSettles: [fixture("never-settles", "--json", "--no-churn-check")],
+      broken: [["--dir", "test/fixtures/broken-config", "--stack", "broken"]],
+      badEnv: [["--json"], { APP_CREDENTIALS_NOW: "yesterday" }],
+      badStack: [["--stack", "../dev"]],
+      unknownOption: [["--json", "--stak", "dev"]],
     };
-    const results = await Promise.all(
-      Object.entries(cases).map(async ([name, args]) => [name, await runCli(args)] as const),
-    );
-    for (const [name, result] of results) runs[name] = result;
-    for (const [name, result] of results)
+    const withPack: Record<string, Case> = {
+      churn: [fixture("churning-credentials", "--json")],
+      later: [
+        [
+          "--json",
+          "--no-churn-check",
+          "--now",
+          formatInstant(laterMs),
+          "--policy-pack-config",
+          file("disable.json", { "keyvault-secret-content-type": "disabled" }),
+        ],
+      ],
+      longLived: [fixture("long-lived-secret", "--json", "--no-churn-check")],
+      async: [
+        fixture("async-program", "--json", "--no-churn-check"),
+        { APP_CREDENTIALS_NOW: ENV_NOW },
+      ],
+      secretInputs: [fixture("secret-inputs", "--json", "--no-churn-check")],
+      tenant: [
+        [
+          "--json",
+          "--no-churn-check",
+          "--tenant",
+          file("tenant.json", {
+            applications: [],
+            servicePrincipals: [{ id: "8a7b6c5d-4e3f-4a2b-9c1d-0e9f8a7b6c5d" }],
+          }),
+        ],
+      ],
+      stalePack: [
+        fixture("async-program", "--no-churn-check", "--policy-pack", stalePackCopy(tmp)),
+      ],
+      unknownConfig: [
+        fixture(
+          "async-program",
+          "--no-churn-check",
+          "--policy-pack-config",
+          file("unknown.json", {
+            "credential-max-lifetim": "advisory",
+            "credential-max-lifetime": { maxLifetimeDays: 365 },
+            [CHURN]: "advisory",
+          }),
+        ),
+      ],
+    };
+    const inProcess = async (cases: Record<string, Case>) => {
+      const names = Object.keys(cases);
+      const results = await limited(
+        3,
+        names.map((name) => () => runMain(...cases[name])),
+      );
+      names.forEach((name, i) => (runs[name] = results[i]));
+    };
+    // `npm start -- --json` exactly as the README writes it; npm's own log level must not come
+    // from the environment (the suite may itself run under `npm test`).
+    const { npm_config_loglevel: _level, ...npmEnv } = process.env;
+    void _level;
+    await Promise.all([
+      run("npm", ["start", "--", "--json"], npmEnv).then((result) => {
+        runs.npmStart = result;
+        runs.devJson = result;
+      }),
+      spawnCli(["--now", "next tuesday"]).then((result) => (runs.badNow = result)),
+      inProcess(withoutPack),
+    ]);
+    await inProcess(withPack);
+    for (const [name, result] of Object.entries(runs))
       console.log(`      (${name}: exit ${result.code} in ${(result.ms / 1000).toFixed(1)} s)`);
+  });
+
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it("`npm start -- --json` writes one JSON document to stdout (no npm banner)", () => {
+    const run = runs.npmStart;
+    assert.strictEqual(run.code, 0, run.stderr);
+    const report = json(run);
+    assert.strictEqual(report.stack, "dev");
+    assert.strictEqual(report.summary.exitCode, 0);
   });
 
   it("dev stack: exit 0, no mandatory violation, the credential table the rotation model predicts", () => {
@@ -121,35 +281,74 @@ describe("npm start: offline preview with policy verdicts", function () {
       [],
     );
     assert.strictEqual(report.policy.pack.name, "app-credential-policies");
-    assert.strictEqual(report.policy.policies.length, 7);
+    assert.deepStrictEqual(
+      report.policy.policies.filter((p) => p.origin === "preview"),
+      [{ name: CHURN, enforcementLevel: "mandatory", origin: "preview" }],
+    );
 
     const nowMs = Date.parse(report.now);
-    assert.deepStrictEqual(actualTable(report.credentials), expectedDevTable(nowMs));
-    // 2 + 1 + 2 + 2 passwords; each app's Key Vault secret holds exactly one of them.
-    assert.strictEqual(report.credentials.length, 7);
-    assert.strictEqual(report.summary.credentialsInKeyVault, 4);
+    const expected = expectedDevTable(nowMs);
+    assert.deepStrictEqual(actualTable(report.credentials), expected);
+    // One credential per slot of each app; each app's Key Vault secret holds exactly one of them.
+    const apps = new Set(expected.map((row) => row.app)).size;
+    assert.strictEqual(report.credentials.length, expected.length);
+    assert.strictEqual(report.summary.credentialsInKeyVault, apps);
+    assert.ok(
+      report.credentials.some((c) => c.kind === "certificate"),
+      "the certificate app",
+    );
     for (const row of report.credentials) {
       assert.match(row.keyId ?? "", /^[0-9a-f]{8}-[0-9a-f]{4}-4/);
       assert.ok(row.lifetimeDays !== undefined && row.lifetimeDays <= 2 * 180 + 30, row.name);
     }
-    // The Key Vault client secret expires with the password it holds.
-    const clientSecrets = report.secrets.filter((s) => s.secretName.endsWith("-client-secret"));
-    assert.strictEqual(clientSecrets.length, 4);
+    // The Key Vault client secret (or certificate) expires with the credential it holds.
+    const clientSecrets = report.secrets.filter((s) =>
+      /-client-(secret|certificate)$/.test(s.secretName),
+    );
+    assert.strictEqual(clientSecrets.length, apps);
     for (const secret of clientSecrets) {
       const held = report.credentials.find((c) => c.keyId === secret.holdsKeyId);
-      assert.ok(held, `${secret.secretName} holds a declared password`);
+      assert.ok(held, `${secret.secretName} holds a declared credential`);
       assert.strictEqual(secret.expires, held.end);
       assert.deepStrictEqual(held.keyVaultSecrets, [secret.secretName]);
     }
-    assert.strictEqual(report.secrets.length, 12);
+    assert.strictEqual(report.secrets.length, 3 * apps);
     assert.ok(report.resources.some((r) => r.type === "azure-native:keyvault:Vault"));
-    assert.ok(report.offlineLimits.some((l) => /permissions/.test(l)));
+    assert.ok(report.offlineLimits.some((l) => /assumed to exist \(pass --tenant/.test(l)));
   });
 
-  it("dev stack in a terminal: resource tree, credential and secret tables, policies, summary, footer", () => {
-    const run = runs.devText;
-    assert.strictEqual(run.code, 0, run.stderr);
-    const out = run.stdout;
+  it("dev stack: the churn check ran the program one second and one day later and found nothing", () => {
+    const report = json(runs.devJson);
+    const nowMs = Date.parse(report.now);
+    assert.deepStrictEqual(report.churnCheck, {
+      enabled: true,
+      instants: [nowMs, nowMs + 1000, nowMs + 86_400_000].map(formatInstant),
+    });
+    assert.deepStrictEqual(churnDiagnostics(report), []);
+  });
+
+  it("--json: every resource carries its inputs, secret values as [secret]", () => {
+    const report = json(runs.devJson);
+    const byName = new Map(report.resources.map((r) => [r.name, r]));
+    const app = byName.get("orders-api-app");
+    assert.ok(
+      (app?.inputs.owners as string[]).includes("3f2b1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"),
+      JSON.stringify(app?.inputs),
+    );
+    const password = byName.get("orders-api-passwords-slot0");
+    assert.match(String(password?.inputs.endDate), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    assert.match(
+      String((password?.inputs.rotateWhenChanged as Record<string, string>)["rotation-window"]),
+      /#\d+$/,
+    );
+    const secret = byName.get("orders-api-secrets-client-secret");
+    assert.strictEqual((secret?.inputs.properties as Record<string, unknown>).value, "[secret]");
+  });
+
+  it("dev stack in a terminal: resource tree, tables, policies with the disabled ones, summary, footer", () => {
+    // The text the CLI prints without --json: the same report, rendered.
+    const report = json(runs.later);
+    const out = renderText(report);
     assert.match(out, /^ \+ {3}pulumi:pulumi:Stack +app-credentials-dev +create$/m);
     assert.match(out, /^ \+ {3}├─ app-credentials:entra:AppCredential +orders-api +create$/m);
     assert.match(
@@ -157,28 +356,81 @@ describe("npm start: offline preview with policy verdicts", function () {
       /^ \+ {3}│ {2}│ {2}├─ azuread:index\/applicationPassword:ApplicationPassword +orders-api-passwords-slot0 +create$/m,
     );
     assert.match(out, /^Credentials \(as of .+\):$/m);
-    assert.match(out, /^ +App +Slot +Gen +Key ID +Start +End +Days +Next rotation +Key Vault$/m);
-    assert.match(out, /^ +billing-worker +0\/1 .*◀ billing-worker-client-secret$/m);
+    assert.match(
+      out,
+      /^ +App +Kind +Slot +Gen +Key ID +Start +End +Days +Next rotation +Key Vault$/m,
+    );
+    assert.match(out, /^ +billing-worker +password +0\/1 .*◀ billing-worker-client-secret$/m);
     assert.match(out, /^Key Vault secrets:$/m);
     assert.match(
       out,
       /^ +orders-api-client-secret +appcred-dev-\w{6} +text\/plain; entra-client-secret /m,
     );
-    assert.match(out, /^Policies \(app-credential-policies@[\d.]+\):\n +no violations/m);
     assert.match(
       out,
-      /^Summary: 39 resources to create .* 7 credentials \(4 in Key Vault\), 12 Key Vault secrets; policies: 0 mandatory, 0 advisory: no mandatory violation \(exit 0\)$/m,
+      /^Policies \(app-credential-policies@[\d.]+, and the preview's credential-replaced-every-deployment\):\n {4}no violations \(8 policies; disabled: keyvault-secret-content-type, credential-replaced-every-deployment\)$/m,
+    );
+    assert.match(out, /the churn check was skipped \(--no-churn-check\)/);
+    assert.match(
+      out,
+      /^Summary: \d+ resources to create .* \d+ credentials \(\d+ in Key Vault\), \d+ Key Vault secrets; policies: 0 mandatory, 0 advisory: no mandatory violation \(exit 0\)$/m,
     );
     assert.match(out, /cannot know:/);
-    assert.match(out, /permissions/);
-    assert.match(out, /name clashes in Azure/);
+    assert.match(out, /real permissions/);
+    assert.match(out, /name clashes outside this stack/);
     assert.match(out, /service limits/);
-    // Secret values never leave the simulation.
-    assert.doesNotMatch(out + runs.devJson.stdout, /sim~/);
+    assert.match(
+      out,
+      /crm-connector: credentials are added to a service principal this stack does not create/,
+    );
+  });
+
+  it("no secret text anywhere in the text or JSON output, even when a program unwraps a secret", () => {
+    for (const name of ["npmStart", "later", "longLived", "churn", "secretInputs", "tenant"]) {
+      assert.doesNotMatch(runs[name].stdout, /sim~/, name);
+    }
+    const run = runs.secretInputs;
+    const report = json(run);
+    const byName = new Map(report.resources.map((r) => [r.name, r]));
+    assert.deepStrictEqual(byName.get("inputs-leaky")?.inputs.tags, { copy: "[secret]" });
+    assert.strictEqual(
+      (byName.get("inputs-client-secret")?.inputs.properties as Record<string, unknown>).value,
+      "[secret]",
+    );
+    assert.strictEqual(byName.get("inputs-secret")?.inputs.endDate, "2027-06-01T00:00:00Z");
+  });
+
+  it("the churn fixture: each typical pattern reports what it must", () => {
+    const run = runs.churn;
+    assert.strictEqual(run.code, 1, run.stderr);
+    const report = json(run);
+    const now = Date.parse(report.now);
+    const found = churnDiagnostics(report).map((d) => [d.resource?.name, d.enforcementLevel]);
+    assert.deepStrictEqual(found.sort(), [
+      ["from-date-now", "mandatory"],
+      ["from-today", "mandatory"],
+      ["rotating-but-clock", "mandatory"],
+    ]);
+    const message = (name: string) =>
+      churnDiagnostics(report).find((d) => d.resource?.name === name)?.message ?? "";
+    assert.match(
+      message("from-date-now"),
+      new RegExp(
+        `1 second apart .*: endDate "${formatInstant(now + 90 * 86_400_000).replace("Z", ".000Z")}" → "${formatInstant(now + 1000 + 90 * 86_400_000).replace("Z", ".000Z")}"`,
+      ),
+    );
+    assert.match(message("from-today"), /1 day apart/);
+    assert.match(message("rotating-but-clock"), /1 second apart/);
+    assert.match(message("from-date-now"), /Fix: a fixed end date per rotation window/);
+    const text = renderText(report);
+    assert.match(
+      text,
+      /^ {4}\[credential-replaced-every-deployment\] +azuread:index\/applicationPassword:ApplicationPassword \(from-today\)$/m,
+    );
   });
 
   it("a project outside this stack with a 5-year secret and no rotation: exit 1 with both violations", () => {
-    const run = runs.fixture;
+    const run = runs.longLived;
     assert.strictEqual(run.code, 1, run.stderr);
     const report = json(run);
     assert.strictEqual(report.project, "fixture-long-lived");
@@ -217,7 +469,7 @@ describe("npm start: offline preview with policy verdicts", function () {
     assert.match(text, /policies: 2 mandatory, .*mandatory violations \(exit 1\)$/m);
   });
 
-  it("an async program (exported async function): awaited as Pulumi does, its late resource is there", () => {
+  it("an async program under APP_CREDENTIALS_NOW: awaited as Pulumi does, evaluated as of the variable", () => {
     const run = runs.async;
     assert.strictEqual(run.code, 0, run.stderr);
     const report = json(run);
@@ -225,6 +477,14 @@ describe("npm start: offline preview with policy verdicts", function () {
     assert.deepStrictEqual(
       report.resources.filter((r) => r.custom).map((r) => `${r.type} ${r.name}`),
       ["azuread:index/application:Application declared-late"],
+    );
+    assert.strictEqual(report.now, ENV_NOW);
+    assert.strictEqual(report.nowSource, "environment");
+    assert.ok(
+      report.notes.includes(
+        `evaluated as of ${ENV_NOW} (APP_CREDENTIALS_NOW), not the current time`,
+      ),
+      report.notes.join("\n"),
     );
   });
 
@@ -256,26 +516,95 @@ describe("npm start: offline preview with policy verdicts", function () {
     assert.strictEqual(later.summary.violations.mandatory, 0);
   });
 
+  it("--tenant without an existing application: reported for its app, the rest still checked, exit 2", () => {
+    const run = runs.tenant;
+    assert.strictEqual(run.code, 2, run.stderr);
+    const report = json(run);
+    assert.strictEqual(report.summary.exitCode, 2);
+    const missing = report.failures.find((f) => f.code === "NotFound");
+    assert.ok(missing, JSON.stringify(report.failures));
+    assert.strictEqual(missing.app, "legacy-portal");
+    assert.match(missing.message, /1c2d3e4f-5a6b-4c7d-8e9f-a0b1c2d3e4f5/);
+    assert.ok(missing.skipped.includes("legacy-portal-passwords-slot0"), missing.skipped.join());
+    // The other apps are still previewed and checked.
+    assert.ok(report.credentials.some((c) => c.app === "orders-api"));
+    assert.ok(report.offlineLimits.some((l) => l.includes(`snapshot ${report.tenant}`)));
+  });
+
+  it("a program that never finishes: exit 2 after --timeout, naming the project and the time", () => {
+    const run = runs.neverFinishes;
+    assert.strictEqual(run.code, 2, run.stdout);
+    assert.match(
+      run.stderr,
+      /^error: the program of project fixture-never-finishes \(.*never-finishes, stack test, run as of .*\) did not finish within 2 seconds \(--timeout\) and was stopped/m,
+    );
+    assert.strictEqual(run.stdout, "");
+  });
+
+  it("a program that never settles a registration: exit 2 saying so (--json: the failure document)", () => {
+    const run = runs.neverSettles;
+    assert.strictEqual(run.code, 2, run.stdout);
+    const failure = json<FailureReport>(run);
+    assert.deepStrictEqual(failure.summary, { exitCode: 2 });
+    assert.strictEqual(failure.error.kind, "never-settled");
+    assert.match(failure.error.message, /^the program never settled: /);
+  });
+
+  it("a stale compiled pack: one line, the pack's own message, no stack trace", () => {
+    const run = runs.stalePack;
+    assert.strictEqual(run.code, 2, run.stdout);
+    const lines = run.stderr.trim().split("\n");
+    assert.strictEqual(lines.length, 1, run.stderr);
+    assert.match(
+      lines[0],
+      /^error: the policy pack in .*stale-pack did not start: .*older than its sources \(lib\/iso8601\.ts\)/,
+    );
+  });
+
+  it("a --policy-pack-config naming unknown policies or properties: exit 2 naming them", () => {
+    const run = runs.unknownConfig;
+    assert.strictEqual(run.code, 2, run.stdout);
+    assert.match(run.stderr, /^error: --policy-pack-config .*unknown\.json: /);
+    assert.match(
+      run.stderr,
+      /unknown policy "credential-max-lifetim" \(known: all, credential-max-lifetime, /,
+    );
+    assert.match(run.stderr, /"credential-max-lifetime": unknown property "maxLifetimeDays"/);
+    assert.doesNotMatch(run.stderr, /credential-replaced-every-deployment"? ?:? unknown/);
+  });
+
   it("a broken stack config: exit 2 with the field named, no stack trace", () => {
     const run = runs.broken;
     assert.strictEqual(run.code, 2, run.stdout);
-    assert.match(run.stderr, /^error: invalid stack configuration/);
+    assert.match(run.stderr, /^error: invalid stack configuration/m);
     assert.match(run.stderr, /app-credentials:rotation\.period: "six months" is invalid/);
     assert.match(run.stderr, /Pulumi\.broken\.yaml/);
     assert.doesNotMatch(run.stderr, NO_STACK_TRACE);
     assert.strictEqual(run.stdout, "");
-
-    const failure = json<FailureReport>(runs.brokenJson);
-    assert.strictEqual(runs.brokenJson.code, 2);
-    assert.strictEqual(failure.summary.exitCode, 2);
-    assert.strictEqual(failure.error.kind, "config");
-    assert.match(failure.error.message, /app-credentials:rotation\.period/);
   });
 
-  it("an invalid --now: exit 2 naming the option", () => {
-    const run = runs.badNow;
-    assert.strictEqual(run.code, 2, run.stdout);
-    assert.match(run.stderr, /^error: --now: "next tuesday" is not an RFC 3339 instant/);
-    assert.doesNotMatch(run.stderr, NO_STACK_TRACE);
+  it("an invalid --now (the CLI process), APP_CREDENTIALS_NOW or --stack: exit 2 naming it", () => {
+    assert.strictEqual(runs.badNow.code, 2, runs.badNow.stdout);
+    assert.match(runs.badNow.stderr, /^error: --now: "next tuesday" is not an RFC 3339 instant/);
+    assert.doesNotMatch(runs.badNow.stderr, NO_STACK_TRACE);
+
+    assert.strictEqual(runs.badEnv.code, 2);
+    const failure = json<FailureReport>(runs.badEnv);
+    assert.strictEqual(failure.error.kind, "usage");
+    assert.match(
+      failure.error.message,
+      /^APP_CREDENTIALS_NOW: "yesterday" is not an RFC 3339 instant/,
+    );
+
+    assert.strictEqual(runs.badStack.code, 2);
+    assert.match(runs.badStack.stderr, /^error: --stack: "..\/dev" is not a stack name/);
+
+    // An unknown option: commander's message on stderr, and with --json still one document.
+    assert.strictEqual(runs.unknownOption.code, 2);
+    assert.match(runs.unknownOption.stderr, /unknown option '--stak'/);
+    assert.deepStrictEqual(json<FailureReport>(runs.unknownOption), {
+      error: { kind: "usage", message: "unknown option '--stak'\n(Did you mean --stack?)" },
+      summary: { exitCode: 2 },
+    });
   });
 });

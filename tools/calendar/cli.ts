@@ -1,23 +1,36 @@
 /**
  * `npm run calendar -- [--stack dev] [--dir .] [--from RFC3339] [--years N] [--every ISO8601]
- *  [--out FILE.svg|FILE.html]`
+ *  [--out FILE.svg|FILE.html] [--no-churn-check] [--timeout PT15M]`
  *
- * Simulates scheduled `pulumi up` runs with the stack's real rotation settings, prints a per-app
- * summary and optionally draws the calendar. Exit codes: 0 every invariant holds; 1 an invariant
- * breaks (app and instant printed); 2 invalid options, stack file or configuration.
+ * Simulates scheduled `pulumi up` runs with the stack's real rotation settings, runs the stack's
+ * program at the first deployment and one second and one day later (credentials it replaces at
+ * every deployment break invariant 5), prints a per-app summary and optionally draws the calendar.
+ * Exit codes: 0 every invariant holds; 1 an invariant breaks (app, instant and, for the program,
+ * the credential printed); 2 invalid options, stack file or configuration, a program that fails or
+ * does not finish, or an `--out` that cannot be written.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { Command, CommanderError } from "commander";
 import { ConfigError, parseStackConfig, rawConfigFromValues } from "../../components/config";
 import { formatInstant, parseDuration, parseInstant } from "../../policy/lib/iso8601";
+import { describeSource, InstantError, resolveInstant } from "../preview/clock";
+import { ProgramFailure } from "../preview/errors";
+import { checkStackName } from "../preview/options";
+import { DEFAULT_TIMEOUT_MS, describeDuration, parseTimeout } from "../preview/timeout";
 import { loadStackFile, StackFileError } from "../stackFile";
 import { htmlPage, renderSvg } from "./chart";
 import { simulate, SimulationError } from "./simulate";
-import { describeViolation, formatReport } from "./summary";
+import { describeViolation, formatReport, reportedViolations } from "./summary";
 
 /** Exit codes of the CLI. */
 export const EXIT = { ok: 0, violation: 1, usage: 2 } as const;
+
+/** Where the CLI writes: the report on `stdout`, errors and violations on `stderr`. */
+export interface Output {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
 
 /** Raised for invalid command-line values; the message names the option. */
 class UsageError extends Error {}
@@ -29,16 +42,26 @@ interface Options {
   years: string;
   every: string;
   out?: string;
+  churnCheck: boolean;
+  timeout?: string;
 }
 
 /**
  * Runs the CLI.
  *
  * @param argv arguments after the script name
- * @param nowMs the current instant (default `--from` and the "today" rule), ms since the epoch
+ * @param nowMs the current instant (default `--from` and the "today" rule, unless
+ *   `APP_CREDENTIALS_NOW` is set), ms since the epoch
+ * @param env the environment (`APP_CREDENTIALS_NOW`)
+ * @param io where the report and the errors go (default: the process's stdout and stderr)
  * @returns the exit code
  */
-export async function main(argv: string[], nowMs = Date.now()): Promise<number> {
+export async function main(
+  argv: string[],
+  nowMs = Date.now(),
+  env: NodeJS.ProcessEnv = process.env,
+  io: Output = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
   const program = new Command("calendar")
     .description(
       "Simulate scheduled deployments over years with the stack's rotation settings, check the rotation invariants and draw the calendar.",
@@ -49,8 +72,16 @@ export async function main(argv: string[], nowMs = Date.now()): Promise<number> 
     .option("--years <n>", "years to simulate", "5")
     .option("--every <ISO8601>", "deployment cadence, e.g. P1D, PT12H, P1W", "P1D")
     .option("--out <file>", "write the calendar: FILE.svg or a self-contained FILE.html")
+    .option(
+      "--no-churn-check",
+      "do not run the stack's program (credentials it replaces at every deployment go unnoticed)",
+    )
+    .option(
+      "--timeout <duration>",
+      `bound on each program run: seconds or ISO 8601 (default ${describeDuration(DEFAULT_TIMEOUT_MS)})`,
+    )
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => io.stderr.write(s), writeOut: (s) => io.stdout.write(s) });
   try {
     program.parse(argv, { from: "user" });
   } catch (error) {
@@ -61,22 +92,32 @@ export async function main(argv: string[], nowMs = Date.now()): Promise<number> 
   }
   const options = program.opts<Options>();
   try {
-    return await run(options, nowMs);
+    return await run(options, nowMs, env, io);
   } catch (error) {
     if (
       error instanceof ConfigError ||
       error instanceof StackFileError ||
       error instanceof SimulationError ||
-      error instanceof UsageError
+      error instanceof UsageError ||
+      error instanceof InstantError ||
+      error instanceof ProgramFailure
     ) {
-      process.stderr.write(`calendar: ${error.message}\n`);
+      io.stderr.write(`calendar: ${error.message}\n`);
       return EXIT.usage;
     }
     throw error;
   }
 }
 
-async function run(options: Options, nowMs: number): Promise<number> {
+async function run(
+  options: Options,
+  clockMs: number,
+  env: NodeJS.ProcessEnv,
+  io: Output,
+): Promise<number> {
+  checkStackName(options.stack);
+  const today = resolveInstant(undefined, "--from", env, clockMs);
+  const nowMs = today.ms;
   const fromMs = options.from === undefined ? nowMs : instantOption("--from", options.from);
   const every = parseDuration(options.every);
   if (!every.ok) throw new UsageError(`--every: ${every.reason}`);
@@ -85,41 +126,106 @@ async function run(options: Options, nowMs: number): Promise<number> {
       `--years: expected a whole number of years from 1 to 999, got ${JSON.stringify(options.years)}`,
     );
   }
+  const timeoutMs = options.timeout === undefined ? undefined : parseTimeout(options.timeout);
   const out = options.out;
   if (out !== undefined && !/\.(svg|html?)$/i.test(out)) {
     throw new UsageError(
       `--out: expected a file ending in .svg or .html, got ${JSON.stringify(out)}`,
     );
   }
+  if (out !== undefined) checkWritable(out);
   const stackPath = path.resolve(options.dir, `Pulumi.${options.stack}.yaml`);
   if (!fs.existsSync(stackPath)) {
     throw new UsageError(`--stack ${options.stack}: ${stackPath} not found`);
   }
   const stack = loadStackFile(options.dir, options.stack);
   // Anchors may not be later than the first simulated deployment.
-  const config = parseStackConfig(rawConfigFromValues(stack.config), fromMs);
+  const config = parseStackConfig(rawConfigFromValues(stack.config, stack.dir), fromMs);
+  // The program runs in child processes while the model is simulated here.
+  const { checkProgram } = await import("./programCheck");
+  const programCheck = options.churnCheck
+    ? checkProgram(stack, { fromMs, timeoutMs })
+    : Promise.resolve(undefined);
+  programCheck.catch(() => undefined);
   const simulation = simulate(config.apps, {
     fromMs,
     years: Number(options.years),
     every: every.value,
   });
-  const report = formatReport(simulation, options.stack);
-  process.stdout.write(`${report}\n`);
+  const program = await programCheck;
+  const report = formatReport(simulation, options.stack, {
+    programInstantsMs: program?.instantsMs,
+    programViolations: program?.violations,
+  });
+  if (options.from === undefined && today.source === "environment") {
+    io.stdout.write(
+      `First deployment from ${describeSource(today.source, "--from")} (${formatInstant(fromMs)}).\n`,
+    );
+  }
+  io.stdout.write(`${report}\n`);
   if (out !== undefined) {
     const svg = await renderSvg(simulation, { todayMs: nowMs, stack: options.stack });
     const file = path.resolve(out);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(
+    writeOut(
+      out,
       file,
       /\.svg$/i.test(out)
         ? svg
         : htmlPage(svg, report, `Rotation calendar of stack ${options.stack}`),
     );
-    process.stdout.write(`Calendar written to ${file}\n`);
+    io.stdout.write(`Calendar written to ${file}\n`);
   }
-  const failures = simulation.apps.flatMap((a) => a.violations.slice(0, 1));
-  for (const v of failures) process.stderr.write(`calendar: ${describeViolation(v)}\n`);
+  const failures = reportedViolations(simulation, program?.violations);
+  for (const v of failures) io.stderr.write(`calendar: ${describeViolation(v)}\n`);
   return failures.length > 0 ? EXIT.violation : EXIT.ok;
+}
+
+/**
+ * Checks, before anything is simulated, that `--out` can be written: its directory is created
+ * (like `mkdir -p`) and must be writable, and an existing file must be writable.
+ *
+ * @throws UsageError `--out <path>: <reason>`
+ */
+function checkWritable(out: string): void {
+  const file = path.resolve(out);
+  try {
+    const dir = path.dirname(file);
+    makeDirectories(dir);
+    if (!fs.statSync(dir).isDirectory()) throw new Error(`ENOTDIR: not a directory, '${dir}'`);
+    fs.accessSync(dir, fs.constants.W_OK);
+    if (fs.existsSync(file)) fs.accessSync(file, fs.constants.W_OK);
+  } catch (error) {
+    throw new UsageError(`--out ${out}: ${reasonOf(error)}`);
+  }
+}
+
+/**
+ * `mkdir -p`, one level at a time from the deepest existing ancestor: Node 20's
+ * `mkdirSync(dir, {recursive: true})` never returns for some unwritable paths (e.g. under /proc).
+ */
+function makeDirectories(dir: string): void {
+  const missing: string[] = [];
+  let current = dir;
+  while (!fs.existsSync(current)) {
+    missing.unshift(current);
+    const parent = path.dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  for (const level of missing) fs.mkdirSync(level);
+}
+
+function writeOut(out: string, file: string, content: string): void {
+  try {
+    fs.writeFileSync(file, content);
+  } catch (error) {
+    throw new UsageError(`--out ${out}: ${reasonOf(error)}`);
+  }
+}
+
+/** A file-system error in one line: `EACCES: permission denied, open '/x'`. */
+function reasonOf(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0];
 }
 
 function instantOption(name: string, value: string): number {
@@ -137,9 +243,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(
-        `calendar: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
+      process.stderr.write(`calendar: ${error instanceof Error ? error.message : String(error)}\n`);
       process.exitCode = 2;
     },
   );

@@ -69,13 +69,42 @@ function summarizeApp(app: AppSimulation): AppSummary {
   };
 }
 
+/**
+ * The violations to report: the first of each app's simulation, then every violation found by
+ * running the program.
+ */
+export function reportedViolations(
+  simulation: Simulation,
+  programViolations: Violation[] = [],
+): Violation[] {
+  return [...simulation.apps.flatMap((a) => a.violations.slice(0, 1)), ...programViolations];
+}
+
 /** One line naming the app, the instant and the invariant, e.g. for stderr. */
 export function describeViolation(v: Violation): string {
   return `${v.app} at ${v.instant}: invariant ${v.invariant} (${INVARIANTS[v.invariant]}) broken: ${v.message}`;
 }
 
+/** What the CLI adds to the report besides the simulation. */
+export interface ReportExtras {
+  /**
+   * The instants the stack's program ran at (first deployment, then later), ms since the epoch;
+   * undefined when it did not run (`--no-churn-check`).
+   */
+  programInstantsMs?: number[];
+  /**
+   * Invariant-5 violations found by running the program, one per credential (all are listed, and
+   * each app's result shows the earliest of its model and program violations).
+   */
+  programViolations?: Violation[];
+}
+
 /** The report the CLI prints: header, per-app table, notes and violations. */
-export function formatReport(simulation: Simulation, stack: string): string {
+export function formatReport(
+  simulation: Simulation,
+  stack: string,
+  extras: ReportExtras = {},
+): string {
   const summaries = summarize(simulation);
   const table = new Table({
     head: [
@@ -91,7 +120,11 @@ export function formatReport(simulation: Simulation, stack: string): string {
     ],
     style: { head: [], border: [] },
   });
+  const program = extras.programViolations ?? [];
   for (const s of summaries) {
+    const first = [s.firstViolation, ...program.filter((v) => v.app === s.app)]
+      .filter((v): v is Violation => v !== undefined)
+      .sort((a, b) => a.instantMs - b.instantMs)[0];
     table.push([
       s.app,
       String(s.slots),
@@ -101,9 +134,7 @@ export function formatReport(simulation: Simulation, stack: string): string {
       s.shortestRemainingAtRotationDays?.toFixed(2) ?? "-",
       s.longestLifetimeDays.toFixed(2),
       s.minOverlapDays?.toFixed(2) ?? "-",
-      s.firstViolation
-        ? `FAIL: invariant ${s.firstViolation.invariant} at ${s.firstViolation.instant}`
-        : "ok",
+      first ? `FAIL: invariant ${first.invariant} at ${first.instant}` : "ok",
     ]);
   }
   const lines = [
@@ -117,12 +148,16 @@ export function formatReport(simulation: Simulation, stack: string): string {
       ".",
     "Note: changing period or anchor changes every generation, so both slots rotate at once " +
       "(the password Key Vault held is replaced in the same deployment).",
+    extras.programInstantsMs
+      ? `The stack's program ran at ${extras.programInstantsMs.map(formatInstant).join(", ")}: ` +
+        "a credential whose replacing inputs change between these runs without a scheduled rotation breaks invariant 5."
+      : "The stack's program was not run (--no-churn-check): only the rotation model was checked.",
   ];
-  const failures = summaries.flatMap((s) => (s.firstViolation ? [s.firstViolation] : []));
+  const failures = reportedViolations(simulation, program);
   if (failures.length > 0) {
     lines.push(
       "",
-      "VIOLATIONS (first per app):",
+      "VIOLATIONS (first per app of the rotation model; every credential the program replaces at every deployment):",
       ...failures.map((v) => `  ${describeViolation(v)}`),
     );
   } else {

@@ -3,121 +3,77 @@
  * Pulumi CLI and without an Azure account.
  *
  *   npm start -- [--stack dev] [--dir .] [--now 2027-01-01T00:00:00Z]
- *                [--policy-pack-config policy-config.json] [--json]
+ *                [--policy-pack-config policy-config.json] [--policy-pack DIR] [--tenant FILE]
+ *                [--no-churn-check] [--timeout PT15M] [--json]
  *
- * Exit codes: 0 no mandatory violation, 1 mandatory violations, 2 the program, its configuration or
- * the command line failed (a message naming the problem, never a stack trace).
+ * Exit codes: 0 no mandatory violation, 1 mandatory violations, 2 the program, its configuration,
+ * the command line or the policy pack failed, or the simulated Azure refused a step (a message
+ * naming the problem, never a stack trace). Options, the churn check and what an offline preview
+ * cannot know: tools/preview/README.md.
  */
-import * as path from "path";
-import { Command, CommanderError } from "commander";
-import { fakeDate, parseNow } from "./clock";
+import { CommanderError } from "commander";
+import { InstantError, resolveInstant, ResolvedInstant } from "./clock";
 import { messageOf, ProgramFailure } from "./errors";
+import { parseArguments, PreviewOptions } from "./options";
 import { renderJson, renderText } from "./render";
-import { buildReport, EXIT, FailureReport, stackUrn } from "./report";
+import { EXIT, FailureReport } from "./report";
 
-/** Parsed command line. */
-export interface PreviewOptions {
-  stack: string;
-  /** Absolute project directory. */
-  dir: string;
-  /** RFC 3339 instant to evaluate at. */
-  now?: string;
-  /** Absolute path of the policy pack config file. */
-  policyPackConfig?: string;
-  json: boolean;
-}
-
-function parseArguments(argv: string[]): PreviewOptions {
-  const program = new Command()
-    .name("npm start --")
-    .description(
-      "Offline preview of a Pulumi TypeScript stack with CrossGuard policy verdicts: no Pulumi CLI, no Azure account.",
-    )
-    .option("--stack <name>", "stack whose Pulumi.<name>.yaml holds the config", "dev")
-    .option("--dir <path>", "Pulumi project directory (holds Pulumi.yaml)", ".")
-    .option("--now <rfc3339>", "evaluate as of this instant instead of the current time")
-    .option("--policy-pack-config <file>", "policy pack configuration JSON, as for pulumi preview")
-    .option("--json", "print one JSON document instead of text", false)
-    .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
-  program.parse(argv, { from: "user" });
-  const raw = program.opts<{
-    stack: string;
-    dir: string;
-    now?: string;
-    policyPackConfig?: string;
-    json: boolean;
-  }>();
-  return {
-    stack: raw.stack,
-    dir: path.resolve(raw.dir),
-    now: raw.now,
-    policyPackConfig: raw.policyPackConfig ? path.resolve(raw.policyPackConfig) : undefined,
-    json: raw.json === true,
-  };
+/** Where the CLI reads the time and the environment and writes its output (tests pass their own). */
+export interface CliIo {
+  stdout: NodeJS.WritableStream;
+  /** Errors, and the program's own console output. */
+  stderr: NodeJS.WritableStream;
+  /** The environment (`APP_CREDENTIALS_NOW`). */
+  env: NodeJS.ProcessEnv;
+  /** The current time, ms since the epoch. */
+  clockMs: number;
 }
 
 /**
- * Runs the preview and writes it to stdout.
+ * Runs the preview and writes it to stdout (the programs' own console output goes to stderr).
+ *
+ * @param io defaults: the process's streams and environment, `Date.now()`
  * @returns the exit code
  */
-export async function main(argv: string[]): Promise<number> {
-  let options: PreviewOptions;
-  try {
-    options = parseArguments(argv);
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      return error.code === "commander.helpDisplayed" || error.code === "commander.version"
-        ? EXIT.ok
-        : EXIT.failed;
-    }
-    throw error;
-  }
+export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<number> {
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
+  const json = argv.includes("--json");
   const fail = async (kind: string, message: string): Promise<number> => {
-    if (options.json) {
-      const failure: FailureReport = {
-        error: { kind, message },
-        summary: { exitCode: EXIT.failed },
-      };
-      await write(process.stdout, renderJson(failure));
+    if (json) {
+      await write(stdout, renderJson({ ...usageFailure(message), error: { kind, message } }));
     } else {
-      await write(process.stderr, `error: ${message}\n`);
+      await write(stderr, `error: ${message}\n`);
     }
     return EXIT.failed;
   };
-
-  // Whole seconds, as RFC 3339 instants are usually written.
-  let nowMs = Math.floor(Date.now() / 1000) * 1000;
-  if (options.now !== undefined) {
-    try {
-      nowMs = parseNow(options.now);
-    } catch (error) {
-      return fail("usage", messageOf(error));
+  let options: PreviewOptions;
+  let instant: ResolvedInstant;
+  try {
+    options = parseArguments(argv, {
+      out: (text) => stdout.write(text),
+      err: (text) => stderr.write(text),
+    });
+    instant = resolveInstant(options.now, "--now", io.env ?? process.env, io.clockMs ?? Date.now());
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version") {
+        return EXIT.ok;
+      }
+      // Commander has printed the error on stderr; with --json, stdout still gets a document.
+      if (json) await write(stdout, renderJson(usageFailure(error.message)));
+      return EXIT.failed;
     }
-    fakeDate(nowMs);
+    if (error instanceof ProgramFailure || error instanceof InstantError) {
+      return fail("usage", error.message);
+    }
+    throw error;
   }
   try {
-    // Loaded only now: the Pulumi runtime and gRPC take a second, not worth it for a usage error.
-    const { runProgram } = await import("./runProgram");
-    const { evaluatePolicies } = await import("./policies");
-    // The program's own console output goes to stderr: stdout carries only the preview.
-    const restore = consoleToStderr();
-    let run;
-    try {
-      run = await runProgram({ dir: options.dir, stack: options.stack });
-    } finally {
-      restore();
-    }
-    const { project, stack, config } = run.stackFile;
-    const policy = await evaluatePolicies(run.registrations, stackUrn(project, stack), {
-      project,
-      stack,
-      config,
-      configFile: options.policyPackConfig,
-      nowMs: options.now === undefined ? undefined : nowMs,
-    });
-    const report = buildReport(run, policy, nowMs, options.now !== undefined);
-    await write(process.stdout, options.json ? renderJson(report) : renderText(report));
+    // Loaded only now: the analyzer harness and gRPC take a moment, not worth it for a usage error.
+    const { preview } = await import("./preview");
+    const report = await preview(options, instant, (chunk) => stderr.write(chunk));
+    await write(stdout, options.json ? renderJson(report) : renderText(report));
     return report.summary.exitCode;
   } catch (error) {
     if (error instanceof ProgramFailure) return fail(error.kind, error.message);
@@ -125,18 +81,15 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-function consoleToStderr(): () => void {
-  const { log, info } = console;
-  const toStderr = (...args: unknown[]) => console.error(...args);
-  console.log = toStderr;
-  console.info = toStderr;
-  return () => {
-    console.log = log;
-    console.info = info;
+/** The `--json` document of a failure without report. */
+function usageFailure(message: string): FailureReport {
+  return {
+    error: { kind: "usage", message: message.replace(/^error: /, "") },
+    summary: { exitCode: EXIT.failed },
   };
 }
 
-function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
+function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
   return new Promise((resolve) => stream.write(text, () => resolve()));
 }
 

@@ -1,26 +1,38 @@
 /**
  * The credential and Key Vault secret tables, derived from the recorded registrations alone (so
- * they work for any program, not only this repository's components).
+ * they work for any program, not only this repository's components). Credentials are client
+ * secrets (passwords) and certificates (key credentials).
  */
 import { formatInstant, parseInstant } from "../../policy/lib/iso8601";
-import { parseSchedule } from "../../policy/lib/schedule";
+import { parseSchedule, WINDOW_KEY } from "../../policy/lib/schedule";
 import type { Registration } from "../simulator/simulatedAzure";
 
 const APPLICATION_PASSWORD = "azuread:index/applicationPassword:ApplicationPassword";
 const SERVICE_PRINCIPAL_PASSWORD =
   "azuread:index/servicePrincipalPassword:ServicePrincipalPassword";
+const CERTIFICATE_TYPES = [
+  "azuread:index/applicationCertificate:ApplicationCertificate",
+  "azuread:index/servicePrincipalCertificate:ServicePrincipalCertificate",
+  "azuread:index/servicePrincipalTokenSigningCertificate:ServicePrincipalTokenSigningCertificate",
+];
 const APP_CREDENTIAL = "app-credentials:entra:AppCredential";
+/** How far a certificate's value is followed back to the resource carrying its schedule. */
+const MAX_SCHEDULE_DEPTH = 4;
 const KEY_VAULT_SECRET = /^azure-native:keyvault(\/v\d+(preview)?)?:Secret$/;
 const DAY_MS = 86_400_000;
 
-/** One client secret (password) the program declares. Instants are RFC 3339, UTC. */
+/** One credential (client secret or certificate) the program declares. Instants are RFC 3339, UTC. */
 export interface CredentialRow {
   /** The app it belongs to: the enclosing AppCredential, else the application or service principal it is added to, else the top-most parent component. */
   app: string;
+  kind: "password" | "certificate";
   type: string;
   name: string;
   urn: string;
-  /** `<slot>/<slots>` from `rotateWhenChanged` (`rotation-slot`), when the password is scheduled. */
+  /**
+   * `<slot>/<slots>` from the schedule keys (`rotation-slot`): a password's `rotateWhenChanged`,
+   * or for a certificate the `keepers` / `rotateWhenChanged` of a resource its value comes from.
+   */
   slot?: string;
   /** Generation from `rotation-window`, when scheduled. */
   generation?: number;
@@ -30,11 +42,11 @@ export interface CredentialRow {
   end?: string;
   /** `end - start` in days (two decimals). */
   lifetimeDays?: number;
-  /** When the schedule in `rotateWhenChanged` replaces this password; absent when it has none. */
+  /** When the schedule replaces this credential; absent when it has none. */
   nextRotation?: string;
   /** Why the schedule could not be read, when `rotation-window` is present but malformed. */
   scheduleError?: string;
-  /** Names of the Key Vault secrets that hold this password's value (empty: none points to it). */
+  /** Names of the Key Vault secrets that hold this credential's value (empty: none points to it). */
   keyVaultSecrets: string[];
 }
 
@@ -50,7 +62,7 @@ export interface SecretRow {
   expires?: string;
   /** Days from the preview's instant to `expires` (two decimals). */
   expiresInDays?: number;
-  /** The key id of the password whose value it holds, when it holds one. */
+  /** The key id of the credential whose value it holds, when it holds one. */
   holdsKeyId?: string;
 }
 
@@ -59,13 +71,14 @@ export function credentialRows(registrations: Registration[]): CredentialRow[] {
   const byUrn = new Map(registrations.map((r) => [r.urn, r]));
   const secrets = registrations.filter((r) => KEY_VAULT_SECRET.test(r.type));
   const rows = registrations
-    .filter((r) => r.type === APPLICATION_PASSWORD || r.type === SERVICE_PRINCIPAL_PASSWORD)
+    .filter((r) => isPassword(r.type) || CERTIFICATE_TYPES.includes(r.type))
     .map((password) => {
       const keyId = text(password.outputs.keyId);
       const start = instant(password.outputs.startDate ?? password.inputs.startDate);
       const end = instant(password.outputs.endDate ?? password.inputs.endDate);
       const row: CredentialRow = {
         app: appOf(password, byUrn),
+        kind: isPassword(password.type) ? "password" : "certificate",
         type: password.type,
         name: password.name,
         urn: password.urn,
@@ -78,7 +91,9 @@ export function credentialRows(registrations: Registration[]): CredentialRow[] {
           .filter((s) => holds(s, password.urn, keyId))
           .map((s) => secretName(s)),
       };
-      const schedule = parseSchedule(password.inputs.rotateWhenChanged);
+      const schedule = isPassword(password.type)
+        ? parseSchedule(password.inputs.rotateWhenChanged)
+        : parseSchedule(certificateScheduleMap(password, byUrn));
       if (schedule?.ok) {
         row.slot = `${schedule.value.slot}/${schedule.value.slots}`;
         row.generation = schedule.value.generation;
@@ -96,6 +111,38 @@ export function credentialRows(registrations: Registration[]): CredentialRow[] {
       (a.slot ?? "").localeCompare(b.slot ?? "") ||
       a.name.localeCompare(b.name),
   );
+}
+
+function isPassword(type: string): boolean {
+  return type === APPLICATION_PASSWORD || type === SERVICE_PRINCIPAL_PASSWORD;
+}
+
+/**
+ * The schedule keys a certificate rotates with: the first `keepers` or `rotateWhenChanged` map
+ * with a `rotation-window` among the resources its `value` comes from (property dependencies,
+ * up to 4 deep), as the policy pack reads it (policy/lib/certificate-schedule.ts).
+ */
+function certificateScheduleMap(
+  certificate: Registration,
+  byUrn: Map<string, Registration>,
+): Record<string, unknown> | undefined {
+  let frontier = certificate.propertyDependencies.value ?? [];
+  const seen = new Set([certificate.urn]);
+  for (let depth = 0; depth < MAX_SCHEDULE_DEPTH && frontier.length > 0; depth++) {
+    const next: string[] = [];
+    for (const urn of frontier) {
+      const resource = byUrn.get(urn);
+      if (!resource || seen.has(urn)) continue;
+      seen.add(urn);
+      for (const key of ["keepers", "rotateWhenChanged"]) {
+        const map = record(resource.inputs[key]);
+        if (WINDOW_KEY in map) return map;
+      }
+      next.push(...Object.values(resource.propertyDependencies).flat());
+    }
+    frontier = next;
+  }
+  return undefined;
 }
 
 /** Index of each app's first registration (its component, or its first password). */
@@ -117,7 +164,7 @@ function appDeclarationOrder(
  */
 export function secretRows(registrations: Registration[], nowMs: number): SecretRow[] {
   const passwords = registrations.filter(
-    (r) => r.type === APPLICATION_PASSWORD || r.type === SERVICE_PRINCIPAL_PASSWORD,
+    (r) => isPassword(r.type) || CERTIFICATE_TYPES.includes(r.type),
   );
   const rows = registrations
     .filter((r) => KEY_VAULT_SECRET.test(r.type))
@@ -150,20 +197,28 @@ function holds(secret: Registration, passwordUrn: string, keyId: string | undefi
   return keyId !== undefined && tags.keyId === keyId;
 }
 
-function appOf(password: Registration, byUrn: Map<string, Registration>): string {
+/**
+ * The app a credential (or any resource) belongs to: the name of the enclosing
+ * `app-credentials:entra:AppCredential`, else of the application or service principal its
+ * `applicationId` / `servicePrincipalId` input depends on, else of its top-most parent component,
+ * else its own name.
+ *
+ * @param byUrn every registration of the run by URN
+ */
+export function appOf(resource: Registration, byUrn: Map<string, Registration>): string {
   let topComponent: Registration | undefined;
-  for (let urn = password.parent; urn !== undefined; urn = byUrn.get(urn)?.parent) {
+  for (let urn = resource.parent; urn !== undefined; urn = byUrn.get(urn)?.parent) {
     const parent = byUrn.get(urn);
     if (!parent) break;
     if (parent.type === APP_CREDENTIAL) return parent.name;
     if (!parent.custom) topComponent = parent;
   }
-  const ownerKey = password.type === APPLICATION_PASSWORD ? "applicationId" : "servicePrincipalId";
-  const owner = (password.propertyDependencies[ownerKey] ?? [])
+  const owner = ["applicationId", "servicePrincipalId"]
+    .flatMap((key) => resource.propertyDependencies[key] ?? [])
     .map((urn) => byUrn.get(urn))
     .find((r) => r !== undefined);
   if (owner) return owner.name;
-  return topComponent?.name ?? password.name;
+  return topComponent?.name ?? resource.name;
 }
 
 function secretName(secret: Registration): string {

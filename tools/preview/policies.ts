@@ -1,28 +1,46 @@
 /**
  * Drives the CrossGuard policy pack over the analyzer protocol the way `pulumi preview
  * --policy-pack` does (through the harness in tools/analyzer): start the pack, `GetAnalyzerInfo`,
- * reconcile its config (schema defaults, initial config, `--policy-pack-config`), `Configure`,
- * `Remediate` + `Analyze` per resource with its inputs, `AnalyzeStack` with every resource's
- * outputs, parent, dependencies and property dependencies; then stop the pack.
+ * check and reconcile its config (schema defaults, initial config, `--policy-pack-config`),
+ * `Configure`, `Remediate` + `Analyze` per resource with its inputs, `AnalyzeStack` with every
+ * resource's outputs, parent, dependencies and property dependencies; then stop the pack.
+ *
+ * The pack is started on its own ({@link startPack}) so that it can start while the program runs.
  */
 import * as fs from "fs";
 import * as path from "path";
 import {
+  AnalyzerInfo,
   Diagnostic,
   EnforcementLevel,
+  fixedClockOptions,
+  parsePolicyPackConfig,
+  PolicyPack,
   ReconciledConfig,
   ResourceRecord,
   runPolicies,
   secret,
   startPolicyPack,
 } from "../analyzer";
-import { SECRET_PLACEHOLDER } from "../simulator/simulatedAzure";
+import { AUDIT_ONLY_POLICY_NAMES } from "../audit/policies";
 import type { Registration } from "../simulator/simulatedAzure";
-import { fakeDateChildOptions } from "./clock";
-import { ProgramFailure } from "./errors";
+import { messageOf, ProgramFailure } from "./errors";
+import {
+  checkPolicyPackConfig,
+  PreviewPolicy,
+  splitPolicyPackConfig,
+  toConfigFile,
+} from "./policyConfig";
 
-/** The pack the preview runs: this repository's `policy/` directory. */
+/** The pack the preview runs by default: this repository's `policy/` directory. */
 export const DEFAULT_POLICY_PACK_DIR = path.resolve(__dirname, "..", "..", "policy");
+
+/**
+ * What a secret value is sent to the pack as, inside a secret: the simulator's placeholder
+ * (`SECRET_PLACEHOLDER` of tools/simulator/simulatedAzure.ts, not imported: that module loads the
+ * Pulumi runtime, which this process does not need).
+ */
+const SECRET_PLACEHOLDER = "[secret]";
 
 /** Output properties of these types hold secret text: sent to the pack as secrets. */
 const SECRET_OUTPUTS: Record<string, string[]> = {
@@ -30,18 +48,80 @@ const SECRET_OUTPUTS: Record<string, string[]> = {
   "azuread:index/servicePrincipalPassword:ServicePrincipalPassword": ["value"],
 };
 
-/** Options of {@link evaluatePolicies}. */
-export interface PolicyOptions {
+/** Options of {@link startPack}. */
+export interface StartPackOptions {
   project: string;
   stack: string;
-  /** Stack config as the program saw it (`namespace:key` → string), passed to the pack. */
+  /** Stack config as the program sees it (`namespace:key` → string), passed to the pack. */
   config: Record<string, string>;
   /** Policy pack directory (default {@link DEFAULT_POLICY_PACK_DIR}). */
   packDir?: string;
+  /** Fake the pack's clock at this instant, ms since the epoch (when not the current time). */
+  nowMs?: number;
+}
+
+/** A started pack. */
+export interface StartedPack {
+  pack: PolicyPack;
+  /** Absolute directory of the pack. */
+  dir: string;
+}
+
+/**
+ * Starts the pack as the engine does.
+ *
+ * @throws ProgramFailure (kind `policy-pack`) with one line: the pack's own error message (e.g. a
+ *   stale compiled pack), never its stack trace
+ */
+export async function startPack(options: StartPackOptions): Promise<StartedPack> {
+  const dir = path.resolve(options.packDir ?? DEFAULT_POLICY_PACK_DIR);
+  const clock = options.nowMs === undefined ? undefined : fixedClockOptions(options.nowMs);
+  try {
+    const pack = await startPolicyPack(dir, {
+      env: clock?.env,
+      nodeOptions: clock?.nodeOptions,
+      stack: {
+        project: options.project,
+        stack: options.stack,
+        dryRun: true,
+        config: options.config,
+      },
+    });
+    return { pack, dir };
+  } catch (error) {
+    throw new ProgramFailure(
+      "policy-pack",
+      `the policy pack in ${dir} did not start: ${packStartReason(messageOf(error))}`,
+    );
+  }
+}
+
+/**
+ * The one line worth showing from a pack that did not start: the message of the error it threw
+ * (without "Error:", ANSI colours or stack frames), else the first line it printed, else why the
+ * harness gave up.
+ *
+ * @param message the harness's error: `policy pack did not start: <reason>\n<the pack's stderr>`
+ */
+export function packStartReason(message: string): string {
+  // eslint-disable-next-line no-control-regex
+  const lines = message.replace(/\u001b\[[0-9;]*m/g, "").split("\n");
+  const [first, ...stderr] = lines;
+  const printed = stderr.map((l) => l.trim()).filter((l) => l !== "" && !/^at /.test(l));
+  for (const line of printed) {
+    const thrown = /^(?:Uncaught\s+)?[A-Za-z]*Error(?:\s*\[[^\]]*\])?:\s+(.+)$/.exec(line);
+    if (thrown) return thrown[1];
+  }
+  const own = printed.find((l) => !/^error: \[runtime\]/.test(l) && !/^\^+$/.test(l));
+  return own ?? first.replace(/^policy pack did not start:\s*/, "");
+}
+
+/** Options of {@link evaluatePolicies}. */
+export interface PolicyOptions {
   /** Path of a `--policy-pack-config` JSON file. */
   configFile?: string;
-  /** Fake the pack's clock at this instant, ms since the epoch (for `--now`). */
-  nowMs?: number;
+  /** Policies the preview evaluates itself, configured in the same file. */
+  previewPolicies?: readonly PreviewPolicy[];
 }
 
 /** One policy diagnostic, with the resource it names resolved. */
@@ -55,45 +135,53 @@ export interface PolicyDiagnostic {
   message: string;
 }
 
-/** What the pack said about the stack. */
+/** One policy and its effective enforcement level. */
+export interface PolicySummary {
+  name: string;
+  enforcementLevel: EnforcementLevel;
+  /** `pack`: a policy of the pack; `preview`: one the preview evaluates itself. */
+  origin: "pack" | "preview";
+}
+
+/** What the pack (and the preview's own policies) said about the stack. */
 export interface PolicyResult {
   pack: { name: string; version: string; dir: string };
   /** The reconciled configuration sent with `Configure`. */
   config: ReconciledConfig;
-  /** Policies with their effective enforcement level. */
-  policies: { name: string; enforcementLevel: EnforcementLevel }[];
+  /** The pack's policies, then the preview's own, with their effective enforcement level. */
+  policies: PolicySummary[];
   diagnostics: PolicyDiagnostic[];
 }
 
 /**
- * Runs the pack over the recorded registrations.
+ * Runs the pack over the recorded registrations, then stops it.
  *
  * @param registrations in registration order; `stackUrn` is the root stack resource's URN
- * @throws ProgramFailure (kind "config") when the `--policy-pack-config` file is unreadable or
- *   invalid; other errors (the pack fails to start) propagate
+ * @throws ProgramFailure (kind "config") when the `--policy-pack-config` file is unreadable,
+ *   invalid, or names policies or properties that neither the pack, the preview nor the tenant
+ *   audit (tools/audit/policies.ts, `AUDIT_ONLY_POLICY_NAMES`) declares
  */
 export async function evaluatePolicies(
+  started: StartedPack,
   registrations: Registration[],
   stackUrn: string,
-  options: PolicyOptions,
+  project: string,
+  stack: string,
+  options: PolicyOptions = {},
 ): Promise<PolicyResult> {
-  const packDir = path.resolve(options.packDir ?? DEFAULT_POLICY_PACK_DIR);
-  const configFile = readConfigFile(options.configFile);
-  const clock = options.nowMs === undefined ? undefined : fakeDateChildOptions(options.nowMs);
-  const pack = await startPolicyPack(packDir, {
-    env: clock?.env,
-    nodeOptions: clock?.nodeOptions,
-    stack: {
-      project: options.project,
-      stack: options.stack,
-      dryRun: true,
-      config: options.config,
-    },
-  });
+  const { pack, dir } = started;
   try {
+    const previewPolicies = options.previewPolicies ?? [];
+    const info = await pack.getAnalyzerInfo();
+    const file = readConfigFile(options.configFile, info, previewPolicies);
+    const { pack: packConfig, previewLevels } = splitPolicyPackConfig(
+      file,
+      previewPolicies,
+      AUDIT_ONLY_POLICY_NAMES,
+    );
     const stackResource: ResourceRecord = {
       type: "pulumi:pulumi:Stack",
-      name: `${options.project}-${options.stack}`,
+      name: `${project}-${stack}`,
       urn: stackUrn,
       properties: {},
     };
@@ -101,7 +189,7 @@ export async function evaluatePolicies(
     const outputs = [stackResource, ...registrations.map((r) => toRecord(r, stackUrn, "outputs"))];
     let run;
     try {
-      run = await runPolicies(pack, inputs, { configFile, outputs });
+      run = await runPolicies(pack, inputs, { configFile: toConfigFile(packConfig), outputs });
     } catch (error) {
       if (error instanceof Error && error.name === "PolicyConfigError") {
         throw new ProgramFailure("config", `--policy-pack-config: ${error.message}`);
@@ -110,12 +198,20 @@ export async function evaluatePolicies(
     }
     const byUrn = new Map(registrations.map((r) => [r.urn, r]));
     return {
-      pack: { name: run.info.name, version: run.info.version, dir: packDir },
+      pack: { name: run.info.name, version: run.info.version, dir },
       config: run.config,
-      policies: run.info.policies.map((p) => ({
-        name: p.name,
-        enforcementLevel: run.config[p.name]?.enforcementLevel ?? p.enforcementLevel,
-      })),
+      policies: [
+        ...run.info.policies.map((p) => ({
+          name: p.name,
+          enforcementLevel: run.config[p.name]?.enforcementLevel ?? p.enforcementLevel,
+          origin: "pack" as const,
+        })),
+        ...previewPolicies.map((p) => ({
+          name: p.name,
+          enforcementLevel: previewLevels[p.name],
+          origin: "preview" as const,
+        })),
+      ],
       diagnostics: run.diagnostics.map((d) => toDiagnostic(d, byUrn, stackUrn)),
     };
   } finally {
@@ -123,16 +219,39 @@ export async function evaluatePolicies(
   }
 }
 
-function readConfigFile(file: string | undefined): string | undefined {
-  if (file === undefined) return undefined;
+/**
+ * Reads, parses and checks the config file against the pack's and the preview's policies.
+ * @returns the parsed file (empty without a file)
+ */
+function readConfigFile(
+  file: string | undefined,
+  info: AnalyzerInfo,
+  previewPolicies: readonly PreviewPolicy[],
+): ReconciledConfig {
+  if (file === undefined) return {};
+  let text: string;
   try {
-    return fs.readFileSync(file, "utf8");
+    text = fs.readFileSync(file, "utf8");
   } catch (error) {
     throw new ProgramFailure(
       "config",
-      `--policy-pack-config: cannot read ${file}: ${(error as Error).message}`,
+      `--policy-pack-config: cannot read ${file}: ${messageOf(error)}`,
     );
   }
+  let config: ReconciledConfig;
+  try {
+    config = parsePolicyPackConfig(text);
+  } catch (error) {
+    throw new ProgramFailure("config", `--policy-pack-config ${file}: ${messageOf(error)}`);
+  }
+  // Entries without a level or property (`{}`) are dropped by the parser: their names count too.
+  const raw = JSON.parse(text.trim() === "" ? "{}" : text) as Record<string, unknown>;
+  for (const name of Object.keys(raw)) config[name] = config[name] ?? {};
+  const problems = checkPolicyPackConfig(config, info, previewPolicies, AUDIT_ONLY_POLICY_NAMES);
+  if (problems.length > 0) {
+    throw new ProgramFailure("config", `--policy-pack-config ${file}: ${problems.join("; ")}`);
+  }
+  return config;
 }
 
 /**

@@ -65,9 +65,13 @@ export function renderTree(resources: ResourceNode[]): string[] {
       r.parent !== undefined && resources.some((p) => p.urn === r.parent) ? r.parent : undefined;
     children.set(key, [...(children.get(key) ?? []), r]);
   }
-  const rows: [string, string][] = [];
+  const rows: [string, string, string, string][] = [];
   const walk = (node: ResourceNode, prefix: string, branch: string) => {
-    rows.push([`${prefix}${branch}${node.type}`, node.name]);
+    const plan = node.status === "skipped" ? "skip" : node.op;
+    const marker =
+      node.status === "failed" ? "!" : plan === "read" ? ">" : plan === "skip" ? " " : "+";
+    const status = node.status === "failed" ? "  (refused: see Failures)" : "";
+    rows.push([`${prefix}${branch}${node.type}`, node.name, marker, `${plan}${status}`]);
     const kids = children.get(node.urn) ?? [];
     const nextPrefix = prefix + (branch === "" ? "" : branch === "└─ " ? "   " : "│  ");
     kids.forEach((kid, i) => walk(kid, nextPrefix, i === kids.length - 1 ? "└─ " : "├─ "));
@@ -77,7 +81,10 @@ export function renderTree(resources: ResourceNode[]): string[] {
   const nameWidth = Math.max(4, ...rows.map(([, name]) => name.length));
   return [
     `     ${"Type".padEnd(width)}  ${"Name".padEnd(nameWidth)}  Plan`,
-    ...rows.map(([type, name]) => ` +   ${type.padEnd(width)}  ${name.padEnd(nameWidth)}  create`),
+    ...rows.map(
+      ([type, name, marker, plan]) =>
+        ` ${marker}   ${type.padEnd(width)}  ${name.padEnd(nameWidth)}  ${plan}`,
+    ),
   ];
 }
 
@@ -85,6 +92,7 @@ function renderCredentials(report: PreviewReport): string[] {
   if (report.credentials.length === 0) return ["Credentials: none declared"];
   const t = table([
     "App",
+    "Kind",
     "Slot",
     "Gen",
     "Key ID",
@@ -97,6 +105,7 @@ function renderCredentials(report: PreviewReport): string[] {
   for (const c of report.credentials) {
     t.push([
       c.app,
+      c.kind,
       c.slot ?? "-",
       c.generation === undefined ? "-" : String(c.generation),
       c.keyId ? `${c.keyId.slice(0, 8)}…` : "-",
@@ -136,12 +145,19 @@ function renderDiagnostic(d: PolicyDiagnostic): string[] {
 }
 
 function renderPolicies(report: PreviewReport): string[] {
-  const { pack, diagnostics } = report.policy;
-  const lines = [`Policies (${pack.name}@${pack.version}):`];
+  const { pack, diagnostics, policies } = report.policy;
+  const own = policies.filter((p) => p.origin === "preview").map((p) => p.name);
+  const lines = [
+    `Policies (${pack.name}@${pack.version}${own.length > 0 ? `, and the preview's ${own.join(", ")}` : ""}):`,
+  ];
+  const disabled = policies.filter((p) => p.enforcementLevel === "disabled").map((p) => p.name);
+  const disabledText = disabled.length > 0 ? `; disabled: ${disabled.join(", ")}` : "";
   if (diagnostics.length === 0) {
-    lines.push(`    no violations (${report.policy.policies.length} policies)`);
+    const n = policies.length;
+    lines.push(`    no violations (${n} ${n === 1 ? "policy" : "policies"}${disabledText})`);
     return lines;
   }
+  if (disabled.length > 0) lines.push(`  disabled: ${disabled.join(", ")}`);
   const levels = [...new Set([...LEVEL_ORDER, ...diagnostics.map((d) => d.enforcementLevel)])];
   for (const level of levels) {
     const group = diagnostics.filter((d) => d.enforcementLevel === level);
@@ -161,7 +177,11 @@ export function summaryLine(report: PreviewReport): string {
     .map(([level, n]) => `, ${n} ${level}`)
     .join("");
   const verdict =
-    s.exitCode === 0 ? "no mandatory violation (exit 0)" : "mandatory violations (exit 1)";
+    s.exitCode === 2
+      ? `${count(s.failures, "step")} the real Azure would refuse (exit 2)`
+      : s.exitCode === 0
+        ? "no mandatory violation (exit 0)"
+        : "mandatory violations (exit 1)";
   return (
     `Summary: ${count(s.resources, "resource")} to create (${s.customResources} custom, ${count(s.components, "component")}), ` +
     `${count(s.credentials, "credential")} (${s.credentialsInKeyVault} in Key Vault), ${count(s.secrets, "Key Vault secret")}; ` +
@@ -169,10 +189,35 @@ export function summaryLine(report: PreviewReport): string {
   );
 }
 
+/** The refused steps, per app. */
+function renderFailures(report: PreviewReport): string[] {
+  if (report.failures.length === 0) return [];
+  const lines = [`Failures (${report.failures.length}): steps the real Azure would refuse`];
+  for (const f of report.failures) {
+    lines.push(`    ${f.app}: ${f.code} ${f.type} (${f.name})`, `        ${f.message}`);
+    if (f.skipped.length > 0)
+      lines.push(`        skipped as a consequence: ${f.skipped.join(", ")}`);
+  }
+  return [...lines, ""];
+}
+
+/** The header: what, where, as of when, and the churn check's instants. */
+function renderHeader(report: PreviewReport): string[] {
+  const lines = [
+    `Previewing stack ${report.stack} of ${report.project} offline (${report.dir}) as of ${report.now}`,
+  ];
+  const [, ...later] = report.churnCheck.instants;
+  if (report.churnCheck.enabled && later.length > 0) {
+    lines.push(`Churn check: the program also ran as of ${later.join(" and ")}`);
+  }
+  if (report.tenant !== undefined) lines.push(`Tenant snapshot: ${report.tenant}`);
+  return lines;
+}
+
 /** The whole preview for a terminal. */
 export function renderText(report: PreviewReport): string {
   const lines = [
-    `Previewing stack ${report.stack} of ${report.project} offline (${report.dir}) as of ${report.now}`,
+    ...renderHeader(report),
     "",
     ...renderTree(report.resources),
     "",
@@ -180,15 +225,21 @@ export function renderText(report: PreviewReport): string {
     "",
     ...renderSecrets(report),
     "",
+    ...renderFailures(report),
     ...renderPolicies(report),
     "",
   ];
   if (report.notes.length > 0) {
     lines.push("Notes:", ...report.notes.map((n) => `  - ${n}`), "");
   }
+  lines.push(summaryLine(report), "");
+  if (report.simulatedChecks.length > 0) {
+    lines.push(
+      "The simulated Azure refuses what the real one would for:",
+      ...report.simulatedChecks.map((c) => `  - ${c}`),
+    );
+  }
   lines.push(
-    summaryLine(report),
-    "",
     "An offline preview runs the program against a simulated Azure. It cannot know:",
     ...report.offlineLimits.map((l) => `  - ${l}`),
     `Run \`pulumi preview --policy-pack ${report.policy.pack.dir}\` with Azure credentials to check those.`,

@@ -3,10 +3,17 @@
  * renderer draws.
  */
 import { formatInstant } from "../../policy/lib/iso8601";
-import type { Registration } from "../simulator/simulatedAzure";
+import type { Registration, SimulatedFailure } from "../simulator/simulatedAzure";
+import type { StackFile } from "../stackFile";
+import type { ChurnFinding } from "./churn";
+import { describeSource, InstantSource } from "./clock";
 import { CredentialRow, credentialRows, SecretRow, secretRows } from "./credentials";
+import {
+  appsOnExternalServicePrincipals,
+  externalServicePrincipalNote,
+} from "./externalServicePrincipals";
+import { analyzeFailures, FailureRow } from "./failures";
 import type { PolicyResult } from "./policies";
-import type { ProgramRun } from "./runProgram";
 
 /** Exit codes of `npm start`. */
 export const EXIT = {
@@ -14,11 +21,14 @@ export const EXIT = {
   ok: 0,
   /** At least one mandatory policy violation. */
   mandatoryViolations: 1,
-  /** The program, its stack file, its configuration or the command line failed. */
+  /**
+   * The program, its stack file, its configuration or the command line failed, or the simulated
+   * Azure refused a step (the report is printed first).
+   */
   failed: 2,
 } as const;
 
-/** One resource of the tree, as `pulumi preview` lists it (every one is a `create` offline). */
+/** One resource of the tree, as `pulumi preview` lists it. */
 export interface ResourceNode {
   urn: string;
   type: string;
@@ -27,6 +37,20 @@ export interface ResourceNode {
   parent?: string;
   /** False for component resources and the stack. */
   custom: boolean;
+  /** `create` offline, or `read` for `Resource.get` of an existing resource. */
+  op: "create" | "read";
+  /** `failed`: the real Azure would refuse it; `skipped`: it depends on a failed resource. */
+  status?: "failed" | "skipped";
+  /** The inputs as `pulumi preview --json` shows them: secret values as `[secret]`. */
+  inputs: Record<string, unknown>;
+}
+
+/** The churn check's settings and what it compared. */
+export interface ChurnCheckSummary {
+  /** False with `--no-churn-check`: `credential-replaced-every-deployment` was not evaluated. */
+  enabled: boolean;
+  /** The instants the program ran at (the first is the preview's), RFC 3339. */
+  instants: string[];
 }
 
 /** The whole preview. Instants are RFC 3339, UTC. */
@@ -37,13 +61,20 @@ export interface PreviewReport {
   dir: string;
   /** The instant the preview evaluated at. */
   now: string;
-  /** True when `--now` set it (the clock was faked). */
+  /** True when `--now` set it. */
   nowFromOption: boolean;
+  /** Where the instant came from: `--now`, `APP_CREDENTIALS_NOW`, or the clock. */
+  nowSource: InstantSource;
   /** The stack resource first, then every registration in registration order. */
   resources: ResourceNode[];
   credentials: CredentialRow[];
   secrets: SecretRow[];
   policy: PolicyResult;
+  churnCheck: ChurnCheckSummary;
+  /** Steps the real Azure would refuse; any makes the exit code 2. */
+  failures: FailureRow[];
+  /** The `--tenant` snapshot file, when given. */
+  tenant?: string;
   summary: {
     /** Resources including the stack resource. */
     resources: number;
@@ -55,52 +86,105 @@ export interface PreviewReport {
     secrets: number;
     /** Diagnostics per enforcement level. */
     violations: Record<string, number>;
+    /** Refused steps. */
+    failures: number;
     exitCode: number;
   };
   notes: string[];
+  /** What the simulation checks that a plain mock would not. */
+  simulatedChecks: string[];
   /** What an offline preview cannot know. */
   offlineLimits: string[];
 }
 
-/** The failure document `--json` prints for exit code 2. */
+/** The failure document `--json` prints for exit code 2 when there is no report. */
 export interface FailureReport {
   error: { kind: string; message: string };
   summary: { exitCode: number };
 }
 
-/** Facts an offline preview cannot establish; printed in the footer of every preview. */
-export const OFFLINE_LIMITS = [
-  "permissions: whether the deploying identity may create app registrations and add passwords (Microsoft Graph Application.ReadWrite.All, or ownership of each application / service principal), and may write Key Vault secrets (Azure RBAC on the vault)",
-  "name clashes in Azure: Key Vault names are globally unique, and a soft-deleted vault or secret with the same name blocks creation",
-  "real service limits and tenant policy: Entra ID app management policies (for example a shorter passwordLifetime), quotas and throttling",
-  "real values: object ids, client ids, key ids, vault URIs and secret values are simulated; existing applications and service principals are not looked up",
+/** What the program run contributes to the report. */
+export interface RunForReport {
+  stackFile: StackFile;
+  registrations: Registration[];
+  failures: SimulatedFailure[];
+  refusalsModelled: boolean;
+  notes: string[];
+}
+
+/** Everything {@link buildReport} needs. */
+export interface ReportInput {
+  run: RunForReport;
+  /** Policy verdicts, the churn check's diagnostics included. */
+  policy: PolicyResult;
+  /** The instant evaluated, ms since the epoch, and where it came from. */
+  nowMs: number;
+  nowSource: InstantSource;
+  churn: { enabled: boolean; instantsMs: number[]; findings: ChurnFinding[] };
+  tenantFile?: string;
+}
+
+/** The rules the simulated Azure applies (when it reports refused steps at all). */
+export const SIMULATED_CHECKS = [
+  "credential writes: owners and the deployer's Microsoft Graph permission (Application.ReadWrite.OwnedBy unless told otherwise), and the publisher's app instance property lock",
+  "sign-in audiences with personal Microsoft accounts (access tokens v2 only)",
+  "credential dates as the provider stores them (whole seconds, UTC), and a certificate credential's end date within the certificate's validity",
+  "Key Vault soft delete: a deleted secret's name stays reserved (across simulated deployments; one preview deletes nothing)",
 ];
+
+/** Facts an offline preview cannot establish; printed in the footer of every preview. */
+export function offlineLimits(tenantFile: string | undefined, refusalsModelled: boolean): string[] {
+  const existence =
+    tenantFile === undefined
+      ? "existence: every application and service principal id in the program is assumed to exist (pass --tenant with `az ad app list --all` / `az ad sp list --all` output to check)"
+      : `existence: applications and service principals are checked against the snapshot ${tenantFile}, not the live tenant (objects created or deleted since it was taken are not seen)`;
+  return [
+    refusalsModelled
+      ? "real permissions: the deploying identity's actual Graph permission and ownerships, and its Azure RBAC on the vault (secrets are written through Azure Resource Manager, e.g. with Contributor)"
+      : "permissions: whether the deploying identity may create app registrations and add passwords (Microsoft Graph Application.ReadWrite.All, or ownership of each application / service principal), and may write Key Vault secrets (Azure RBAC on the vault)",
+    refusalsModelled
+      ? "name clashes outside this stack: Key Vault names are globally unique, and vaults or secrets soft-deleted outside this simulation block creation"
+      : "name clashes in Azure: Key Vault names are globally unique, and a soft-deleted vault or secret with the same name blocks creation",
+    "real service limits and tenant policy: Entra ID app management policies (for example a shorter passwordLifetime), quotas and throttling",
+    existence,
+    "real values: object ids, client ids, key ids, vault URIs and secret values are simulated",
+  ];
+}
 
 /** Name of the stack resource the engine creates: `<project>-<stack>`. */
 export function stackUrn(project: string, stack: string): string {
   return `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`;
 }
 
-/**
- * Builds the report.
- * @param nowMs the instant evaluated, ms since the epoch
- */
-export function buildReport(
-  run: ProgramRun,
-  policy: PolicyResult,
-  nowMs: number,
-  nowFromOption: boolean,
-): PreviewReport {
+/** Builds the report. */
+export function buildReport(input: ReportInput): PreviewReport {
+  const { run, policy, nowMs, nowSource } = input;
   const { project, stack, dir } = run.stackFile;
   const root = stackUrn(project, stack);
+  const { rows: failures, excluded } = analyzeFailures(run.registrations, run.failures);
+  const failed = new Set(run.failures.map((f) => f.urn));
   const resources: ResourceNode[] = [
-    { urn: root, type: "pulumi:pulumi:Stack", name: `${project}-${stack}`, custom: false },
-    ...run.registrations.map((r: Registration) => ({
+    {
+      urn: root,
+      type: "pulumi:pulumi:Stack",
+      name: `${project}-${stack}`,
+      custom: false,
+      op: "create",
+      inputs: {},
+    },
+    ...run.registrations.map((r): ResourceNode => ({
       urn: r.urn,
       type: r.type,
       name: r.name,
       parent: r.parent ?? root,
       custom: r.custom,
+      op: r.read ? "read" : "create",
+      ...(failed.has(r.urn)
+        ? { status: "failed" as const }
+        : excluded.has(r.urn)
+          ? { status: "skipped" as const }
+          : {}),
+      inputs: r.inputs,
     })),
   ];
   const credentials = credentialRows(run.registrations);
@@ -114,18 +198,46 @@ export function buildReport(
       "changing a rotation period or anchor changes every generation: all slots of the affected apps rotate at once on the next deployment",
     );
   }
-  if (nowFromOption)
-    notes.push(`evaluated as of ${formatInstant(nowMs)} (--now), not the current time`);
+  if (nowSource !== "clock") {
+    notes.push(
+      `evaluated as of ${formatInstant(nowMs)} (${describeSource(nowSource, "--now")}), not the current time`,
+    );
+  }
+  if (!input.churn.enabled) {
+    notes.push(
+      "the churn check was skipped (--no-churn-check): credential-replaced-every-deployment was not evaluated; credentials replaced at every deployment go unnoticed",
+    );
+  }
+  const external = externalServicePrincipalNote(appsOnExternalServicePrincipals(run.registrations));
+  if (external) notes.push(external);
+  if (excluded.size > failed.size) {
+    notes.push(
+      "resources that depend on a refused step are skipped, as a real deployment skips them: the policies did not evaluate them",
+    );
+  }
+  const exitCode =
+    failures.length > 0
+      ? EXIT.failed
+      : violations.mandatory > 0
+        ? EXIT.mandatoryViolations
+        : EXIT.ok;
   return {
     project,
     stack,
     dir,
     now: formatInstant(nowMs),
-    nowFromOption,
+    nowFromOption: nowSource === "option",
+    nowSource,
     resources,
     credentials,
     secrets,
     policy,
+    churnCheck: {
+      enabled: input.churn.enabled,
+      instants: input.churn.instantsMs.map(formatInstant),
+    },
+    failures,
+    ...(input.tenantFile !== undefined ? { tenant: input.tenantFile } : {}),
     summary: {
       resources: resources.length,
       customResources: resources.filter((r) => r.custom).length,
@@ -134,9 +246,11 @@ export function buildReport(
       credentialsInKeyVault: credentials.filter((c) => c.keyVaultSecrets.length > 0).length,
       secrets: secrets.length,
       violations,
-      exitCode: violations.mandatory > 0 ? EXIT.mandatoryViolations : EXIT.ok,
+      failures: failures.length,
+      exitCode,
     },
     notes,
-    offlineLimits: OFFLINE_LIMITS,
+    simulatedChecks: run.refusalsModelled ? SIMULATED_CHECKS : [],
+    offlineLimits: offlineLimits(input.tenantFile, run.refusalsModelled),
   };
 }

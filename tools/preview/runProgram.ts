@@ -1,12 +1,18 @@
 /**
- * Runs a Pulumi Node.js program offline: loads the stack file, installs the simulated Azure as
- * Pulumi's mock runtime, loads the program's main file (TypeScript through ts-node, transpile-only),
- * calls and awaits its export as the Pulumi Node.js host does (async programs), and waits until
- * every registration has been made.
+ * Runs a Pulumi Node.js program offline, in the current process: loads the stack file, installs the
+ * simulated Azure as Pulumi's mock runtime, loads the program's main file (TypeScript through
+ * ts-node, transpile-only), calls and awaits its export as the Pulumi Node.js host does (async
+ * programs), and waits until every registration has been made and every pending RPC has drained.
+ *
+ * The preview calls it in a child process per run (./programChild.ts): the mock runtime, the module
+ * registry and the working directory are process-wide.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { Registration, simulateAzure } from "../simulator/simulatedAzure";
+import * as pulumi from "@pulumi/pulumi";
+import type { Registration, SimulatedFailure } from "../simulator/simulatedAzure";
+import { simulateAzure } from "../simulator/simulatedAzure";
+import type { TenantSnapshot } from "../simulator/tenant";
 import { loadStackFile, SECURE_PLACEHOLDER, StackFile } from "../stackFile";
 import { messageOf, ProgramFailure } from "./errors";
 
@@ -16,10 +22,24 @@ export type { ProgramFailureKind } from "./errors";
 /** What the program registered, with the stack file it ran with. */
 export interface ProgramRun {
   stackFile: StackFile;
-  /** Every registration, in registration order. */
+  /** Every registration and read, in registration order. */
   registrations: Registration[];
+  /** Steps the real Azure would refuse, as the simulation found them (empty when none). */
+  failures: SimulatedFailure[];
+  /** True when the simulator reports refused steps at all (it models directory and vault rules). */
+  refusalsModelled: boolean;
   /** Notes for the reader, e.g. `secure:` values that were replaced by a placeholder. */
   notes: string[];
+}
+
+/** A registration or read as the runtime sent it, before the simulator records it. */
+export interface WireRegistration {
+  type: string;
+  urn: string;
+  /** Inputs in Pulumi's wire format: secrets are `{[sig]: secretSig, value}` wrappers. */
+  inputs: Record<string, unknown>;
+  /** What the simulated provider answered, in wire format. */
+  outputs: Record<string, unknown>;
 }
 
 /** Options of {@link runProgram}. */
@@ -28,13 +48,25 @@ export interface RunProgramOptions {
   dir: string;
   /** Stack name: config is read from `Pulumi.<stack>.yaml`. */
   stack: string;
+  /**
+   * The simulated providers' clock (e.g. a password's default `startDate`), ms since the epoch;
+   * default `Date.now()` at each call. A later run of the churn check passes the first run's
+   * instant: resources that already exist keep what they were created with.
+   */
+  providerNowMs?: number;
+  /** Which applications and service principals exist; default: every id is assumed to exist. */
+  tenant?: TenantSnapshot;
+  /** Called with each registration and read as sent, before it is recorded. */
+  observe?: (registration: WireRegistration) => void;
 }
 
 /**
  * Runs the project's program under the simulated Azure.
  *
  * Call at most once per process: the mock runtime, the module cache and the working directory
- * (changed to the project directory, as the Pulumi CLI runs programs) are process-wide.
+ * (changed to the project directory, as the Pulumi CLI runs programs) are process-wide. When a
+ * registration waits for a value that never resolves, the returned promise never settles: the
+ * caller detects it when the event loop empties (`beforeExit`) or by a timeout.
  *
  * @throws ProgramFailure when the stack file cannot be read or the program fails
  */
@@ -50,12 +82,16 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRun
       `${key} is a secure value and cannot be decrypted offline: the program saw "${SECURE_PLACEHOLDER}"`,
   );
 
+  const providerNowMs = options.providerNowMs;
   const simulation = simulateAzure({
     project: stackFile.project,
     stack: stackFile.stack,
     preview: true,
     config: stackFile.config,
+    nowMs: providerNowMs === undefined ? undefined : () => providerNowMs,
+    tenant: options.tenant,
   });
+  if (options.observe) observeMonitor(options.observe);
   setRootDirectory(stackFile.dir);
   process.chdir(stackFile.dir);
 
@@ -75,7 +111,12 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRun
     } catch (error) {
       failures.push(error);
     }
-    if (failures.length === 0) await simulation.settle();
+    if (failures.length === 0) {
+      await simulation.settle();
+      // As the host does before it exits: every registration's RPC, including those still waiting
+      // for their inputs, must complete.
+      await waitForRpcs();
+    }
     // Rejections surface one turn after the failing promise settles.
     await new Promise((resolve) => setImmediate(resolve));
   } finally {
@@ -83,7 +124,76 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRun
     process.off("uncaughtException", onFailure);
   }
   if (failures.length > 0) throw toFailure(failures[0], stackFile);
-  return { stackFile, registrations: simulation.registrations, notes };
+  const recorded = simulation as { failures?: SimulatedFailure[] };
+  return {
+    stackFile,
+    registrations: simulation.registrations,
+    failures: recorded.failures ?? [],
+    refusalsModelled: Array.isArray(recorded.failures),
+    notes,
+  };
+}
+
+interface WireStruct {
+  toJavaScript(): Record<string, unknown>;
+}
+interface ObservableMonitor {
+  registerResource(
+    req: { getType(): string; getObject(): WireStruct | undefined },
+    cb: (
+      err: Error | null,
+      resp?: { getUrn(): string; getObject(): WireStruct | undefined },
+    ) => void,
+  ): unknown;
+  readResource?(
+    req: { getType(): string; getProperties(): WireStruct | undefined },
+    cb: (
+      err: Error | null,
+      resp?: { getUrn(): string; getProperties(): WireStruct | undefined },
+    ) => void,
+  ): unknown;
+}
+
+/** Wraps the (simulated) monitor so that `observe` sees each registration and read as sent. */
+function observeMonitor(observe: (registration: WireRegistration) => void): void {
+  const monitor = pulumi.runtime.getMonitor() as unknown as ObservableMonitor;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) =>
+    register(req, (err, resp) => {
+      if (!err && resp) {
+        observe({
+          type: req.getType(),
+          urn: resp.getUrn(),
+          inputs: req.getObject()?.toJavaScript() ?? {},
+          outputs: resp.getObject()?.toJavaScript() ?? {},
+        });
+      }
+      cb(err, resp);
+    });
+  const read = monitor.readResource?.bind(monitor);
+  if (read) {
+    monitor.readResource = (req, cb) =>
+      read(req, (err, resp) => {
+        if (!err && resp) {
+          observe({
+            type: req.getType(),
+            urn: resp.getUrn(),
+            inputs: req.getProperties()?.toJavaScript() ?? {},
+            outputs: resp.getProperties()?.toJavaScript() ?? {},
+          });
+        }
+        cb(err, resp);
+      });
+  }
+}
+
+/** Waits for the runtime's outstanding RPCs (`runtime/settings` `waitForRPCs`, when present). */
+async function waitForRpcs(): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const settings = require("@pulumi/pulumi/runtime/settings") as {
+    waitForRPCs?: () => Promise<void>;
+  };
+  if (typeof settings.waitForRPCs === "function") await settings.waitForRPCs();
 }
 
 /** Sets Pulumi's project root (`pulumi.runtime.getRootDirectory()`), which mocks leave unset. */

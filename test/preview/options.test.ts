@@ -1,0 +1,94 @@
+/**
+ * Option values of `npm start` and the instant it evaluates at (tools/preview/options.ts, clock.ts,
+ * timeout.ts): in process, no program run.
+ */
+import { strict as assert } from "assert";
+import { resolveInstant } from "../../tools/preview/clock";
+import { ProgramFailure } from "../../tools/preview/errors";
+import { checkStackName, parseArguments } from "../../tools/preview/options";
+import { defaultConcurrency } from "../../tools/preview/programRunner";
+import { DEFAULT_TIMEOUT_MS, describeDuration, parseTimeout } from "../../tools/preview/timeout";
+
+const CLOCK = Date.parse("2026-11-21T10:11:12.345Z");
+
+describe("npm start options", () => {
+  it("defaults: dev stack, churn check on, a 15-minute bound on each program run", () => {
+    const options = parseArguments([]);
+    assert.equal(options.stack, "dev");
+    assert.equal(options.churnCheck, true);
+    assert.equal(options.timeoutMs, DEFAULT_TIMEOUT_MS);
+    assert.equal(describeDuration(DEFAULT_TIMEOUT_MS), "15 minutes");
+    assert.equal(parseArguments(["--no-churn-check"]).churnCheck, false);
+  });
+
+  it("--stack with a path separator or '..' is refused, naming the option", () => {
+    for (const bad of ["../dev", "a/b", "a\\b", "..", ""]) {
+      assert.throws(
+        () => checkStackName(bad),
+        (error: unknown) =>
+          error instanceof ProgramFailure &&
+          error.kind === "usage" &&
+          error.message.startsWith(`--stack: ${JSON.stringify(bad)} is not a stack name`),
+        bad,
+      );
+    }
+    assert.equal(checkStackName("dev.eu-west"), "dev.eu-west");
+    assert.throws(() => parseArguments(["--stack", "../../etc/x"]), /--stack: "..\/..\/etc\/x"/);
+  });
+
+  it("--timeout: seconds or an ISO 8601 duration; anything else names the option", () => {
+    assert.equal(parseTimeout("90"), 90_000);
+    assert.equal(parseTimeout("2.5"), 2500);
+    assert.equal(parseTimeout("PT15M"), 900_000);
+    for (const bad of ["0", "-5", "soon", "P0D", "P100D"]) {
+      assert.throws(() => parseTimeout(bad), new RegExp(`^ProgramFailure: --timeout: "${bad}"`));
+    }
+  });
+});
+
+describe("program runs at once", () => {
+  it("as many as free memory allows at 1.5 GiB each, at least one, at most the runs", () => {
+    const GiB = 2 ** 30;
+    assert.equal(defaultConcurrency(3, 1 * GiB), 1);
+    assert.equal(defaultConcurrency(3, 3.2 * GiB), 2);
+    assert.equal(defaultConcurrency(3, 23 * GiB), 3);
+    assert.equal(defaultConcurrency(1, 23 * GiB), 1);
+  });
+});
+
+describe("the instant to evaluate at", () => {
+  it("the clock, in whole seconds, without --now or APP_CREDENTIALS_NOW", () => {
+    assert.deepEqual(resolveInstant(undefined, "--now", {}, CLOCK), {
+      ms: Date.parse("2026-11-21T10:11:12Z"),
+      source: "clock",
+    });
+  });
+
+  it("APP_CREDENTIALS_NOW when set; --now wins over it", () => {
+    const env = { APP_CREDENTIALS_NOW: "2027-03-01T12:00:00Z" };
+    assert.deepEqual(resolveInstant(undefined, "--now", env, CLOCK), {
+      ms: Date.parse("2027-03-01T12:00:00Z"),
+      source: "environment",
+    });
+    assert.deepEqual(resolveInstant("2028-01-01T00:00:00+01:00", "--now", env, CLOCK), {
+      ms: Date.parse("2027-12-31T23:00:00Z"),
+      source: "option",
+    });
+  });
+
+  it("an invalid APP_CREDENTIALS_NOW or --now names the variable or the option", () => {
+    assert.throws(
+      () => resolveInstant(undefined, "--now", { APP_CREDENTIALS_NOW: "tomorrow" }, CLOCK),
+      /^InstantError: APP_CREDENTIALS_NOW: "tomorrow" is not an RFC 3339 instant/,
+    );
+    // The program reads the variable too: a bad value fails even when --now is given.
+    assert.throws(
+      () => resolveInstant("2027-01-01T00:00:00Z", "--now", { APP_CREDENTIALS_NOW: "x" }, CLOCK),
+      /APP_CREDENTIALS_NOW: "x"/,
+    );
+    assert.throws(
+      () => resolveInstant("2027-01-01", "--from", {}, CLOCK),
+      /^InstantError: --from: "2027-01-01" is not an RFC 3339 instant/,
+    );
+  });
+});

@@ -1,0 +1,145 @@
+/**
+ * The `--policy-pack-config` checks (tools/preview/policyConfig.ts) and the one-line reason of a
+ * pack that did not start (tools/preview/policies.ts).
+ */
+import { strict as assert } from "assert";
+import type { AnalyzerInfo } from "../../tools/analyzer";
+import { parsePolicyPackConfig } from "../../tools/analyzer";
+import { packStartReason } from "../../tools/preview/policies";
+import {
+  checkPolicyPackConfig,
+  PreviewPolicy,
+  splitPolicyPackConfig,
+} from "../../tools/preview/policyConfig";
+
+const INFO: AnalyzerInfo = {
+  name: "pack",
+  version: "1.0.0",
+  description: "",
+  supportsConfig: true,
+  initialConfig: {},
+  policies: [
+    {
+      name: "credential-max-lifetime",
+      displayName: "",
+      description: "",
+      enforcementLevel: "mandatory",
+      type: "resource",
+      configSchema: { properties: { maxLifetime: { type: "string" } }, required: [] },
+    },
+    {
+      name: "keyvault-secret-content-type",
+      displayName: "",
+      description: "",
+      enforcementLevel: "advisory",
+      type: "resource",
+    },
+  ],
+};
+const CHURN: PreviewPolicy = {
+  name: "credential-replaced-every-deployment",
+  description: "",
+  enforcementLevel: "mandatory",
+};
+
+describe("--policy-pack-config checks", () => {
+  it("accepts the pack's policies with their schema properties, the preview's own policy and all", () => {
+    const config = parsePolicyPackConfig({
+      all: "advisory",
+      "credential-max-lifetime": { maxLifetime: "P1Y" },
+      "credential-replaced-every-deployment": "disabled",
+    });
+    assert.deepEqual(checkPolicyPackConfig(config, INFO, [CHURN]), []);
+  });
+
+  it("names unknown policies with the known ones, and unknown properties with the allowed ones", () => {
+    const config = parsePolicyPackConfig({
+      "credential-max-lifetim": "advisory",
+      "credential-max-lifetime": { maxLifetimeDays: 365 },
+      "keyvault-secret-content-type": { allowed: ["text/plain"] },
+      "credential-replaced-every-deployment": { window: "P1D" },
+    });
+    assert.deepEqual(checkPolicyPackConfig(config, INFO, [CHURN]), [
+      'unknown policy "credential-max-lifetim" (known: all, credential-max-lifetime, keyvault-secret-content-type, credential-replaced-every-deployment)',
+      '"credential-max-lifetime": unknown property "maxLifetimeDays" (credential-max-lifetime takes enforcementLevel, maxLifetime)',
+      '"keyvault-secret-content-type": unknown property "allowed" (keyvault-secret-content-type takes only enforcementLevel)',
+      '"credential-replaced-every-deployment": unknown property "window" (credential-replaced-every-deployment takes only enforcementLevel)',
+    ]);
+  });
+
+  it("accepts the names of policies that share the file (the audit's), with only a level", () => {
+    const audit = ["credential-count"];
+    assert.deepEqual(
+      checkPolicyPackConfig(
+        parsePolicyPackConfig({ "credential-count": "mandatory" }),
+        INFO,
+        [CHURN],
+        audit,
+      ),
+      [],
+    );
+    assert.deepEqual(
+      checkPolicyPackConfig(
+        parsePolicyPackConfig({ "credential-count": { max: 3 } }),
+        INFO,
+        [CHURN],
+        audit,
+      ),
+      ['"credential-count": unknown property "max" (credential-count takes only enforcementLevel)'],
+    );
+    const { pack } = splitPolicyPackConfig(
+      parsePolicyPackConfig({ "credential-count": "mandatory" }),
+      [CHURN],
+      audit,
+    );
+    assert.deepEqual(pack, {}, "the pack never sees them");
+  });
+
+  it("levels of the preview's policies: default, then all, then its own entry; remediate is mandatory", () => {
+    const level = (file: object) =>
+      splitPolicyPackConfig(parsePolicyPackConfig(file), [CHURN]).previewLevels[CHURN.name];
+    assert.equal(level({}), "mandatory");
+    assert.equal(level({ all: "advisory" }), "advisory");
+    assert.equal(
+      level({ "credential-replaced-every-deployment": "advisory", all: "disabled" }),
+      "advisory",
+    );
+    assert.equal(level({ all: "remediate" }), "mandatory");
+    const { pack } = splitPolicyPackConfig(
+      parsePolicyPackConfig({
+        all: "advisory",
+        "credential-replaced-every-deployment": "disabled",
+      }),
+      [CHURN],
+    );
+    assert.deepEqual(Object.keys(pack), ["all"], "the pack never sees the preview's policies");
+  });
+});
+
+describe("a policy pack that does not start", () => {
+  it("shows the error the pack threw, in one line, without stack frames or colours", () => {
+    const message = [
+      "policy pack did not start: exited with 32",
+      "error: [runtime] Running program '/tmp/pack' failed with an unhandled exception:",
+      "    Error: app-credential-policies: the compiled pack in /tmp/pack/bin is older than its sources (lib/clock.ts); run `npm run build` in /tmp/pack",
+      "    at assertCompiledUpToDate \u001b[90m(/tmp/pack/\u001b[39mbin/lib/compiled.js:99:15\u001b[90m)\u001b[39m",
+      "    at Object.<anonymous> (/tmp/pack/bin/index.js:13:39)",
+      "",
+    ].join("\n");
+    assert.equal(
+      packStartReason(message),
+      "app-credential-policies: the compiled pack in /tmp/pack/bin is older than its sources (lib/clock.ts); run `npm run build` in /tmp/pack",
+    );
+  });
+
+  it("shows the line a pack printed itself, else why the harness gave up", () => {
+    assert.equal(
+      packStartReason("policy pack did not start: exited with 1\nthe pack is stale: rebuild it\n"),
+      "the pack is stale: rebuild it",
+    );
+    assert.equal(
+      packStartReason("policy pack did not start: no port on stdout after 60000 ms\n"),
+      "no port on stdout after 60000 ms",
+    );
+  });
+});

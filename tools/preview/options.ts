@@ -1,0 +1,121 @@
+/**
+ * The command line of `npm start` (commander), and the checks of option values that need no I/O.
+ */
+import * as path from "path";
+import { Command } from "commander";
+import { ProgramFailure } from "./errors";
+import { DEFAULT_TIMEOUT_MS, describeDuration, parseTimeout } from "./timeout";
+
+/** Parsed command line. */
+export interface PreviewOptions {
+  stack: string;
+  /** Absolute project directory. */
+  dir: string;
+  /** `--now`: RFC 3339 instant to evaluate at (validated later, with `APP_CREDENTIALS_NOW`). */
+  now?: string;
+  /** Absolute path of the policy pack config file. */
+  policyPackConfig?: string;
+  /** Absolute policy pack directory (default: this repository's `policy/`). */
+  policyPack?: string;
+  /** Absolute path of a tenant snapshot (`az ad app list --all` / `az ad sp list --all`). */
+  tenant?: string;
+  /** Run the program at later instants too, to find credentials replaced at every deployment. */
+  churnCheck: boolean;
+  /** Bound on each program run, ms. */
+  timeoutMs: number;
+  json: boolean;
+}
+
+/** Where commander writes help (`out`) and its own errors (`err`). */
+export interface CommandOutput {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const PROCESS_OUTPUT: CommandOutput = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+/** The commander program of `npm start --` (exits are overridden: errors are thrown). */
+export function previewCommand(output: CommandOutput = PROCESS_OUTPUT): Command {
+  return new Command()
+    .name("npm start --")
+    .description(
+      "Offline preview of a Pulumi TypeScript stack with CrossGuard policy verdicts: no Pulumi CLI, no Azure account.",
+    )
+    .option("--stack <name>", "stack whose Pulumi.<name>.yaml holds the config", "dev")
+    .option("--dir <path>", "Pulumi project directory (holds Pulumi.yaml)", ".")
+    .option(
+      "--now <rfc3339>",
+      "evaluate as of this instant (default: $APP_CREDENTIALS_NOW, else the current time)",
+    )
+    .option("--policy-pack-config <file>", "policy pack configuration JSON, as for pulumi preview")
+    .option("--policy-pack <dir>", "policy pack directory (default: this repository's policy/)")
+    .option(
+      "--tenant <file>",
+      "tenant snapshot: the JSON of `az ad app list --all` and/or `az ad sp list --all`",
+    )
+    .option(
+      "--no-churn-check",
+      "skip running the program at later instants (credential-replaced-every-deployment is then not evaluated)",
+    )
+    .option(
+      "--timeout <duration>",
+      `bound on each program run: seconds or an ISO 8601 duration such as PT15M (default ${describeDuration(DEFAULT_TIMEOUT_MS)})`,
+    )
+    .option("--json", "print one JSON document instead of text", false)
+    .exitOverride()
+    .configureOutput({ writeOut: output.out, writeErr: output.err });
+}
+
+/**
+ * Parses the command line.
+ *
+ * @param output where commander writes help and its errors (default: the process's streams)
+ * @throws CommanderError for unknown options and `--help`; ProgramFailure (kind `usage`) naming
+ *   the option for an invalid `--stack` or `--timeout`
+ */
+export function parseArguments(argv: string[], output?: CommandOutput): PreviewOptions {
+  const program = previewCommand(output);
+  program.parse(argv, { from: "user" });
+  const raw = program.opts<{
+    stack: string;
+    dir: string;
+    now?: string;
+    policyPackConfig?: string;
+    policyPack?: string;
+    tenant?: string;
+    churnCheck: boolean;
+    timeout?: string;
+    json: boolean;
+  }>();
+  return {
+    stack: checkStackName(raw.stack),
+    dir: path.resolve(raw.dir),
+    now: raw.now,
+    policyPackConfig: raw.policyPackConfig ? path.resolve(raw.policyPackConfig) : undefined,
+    policyPack: raw.policyPack ? path.resolve(raw.policyPack) : undefined,
+    tenant: raw.tenant ? path.resolve(raw.tenant) : undefined,
+    churnCheck: raw.churnCheck !== false,
+    timeoutMs: raw.timeout === undefined ? DEFAULT_TIMEOUT_MS : parseTimeout(raw.timeout),
+    json: raw.json === true,
+  };
+}
+
+/**
+ * A stack name as a file name part (`Pulumi.<stack>.yaml`): no path separator, no `..`.
+ *
+ * @param option the option to name in the error
+ * @returns the name
+ * @throws ProgramFailure (kind `usage`) naming the option and the value
+ */
+export function checkStackName(name: string, option = "--stack"): string {
+  if (name === "" || /[/\\]/.test(name) || name.includes("..")) {
+    throw new ProgramFailure(
+      "usage",
+      `${option}: ${JSON.stringify(name)} is not a stack name: it must be non-empty, without "/", "\\" or ".." (the stack file is Pulumi.<stack>.yaml in --dir)`,
+    );
+  }
+  return name;
+}

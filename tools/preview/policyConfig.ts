@@ -1,0 +1,103 @@
+/**
+ * The `--policy-pack-config` file, checked against what the pack declares (`GetAnalyzerInfo`:
+ * policy names and each policy's config-schema properties) and the preview's own policies, and
+ * split into the part the pack receives and the enforcement levels of the preview's own policies.
+ *
+ * Pure: no I/O.
+ */
+import type { AnalyzerInfo, EnforcementLevel, ReconciledConfig } from "../analyzer";
+
+/** A policy the preview itself evaluates (not the pack), configured in the same file. */
+export interface PreviewPolicy {
+  name: string;
+  description: string;
+  /** Level when the config file does not set one. */
+  enforcementLevel: EnforcementLevel;
+}
+
+/** What the file says, split. */
+export interface SplitConfig {
+  /** The file without the preview's own policies: what `Configure` is reconciled from. */
+  pack: ReconciledConfig;
+  /** Effective level of each preview policy (`remediate` counts as `mandatory`: nothing to fix). */
+  previewLevels: Record<string, EnforcementLevel>;
+}
+
+/**
+ * Problems with the file's names and properties: unknown policies (neither the pack's, the
+ * preview's, `all`, nor one of `otherNames`) and properties a policy's config schema does not
+ * declare. Enforcement levels and JSON validity are checked by the parser
+ * (`parsePolicyPackConfig`), property values by the engine's reconciliation.
+ *
+ * @param config the parsed file
+ * @param otherNames further policies that share the file (e.g. the tenant audit's own), which take
+ *   only an enforcement level
+ * @returns one message per problem (empty: valid), each naming the policy or property and what is
+ *   allowed
+ */
+export function checkPolicyPackConfig(
+  config: ReconciledConfig,
+  info: AnalyzerInfo,
+  previewPolicies: readonly PreviewPolicy[],
+  otherNames: readonly string[] = [],
+): string[] {
+  const pack = new Map(info.policies.map((p) => [p.name, p]));
+  const own = new Set(previewPolicies.map((p) => p.name));
+  const known = ["all", ...pack.keys(), ...own, ...otherNames];
+  const problems: string[] = [];
+  for (const [name, entry] of Object.entries(config)) {
+    const properties = Object.keys(entry.properties ?? {});
+    if (!known.includes(name)) {
+      problems.push(`unknown policy ${JSON.stringify(name)} (known: ${known.join(", ")})`);
+      continue;
+    }
+    const allowed = Object.keys(pack.get(name)?.configSchema?.properties ?? {});
+    for (const property of properties.filter((p) => !allowed.includes(p))) {
+      problems.push(
+        `${JSON.stringify(name)}: unknown property ${JSON.stringify(property)} (` +
+          (allowed.length > 0
+            ? `${name} takes enforcementLevel, ${allowed.join(", ")})`
+            : `${name} takes only enforcementLevel)`),
+      );
+    }
+  }
+  return problems;
+}
+
+/**
+ * Splits a parsed file into the pack's part and the preview policies' levels, as the engine
+ * applies levels: `all` first, then the policy's own entry.
+ */
+export function splitPolicyPackConfig(
+  config: ReconciledConfig,
+  previewPolicies: readonly PreviewPolicy[],
+  otherNames: readonly string[] = [],
+): SplitConfig {
+  const own = new Set(previewPolicies.map((p) => p.name));
+  const pack: ReconciledConfig = {};
+  for (const [name, entry] of Object.entries(config)) {
+    if (!own.has(name) && !otherNames.includes(name)) pack[name] = entry;
+  }
+  const previewLevels: Record<string, EnforcementLevel> = {};
+  for (const policy of previewPolicies) {
+    const level =
+      config[policy.name]?.enforcementLevel ??
+      config.all?.enforcementLevel ??
+      policy.enforcementLevel;
+    previewLevels[policy.name] = level === "remediate" ? "mandatory" : level;
+  }
+  return { pack, previewLevels };
+}
+
+/** The reconciled config as the JSON object `parsePolicyPackConfig` accepts back. */
+export function toConfigFile(config: ReconciledConfig): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(config).map(([name, entry]) => [
+      name,
+      {
+        ...(entry.properties ?? {}),
+        ...(entry.enforcementLevel ? { enforcementLevel: entry.enforcementLevel } : {}),
+      },
+    ]),
+  );
+}

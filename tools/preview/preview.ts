@@ -1,0 +1,120 @@
+/**
+ * The offline preview, end to end: run the program at the preview's instant (and, for the churn
+ * check, at later instants), each in its own child process, while the policy pack starts; evaluate
+ * the pack's policies over the first run and the churn check over all runs; build the report.
+ *
+ * The runs start first: the modules that evaluate and report load while the programs run.
+ */
+import { loadTenantSnapshot, TenantSnapshotError } from "../simulator/tenant";
+import { loadStackFile, StackFile } from "../stackFile";
+import { CHURN_OFFSETS } from "./churnOffsets";
+import type { ResolvedInstant } from "./clock";
+import { messageOf, ProgramFailure } from "./errors";
+import type { PreviewOptions } from "./options";
+import type { StartedPack } from "./policies";
+import { startRuns } from "./programRunner";
+import type { PreviewReport } from "./report";
+
+/**
+ * Runs the preview.
+ *
+ * @param instant the instant to evaluate at and where it came from (see `resolveInstant`)
+ * @param programOutput receives the program's own console output (its first run's; default:
+ *   this process's stderr)
+ * @throws ProgramFailure for every failure that leaves no report (stack file, config, program,
+ *   timeout, tenant snapshot, policy pack): the message is for users
+ */
+export async function preview(
+  options: PreviewOptions,
+  instant: ResolvedInstant,
+  programOutput: (chunk: Buffer) => void = (chunk) => process.stderr.write(chunk),
+): Promise<PreviewReport> {
+  const stackFile = stackFileOf(options);
+  if (options.tenant !== undefined) checkTenant(options.tenant);
+  const laterMs = options.churnCheck ? CHURN_OFFSETS.map((o) => instant.ms + o.ms) : [];
+  const started = startRuns(
+    [
+      { nowMs: instant.ms, scope: "full", output: programOutput },
+      ...laterMs.map((ms) => ({
+        nowMs: ms,
+        providerNowMs: instant.ms,
+        scope: "credentials" as const,
+        output: "discard" as const,
+        priority: "low" as const,
+      })),
+    ],
+    {
+      dir: stackFile.dir,
+      project: stackFile.project,
+      stack: stackFile.stack,
+      timeoutMs: options.timeoutMs,
+      tenantFile: options.tenant,
+    },
+  );
+  let pack: StartedPack | undefined;
+  let packStart: Promise<StartedPack> | undefined;
+  try {
+    const { evaluatePolicies, startPack } = await import("./policies");
+    packStart = startPack({
+      project: stackFile.project,
+      stack: stackFile.stack,
+      config: stackFile.config,
+      packDir: options.policyPack,
+      nowMs: instant.source === "clock" ? undefined : instant.ms,
+    });
+    packStart.catch(() => undefined);
+    const { detectChurn } = await import("./churn");
+    const { CHURN_POLICY_INFO, toSnapshot, withChurn } = await import("./churnPolicy");
+    const { analyzeFailures } = await import("./failures");
+    const { buildReport, stackUrn } = await import("./report");
+
+    const [main, ...laterRuns] = started.runs;
+    const run = await main;
+    pack = await packStart;
+    const { excluded } = analyzeFailures(run.registrations, run.failures);
+    const evaluating = pack;
+    pack = undefined; // evaluatePolicies stops it, whatever happens
+    const policy = await evaluatePolicies(
+      evaluating,
+      run.registrations.filter((r) => !excluded.has(r.urn)),
+      stackUrn(run.stackFile.project, run.stackFile.stack),
+      run.stackFile.project,
+      run.stackFile.stack,
+      { configFile: options.policyPackConfig, previewPolicies: [CHURN_POLICY_INFO] },
+    );
+    const findings = detectChurn(toSnapshot(run), (await Promise.all(laterRuns)).map(toSnapshot));
+    return buildReport({
+      run,
+      policy: withChurn(policy, findings, options.churnCheck, run),
+      nowMs: instant.ms,
+      nowSource: instant.source,
+      churn: { enabled: options.churnCheck, instantsMs: [instant.ms, ...laterMs], findings },
+      tenantFile: options.tenant,
+    });
+  } catch (error) {
+    started.stop();
+    if (pack) await pack.pack.stop();
+    else await packStart?.then((p) => p.pack.stop()).catch(() => undefined);
+    throw error;
+  }
+}
+
+function stackFileOf(options: PreviewOptions): StackFile {
+  try {
+    return loadStackFile(options.dir, options.stack);
+  } catch (error) {
+    throw new ProgramFailure("stack-file", messageOf(error));
+  }
+}
+
+/** Reads the snapshot once here, so that a bad file fails before any program runs. */
+function checkTenant(file: string): void {
+  try {
+    loadTenantSnapshot(file);
+  } catch (error) {
+    if (error instanceof TenantSnapshotError) {
+      throw new ProgramFailure("tenant", `--tenant: ${error.message}`);
+    }
+    throw error;
+  }
+}

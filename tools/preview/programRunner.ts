@@ -1,0 +1,254 @@
+/**
+ * Runs a Pulumi program at one or more instants, each in its own child process
+ * (./programChild.ts): a fresh module registry and simulated Azure per run, the same stack config,
+ * the clock fixed at the run's instant from the first line (the analyzer harness's fixed-clock
+ * preload) and `APP_CREDENTIALS_NOW` set to it. Runs are bounded in time: a run past its timeout is
+ * killed and reported, and so is a run whose event loop empties before the program settles.
+ */
+import { spawn } from "child_process";
+import { randomBytes } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { formatInstant } from "../../policy/lib/iso8601";
+import { NOW_VARIABLE } from "./clock";
+import { ProgramFailure } from "./errors";
+import { DEFAULT_TIMEOUT_MS, describeDuration } from "./timeout";
+import type { ChildRequest, ChildResult, ChildSuccess, RunScope } from "./programProtocol";
+
+/** Memory assumed per concurrent run when deciding how many run at once (1.5 GiB). */
+const MEMORY_PER_RUN_BYTES = 1.5 * 2 ** 30;
+
+const CHILD = path.join(__dirname, "programChild.ts");
+/**
+ * The analyzer harness's fixed-clock preload and its variable (`fixedClockOptions` of
+ * tools/analyzer, not imported: that module loads gRPC, which delays the first program run).
+ */
+const FIXED_CLOCK = path.join(__dirname, "..", "analyzer", "fixed-clock.js");
+const FIXED_CLOCK_VARIABLE = "PULUMI_TEST_NOW";
+
+/** One program run to make. */
+export interface RunRequest {
+  /** The program's clock, ms since the epoch. */
+  nowMs: number;
+  /** The simulated providers' clock (default `nowMs`), ms since the epoch. */
+  providerNowMs?: number;
+  scope: RunScope;
+  /** Receives the program's console output (stdout and stderr); `discard`: dropped. */
+  output: ((chunk: Buffer) => void) | "discard";
+  /**
+   * `low`: the run yields the CPU to the others (nice 10), e.g. the churn check's runs, which
+   * then fill the time the first run and the policy pack leave idle; default `normal`.
+   */
+  priority?: "normal" | "low";
+}
+
+/** What all runs of one preview share. */
+export interface RunnerOptions {
+  /** Absolute project directory. */
+  dir: string;
+  /** The project's name (Pulumi.yaml `name`), for messages. */
+  project: string;
+  stack: string;
+  /** Bound on each run, ms (default {@link DEFAULT_TIMEOUT_MS}). */
+  timeoutMs?: number;
+  /** Absolute path of a tenant snapshot. */
+  tenantFile?: string;
+  /** How many runs at once (default: see {@link defaultConcurrency}). */
+  concurrency?: number;
+}
+
+/** A completed run. */
+export type RunResult = ChildSuccess & { nowMs: number };
+
+/**
+ * How many program runs may run at once: as many as free memory allows at 1.5 GiB each, at least
+ * one and at most `runs`.
+ */
+export function defaultConcurrency(runs: number, freeBytes = os.freemem()): number {
+  return Math.max(1, Math.min(runs, Math.floor(freeBytes / MEMORY_PER_RUN_BYTES)));
+}
+
+/** Runs under way. */
+export interface StartedRuns {
+  /** One promise per request, in order. */
+  runs: Promise<RunResult>[];
+  /** Kills every run not yet finished (their promises reject). */
+  stop(): void;
+}
+
+/**
+ * Starts the runs (the first one first; up to `concurrency` at once). When a run fails, the runs
+ * not yet finished are stopped and their promises reject with the same failure, so a caller
+ * awaiting any of them learns of it.
+ *
+ * @throws (through the promises) ProgramFailure: the program's own failure (kind `stack-file`,
+ *   `config`, `program`, `tenant`), `timeout` (killed after `timeoutMs`, the message names the
+ *   project and the time), `never-settled`, or `program` when the child died without a result
+ */
+export function startRuns(requests: RunRequest[], options: RunnerOptions): StartedRuns {
+  const tmp = makeScratch();
+  const fingerprintKey = randomBytes(32).toString("hex");
+  const concurrency = options.concurrency ?? defaultConcurrency(requests.length);
+  const controllers = requests.map(() => new AbortController());
+  let failure: ProgramFailure | undefined;
+  let active = 0;
+  const queue: (() => void)[] = [];
+  const slot = () =>
+    new Promise<void>((resolve) => {
+      if (active < concurrency) {
+        active++;
+        resolve();
+      } else {
+        queue.push(() => {
+          active++;
+          resolve();
+        });
+      }
+    });
+  const release = () => {
+    active--;
+    queue.shift()?.();
+  };
+  const runs = requests.map(async (request, index) => {
+    await slot();
+    try {
+      if (failure) throw failure;
+      const result = await runChild(request, index, {
+        ...options,
+        tmp,
+        fingerprintKey,
+        signal: controllers[index].signal,
+      });
+      return { ...result, nowMs: request.nowMs };
+    } catch (error) {
+      if (error instanceof ProgramFailure && !failure) {
+        failure = error;
+        controllers.forEach((c, i) => i !== index && c.abort());
+      }
+      throw failure ?? error;
+    } finally {
+      release();
+    }
+  });
+  void Promise.allSettled(runs).then(() => removeScratch(tmp));
+  // Callers may await only some of the runs: a failure is reported once, through those awaited.
+  for (const run of runs) run.catch(() => undefined);
+  return {
+    runs,
+    stop: () => {
+      failure = failure ?? new ProgramFailure("program", "stopped");
+      controllers.forEach((c) => c.abort());
+    },
+  };
+}
+
+/** Scratch directories not removed yet: removed at exit at the latest (a run may be stopped). */
+const scratch = new Set<string>();
+
+function makeScratch(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "app-credentials-preview-"));
+  if (scratch.size === 0) process.once("exit", removeAllScratch);
+  scratch.add(dir);
+  return dir;
+}
+
+function removeScratch(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+  scratch.delete(dir);
+  if (scratch.size === 0) process.off("exit", removeAllScratch);
+}
+
+function removeAllScratch(): void {
+  for (const dir of [...scratch]) removeScratch(dir);
+}
+
+async function runChild(
+  request: RunRequest,
+  index: number,
+  options: RunnerOptions & { tmp: string; fingerprintKey: string; signal: AbortSignal },
+): Promise<ChildSuccess> {
+  const requestFile = path.join(options.tmp, `request-${index}.json`);
+  const outFile = path.join(options.tmp, `result-${index}.json`);
+  const childRequest: ChildRequest = {
+    dir: options.dir,
+    stack: options.stack,
+    scope: request.scope,
+    providerNowMs: request.providerNowMs ?? request.nowMs,
+    fingerprintKey: options.fingerprintKey,
+    tenantFile: options.tenantFile,
+    outFile,
+  };
+  fs.writeFileSync(requestFile, JSON.stringify(childRequest));
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const child = spawn(
+    process.execPath,
+    [
+      "--require",
+      FIXED_CLOCK,
+      "--require",
+      require.resolve("ts-node/register/transpile-only"),
+      CHILD,
+      requestFile,
+    ],
+    {
+      env: {
+        ...process.env,
+        [FIXED_CLOCK_VARIABLE]: new Date(request.nowMs).toISOString(),
+        [NOW_VARIABLE]: formatInstant(request.nowMs),
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  if (request.priority === "low" && child.pid !== undefined) {
+    try {
+      os.setPriority(child.pid, 10);
+    } catch {
+      // Not permitted here: the run keeps the normal priority.
+    }
+  }
+  const output = request.output;
+  const forward = (chunk: Buffer) => {
+    if (output !== "discard") output(chunk);
+  };
+  child.stdout?.on("data", forward);
+  child.stderr?.on("data", forward);
+  let timedOut = false;
+  let aborted = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill("SIGKILL");
+  }, timeoutMs);
+  const onAbort = () => {
+    aborted = true;
+    child.kill("SIGKILL");
+  };
+  options.signal.addEventListener("abort", onAbort, { once: true });
+  const exit = await new Promise<{ code: number | null; signal: string | null }>((resolve) => {
+    child.once("error", () => resolve({ code: null, signal: null }));
+    child.once("close", (code, signal) => resolve({ code, signal }));
+  });
+  clearTimeout(timer);
+  options.signal.removeEventListener("abort", onAbort);
+  const at = formatInstant(request.nowMs);
+  if (timedOut) {
+    throw new ProgramFailure(
+      "timeout",
+      `the program of project ${options.project} (${options.dir}, stack ${options.stack}, run as of ${at}) did not finish within ${describeDuration(timeoutMs)} (--timeout) and was stopped; ` +
+        "a program that waits forever (a timer or connection that never ends, an Output that never resolves) would hang `pulumi up` too",
+    );
+  }
+  if (aborted) throw new ProgramFailure("program", "stopped: another run of the program failed");
+  let result: ChildResult;
+  try {
+    result = JSON.parse(fs.readFileSync(outFile, "utf8")) as ChildResult;
+  } catch {
+    throw new ProgramFailure(
+      "program",
+      `the program of project ${options.project} (${options.dir}, run as of ${at}) ended (${exit.signal ?? `exit code ${exit.code}`}) before it finished: ` +
+        "it may call process.exit, or ran out of memory",
+    );
+  }
+  if (!result.ok) throw new ProgramFailure(result.kind, result.message);
+  return result;
+}
