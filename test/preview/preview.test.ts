@@ -293,10 +293,13 @@ describe("npm start: offline preview with policy verdicts", function () {
     const apps = new Set(expected.map((row) => row.app)).size;
     assert.strictEqual(report.credentials.length, expected.length);
     assert.strictEqual(report.summary.credentialsInKeyVault, apps);
-    assert.ok(
-      report.credentials.some((c) => c.kind === "certificate"),
-      "the certificate app",
-    );
+    const certificates = report.credentials.filter((c) => c.kind === "certificate");
+    assert.strictEqual(certificates.length, 2, "the certificate app's two slots");
+    for (const row of certificates) {
+      // The certificate covers its key credential's end date; its thumbprint is SHA-1 hex.
+      assert.match(row.thumbprint ?? "", /^[0-9A-F]{40}$/);
+      assert.ok(row.notAfter !== undefined && row.end !== undefined && row.notAfter >= row.end);
+    }
     for (const row of report.credentials) {
       assert.match(row.keyId ?? "", /^[0-9a-f]{8}-[0-9a-f]{4}-4/);
       assert.ok(row.lifetimeDays !== undefined && row.lifetimeDays <= 2 * 180 + 30, row.name);
@@ -358,7 +361,7 @@ describe("npm start: offline preview with policy verdicts", function () {
     assert.match(out, /^Credentials \(as of .+\):$/m);
     assert.match(
       out,
-      /^ +App +Kind +Slot +Gen +Key ID +Start +End +Days +Next rotation +Key Vault$/m,
+      /^ +App +Kind +Slot +Gen +Key ID +Start +End +Days +Next rotation +Thumbprint +notAfter +Key Vault$/m,
     );
     assert.match(out, /^ +billing-worker +password +0\/1 .*◀ billing-worker-client-secret$/m);
     assert.match(out, /^Key Vault secrets:$/m);
@@ -385,9 +388,10 @@ describe("npm start: offline preview with policy verdicts", function () {
     );
   });
 
-  it("no secret text anywhere in the text or JSON output, even when a program unwraps a secret", () => {
+  it("no secret text or key material anywhere in the text or JSON output, even when a program unwraps a secret", () => {
     for (const name of ["npmStart", "later", "longLived", "churn", "secretInputs", "tenant"]) {
       assert.doesNotMatch(runs[name].stdout, /sim~/, name);
+      assert.doesNotMatch(runs[name].stdout, /PRIVATE KEY/, name);
     }
     const run = runs.secretInputs;
     const report = json(run);

@@ -3,6 +3,7 @@
  * they work for any program, not only this repository's components). Credentials are client
  * secrets (passwords) and certificates (key credentials).
  */
+import { X509Certificate } from "crypto";
 import { formatInstant, parseInstant } from "../../policy/lib/iso8601";
 import { parseSchedule, WINDOW_KEY } from "../../policy/lib/schedule";
 import type { Registration } from "../simulator/simulatedAzure";
@@ -48,6 +49,13 @@ export interface CredentialRow {
   scheduleError?: string;
   /** Names of the Key Vault secrets that hold this credential's value (empty: none points to it). */
   keyVaultSecrets: string[];
+  /**
+   * Certificates: the SHA-1 thumbprint (upper-case hex) of the X.509 certificate the value comes
+   * from, when a resource of its value's chain holds it in `certPem`.
+   */
+  thumbprint?: string;
+  /** Certificates: that certificate's notAfter, RFC 3339. */
+  notAfter?: string;
 }
 
 /** One Key Vault secret the program declares. */
@@ -94,6 +102,7 @@ export function credentialRows(registrations: Registration[]): CredentialRow[] {
       const schedule = isPassword(password.type)
         ? parseSchedule(password.inputs.rotateWhenChanged)
         : parseSchedule(certificateScheduleMap(password, byUrn));
+      if (row.kind === "certificate") Object.assign(row, certificateOf(password, byUrn));
       if (schedule?.ok) {
         row.slot = `${schedule.value.slot}/${schedule.value.slots}`;
         row.generation = schedule.value.generation;
@@ -143,6 +152,31 @@ function certificateScheduleMap(
     frontier = next;
   }
   return undefined;
+}
+
+/**
+ * The thumbprint and notAfter of the certificate a key credential's value comes from: the first
+ * resource of its value's chain (property dependencies) that holds a PEM `certPem` output, such as
+ * a `tls.SelfSignedCert`. The value itself is secret (masked in the records).
+ */
+function certificateOf(
+  credential: Registration,
+  byUrn: Map<string, Registration>,
+): { thumbprint?: string; notAfter?: string } {
+  for (const urn of credential.propertyDependencies.value ?? []) {
+    const pem = byUrn.get(urn)?.outputs.certPem;
+    if (typeof pem !== "string") continue;
+    try {
+      const certificate = new X509Certificate(pem);
+      return {
+        thumbprint: certificate.fingerprint.replace(/:/g, ""),
+        notAfter: formatInstant(Date.parse(certificate.validTo)),
+      };
+    } catch {
+      return {};
+    }
+  }
+  return {};
 }
 
 /** Index of each app's first registration (its component, or its first password). */

@@ -90,6 +90,7 @@ export function renderTree(resources: ResourceNode[]): string[] {
 
 function renderCredentials(report: PreviewReport): string[] {
   if (report.credentials.length === 0) return ["Credentials: none declared"];
+  const certificates = report.credentials.some((c) => c.kind === "certificate");
   const t = table([
     "App",
     "Kind",
@@ -100,6 +101,7 @@ function renderCredentials(report: PreviewReport): string[] {
     "End",
     "Days",
     "Next rotation",
+    ...(certificates ? ["Thumbprint", "notAfter"] : []),
     "Key Vault",
   ]);
   for (const c of report.credentials) {
@@ -113,6 +115,9 @@ function renderCredentials(report: PreviewReport): string[] {
       short(c.end),
       c.lifetimeDays === undefined ? "-" : c.lifetimeDays.toFixed(1),
       c.nextRotation ? short(c.nextRotation) : c.scheduleError ? "invalid schedule" : "never",
+      ...(certificates
+        ? [c.thumbprint ? `${c.thumbprint.slice(0, 8)}…` : "", c.notAfter ? short(c.notAfter) : ""]
+        : []),
       c.keyVaultSecrets.length > 0 ? `◀ ${c.keyVaultSecrets.join(", ")}` : "",
     ]);
   }

@@ -16,6 +16,10 @@ const SIG_KEY = "4dabf18193072939515e22adb298388d";
 /** Value of {@link SIG_KEY} for a secret. */
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
+/** Only PEM certificates, no private key: public material, never scrubbed. */
+const PUBLIC_CERTIFICATE =
+  /^\s*(-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\s*)+$/;
+
 /** Secrets shorter than this are not scrubbed from other values (too likely to match by chance). */
 const MIN_SCRUB_LENGTH = 8;
 
@@ -97,9 +101,14 @@ export class SecretScrubber {
 
   constructor(private readonly placeholder: string) {}
 
-  /** Remembers a secret value (ignored when shorter than 8 characters). */
+  /**
+   * Remembers a secret value (ignored when shorter than 8 characters, and when it is an X.509
+   * certificate in PEM: providers mark a key credential's `value` secret, but a certificate is
+   * public — the key is what is secret — and the preview reads its thumbprint and notAfter).
+   */
   add(secret: string): void {
     if (secret.length < MIN_SCRUB_LENGTH || this.known.has(secret)) return;
+    if (PUBLIC_CERTIFICATE.test(secret)) return;
     this.known.add(secret);
     const prefix = secret.slice(0, MIN_SCRUB_LENGTH);
     const list = this.byPrefix.get(prefix);
