@@ -9,7 +9,13 @@ import { PolicyPack } from "@pulumi/policy";
 import { assertCompiledUpToDate } from "./lib/compiled";
 import { ALL_POLICIES } from "./policies";
 
-assertCompiledUpToDate(__filename);
+try {
+  assertCompiledUpToDate(__filename);
+} catch (error) {
+  // One line, no stack trace: the engine (and the offline preview) show the pack's stderr.
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(1);
+}
 
 new PolicyPack("app-credential-policies", {
   description:

@@ -112,7 +112,7 @@ describe("real Azure rules the program respects (simulated)", () => {
   });
 
   it("3. the simulated provider replaces a password whose configured date has a fraction of a second", async () => {
-    const world = new SimulatedWorld();
+    const world = new SimulatedWorld({ successiveDeployments: true });
     const declare = async () => {
       const simulation = simulateAzure({
         project: "p",
@@ -183,6 +183,7 @@ describe("real Azure rules the program respects (simulated)", () => {
     const officer = new SimulatedWorld({
       keyVaultSecretsOfficer: true,
       deployer: { permission: "All" },
+      successiveDeployments: true,
     });
     let run = await runStack(SAMPLE_CONFIG, IN_WINDOW_3, { world: officer });
     deploy(officer, run.registrations, IN_WINDOW_3);
@@ -192,7 +193,10 @@ describe("real Azure rules the program respects (simulated)", () => {
     assert.deepStrictEqual(run.failures, []);
 
     // Contributor only: the removal's data-plane delete is refused (403).
-    const contributor = new SimulatedWorld({ deployer: { permission: "All" } });
+    const contributor = new SimulatedWorld({
+      deployer: { permission: "All" },
+      successiveDeployments: true,
+    });
     run = await runStack(SAMPLE_CONFIG, IN_WINDOW_3, { world: contributor });
     deploy(contributor, run.registrations, IN_WINDOW_3);
     run = await runStack(without, IN_WINDOW_3, { world: contributor });
@@ -205,7 +209,10 @@ describe("real Azure rules the program respects (simulated)", () => {
     assert.match(refused[0].message, /Key Vault Secrets Officer/);
 
     // A soft-deleted name and no data-plane role: the re-added secret is refused with the command.
-    const deleted = new SimulatedWorld({ deployer: { permission: "All" } });
+    const deleted = new SimulatedWorld({
+      deployer: { permission: "All" },
+      successiveDeployments: true,
+    });
     const vault = String(run.byName("vault-vault").inputs.vaultName);
     deleted.vaults.delete(vault, "billing-worker-client-secret", IN_WINDOW_3, true, "setup");
     run = await runStack(SAMPLE_CONFIG, LATER_IN_WINDOW_3, { world: deleted });

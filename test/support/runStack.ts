@@ -10,7 +10,7 @@ import {
   simulateAzure,
   SimulationOptions,
 } from "../../tools/simulator/simulatedAzure";
-import type { SimulatedWorld } from "../../tools/simulator/world";
+import { SimulatedWorld } from "../../tools/simulator/world";
 
 export interface StackRun {
   registrations: Registration[];
@@ -34,11 +34,18 @@ export async function runStack(
   nowMs: number,
   simulation: Pick<SimulationOptions, "world" | "tenant" | "deployer"> = {},
 ): Promise<StackRun> {
+  const world =
+    simulation.world ??
+    new SimulatedWorld({
+      tenant: simulation.tenant,
+      deployer: simulation.deployer,
+      successiveDeployments: true,
+    });
   const run = simulateAzure({
     project: "app-credentials",
     stack: "test",
     nowMs: () => nowMs,
-    ...simulation,
+    world,
   });
   const outputs = await createStack(parseStackConfig(raw, nowMs), nowMs);
   await run.settle();

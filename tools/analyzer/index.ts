@@ -9,7 +9,6 @@
  * await pack.stop();
  * ```
  */
-import * as path from "path";
 
 export * from "./config";
 export * from "./convert";
@@ -17,24 +16,4 @@ export * from "./engine";
 export * from "./pack";
 export * from "./sentinels";
 
-/**
- * Absolute path of a preload script that fixes the pack's clock: pass it with
- * `nodeOptions: ["--require", FIXED_CLOCK]` and set `PULUMI_TEST_NOW` (RFC 3339) in `env`.
- */
-export const FIXED_CLOCK = path.join(__dirname, "fixed-clock.js");
-
-/**
- * Options for {@link startPolicyPack} (or any child process) that fix its clock at `nowMs` from its
- * first line: `PULUMI_TEST_NOW` in the environment and `--require` {@link FIXED_CLOCK}.
- *
- * @param nowMs ms since the Unix epoch
- */
-export function fixedClockOptions(nowMs: number): {
-  env: Record<string, string>;
-  nodeOptions: string[];
-} {
-  return {
-    env: { PULUMI_TEST_NOW: new Date(nowMs).toISOString() },
-    nodeOptions: ["--require", FIXED_CLOCK],
-  };
-}
+export { FIXED_CLOCK, FIXED_CLOCK_VARIABLE, fixedClockOptions } from "./clockOptions";

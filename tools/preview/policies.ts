@@ -7,6 +7,7 @@
  *
  * The pack is started on its own ({@link startPack}) so that it can start while the program runs.
  */
+import { SECRET_PLACEHOLDER } from "../simulator/wire";
 import * as fs from "fs";
 import * as path from "path";
 import {
@@ -34,13 +35,6 @@ import {
 
 /** The pack the preview runs by default: this repository's `policy/` directory. */
 export const DEFAULT_POLICY_PACK_DIR = path.resolve(__dirname, "..", "..", "policy");
-
-/**
- * What a secret value is sent to the pack as, inside a secret: the simulator's placeholder
- * (`SECRET_PLACEHOLDER` of tools/simulator/simulatedAzure.ts, not imported: that module loads the
- * Pulumi runtime, which this process does not need).
- */
-const SECRET_PLACEHOLDER = "[secret]";
 
 /** Output properties of these types hold secret text: sent to the pack as secrets. */
 const SECRET_OUTPUTS: Record<string, string[]> = {

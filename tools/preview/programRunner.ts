@@ -11,6 +11,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { formatInstant } from "../../policy/lib/iso8601";
+import { FIXED_CLOCK, FIXED_CLOCK_VARIABLE } from "../analyzer/clockOptions";
+import { ensureSimulatedKeyPool } from "../simulator/certificates";
 import { NOW_VARIABLE } from "./clock";
 import { ProgramFailure } from "./errors";
 import { DEFAULT_TIMEOUT_MS, describeDuration } from "./timeout";
@@ -20,12 +22,6 @@ import type { ChildRequest, ChildResult, ChildSuccess, RunScope } from "./progra
 const MEMORY_PER_RUN_BYTES = 1.5 * 2 ** 30;
 
 const CHILD = path.join(__dirname, "programChild.ts");
-/**
- * The analyzer harness's fixed-clock preload and its variable (`fixedClockOptions` of
- * tools/analyzer, not imported: that module loads gRPC, which delays the first program run).
- */
-const FIXED_CLOCK = path.join(__dirname, "..", "analyzer", "fixed-clock.js");
-const FIXED_CLOCK_VARIABLE = "PULUMI_TEST_NOW";
 
 /** One program run to make. */
 export interface RunRequest {
@@ -87,6 +83,8 @@ export interface StartedRuns {
  *   project and the time), `never-settled`, or `program` when the child died without a result
  */
 export function startRuns(requests: RunRequest[], options: RunnerOptions): StartedRuns {
+  // Every run draws the simulated certificates' keys from one pool (made once per machine).
+  ensureSimulatedKeyPool();
   const tmp = makeScratch();
   const fingerprintKey = randomBytes(32).toString("hex");
   const concurrency = options.concurrency ?? defaultConcurrency(requests.length);

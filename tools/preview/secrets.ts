@@ -10,11 +10,7 @@
  *   replaces any recorded string containing one of them by the placeholder.
  */
 import { createHmac } from "crypto";
-
-/** Key marking a secret value in Pulumi's wire format (`@pulumi/pulumi/runtime/rpc`). */
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-/** Value of {@link SIG_KEY} for a secret. */
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+import { SECRET_SIG, SIG_KEY } from "../simulator/wire";
 
 /** Only PEM certificates, no private key: public material, never scrubbed. */
 const PUBLIC_CERTIFICATE =

@@ -2,9 +2,12 @@
  * The simulated `tls` and `random` resources behind rotating certificates, and Graph's rule for a
  * key credential's dates.
  *
- * - `tls.PrivateKey`: real RSA keys, drawn from a small pool generated once per process (an RSA
- *   key takes ~100 ms to generate; thousands of simulated apps share a few), chosen by a hash of
- *   the resource's URN. Only the simulation ever sees them; recorded outputs mask them.
+ * - `tls.PrivateKey`: real RSA keys, drawn from a small pool (an RSA key takes ~100 ms to generate;
+ *   thousands of simulated apps share a few), chosen by a hash of the resource's URN. The pool is
+ *   generated once per machine and kept in the OS's temporary directory, so every simulated run
+ *   (the offline preview runs the program several times, in separate processes) draws the same
+ *   keys and issues the same certificates for the same inputs and instant. Only the simulation
+ *   ever sees them; recorded outputs mask them.
  * - `tls.SelfSignedCert`: a real X.509 certificate (built with node-forge, signed with Node's
  *   crypto) valid from the simulated clock for `validityPeriodHours`, as the tls provider issues it
  *   (terraform-provider-tls internal/provider/resource_self_signed_cert.go: validity starts at
@@ -23,18 +26,55 @@ import {
   sign,
   X509Certificate,
 } from "crypto";
-import * as forge from "node-forge";
+import * as fs from "fs";
+import type * as Forge from "node-forge";
+import * as os from "os";
+import * as path from "path";
 
 const KEY_POOL_SIZE = 4;
-const keyPool: KeyObject[] = [];
+/** Where the pool is kept between processes (PKCS#8 PEM keys, JSON). */
+export const KEY_POOL_FILE = path.join(os.tmpdir(), "app-credentials-simulated-rsa-keys-v1.json");
+let keyPool: KeyObject[] | undefined;
+
+/**
+ * The pool of simulated RSA 2048 keys: read from {@link KEY_POOL_FILE}, or generated and written
+ * there (atomically: written aside, then renamed). The offline preview calls this before it starts
+ * its program runs, so concurrent runs never generate pools of their own.
+ */
+export function ensureSimulatedKeyPool(): KeyObject[] {
+  if (keyPool) return keyPool;
+  try {
+    const pems = JSON.parse(fs.readFileSync(KEY_POOL_FILE, "utf8")) as unknown;
+    if (Array.isArray(pems) && pems.length === KEY_POOL_SIZE) {
+      keyPool = pems.map((pem) => createPrivateKey(String(pem)));
+      return keyPool;
+    }
+  } catch {
+    // Missing or unreadable: generate it.
+  }
+  const keys = Array.from(
+    { length: KEY_POOL_SIZE },
+    () => generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey,
+  );
+  const aside = `${KEY_POOL_FILE}.${process.pid}`;
+  try {
+    fs.writeFileSync(
+      aside,
+      JSON.stringify(keys.map((k) => k.export({ type: "pkcs8", format: "pem" }).toString())),
+      { mode: 0o600 },
+    );
+    fs.renameSync(aside, KEY_POOL_FILE);
+  } catch {
+    // A read-only temporary directory: this process keeps its own pool.
+  }
+  keyPool = keys;
+  return keyPool;
+}
 
 /** A pooled RSA 2048 private key for this seed. */
 function pooledKey(seed: string): KeyObject {
   const index = createHash("sha256").update(seed).digest().readUInt32BE(0) % KEY_POOL_SIZE;
-  while (keyPool.length <= index) {
-    keyPool.push(generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey);
-  }
-  return keyPool[index];
+  return ensureSimulatedKeyPool()[index];
 }
 
 /** Outputs of a simulated `tls.PrivateKey` (RSA). */
@@ -82,6 +122,9 @@ export function simulateSelfSignedCert(
     return "privateKeyPem is not a PEM private key";
   }
   const nodeKey = createPublicKey(privateKey);
+  // Loaded on first use: programs without certificates never pay for it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const forge = require("node-forge") as typeof Forge;
   const certificate = forge.pki.createCertificate();
   certificate.publicKey = forge.pki.publicKeyFromPem(
     nodeKey.export({ type: "spki", format: "pem" }).toString(),
@@ -91,7 +134,7 @@ export function simulateSelfSignedCert(
   certificate.validity.notBefore = new Date(notBefore);
   certificate.validity.notAfter = new Date(notBefore + hours * 3_600_000);
   const subject = (inputs.subject ?? {}) as Record<string, unknown>;
-  const attributes: forge.pki.CertificateField[] = [];
+  const attributes: Forge.pki.CertificateField[] = [];
   if (typeof subject.commonName === "string")
     attributes.push({ name: "commonName", value: subject.commonName });
   if (typeof subject.serialNumber === "string")
@@ -113,7 +156,7 @@ export function simulateSelfSignedCert(
   certificate.siginfo.algorithmOid = forge.pki.oids.sha256WithRSAEncryption;
   // getTBSCertificate is exported by node-forge but missing from @types/node-forge.
   const pki = forge.pki as typeof forge.pki & {
-    getTBSCertificate(certificate: forge.pki.Certificate): forge.asn1.Asn1;
+    getTBSCertificate(certificate: Forge.pki.Certificate): Forge.asn1.Asn1;
   };
   const tbs = forge.asn1.toDer(pki.getTBSCertificate(certificate)).getBytes();
   certificate.signature = sign("sha256", Buffer.from(tbs, "binary"), privateKey).toString("binary");

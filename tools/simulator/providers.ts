@@ -214,6 +214,8 @@ export function simulateResource(
       const result = simulateRandomId(seed, inputs.byteLength, inputs.keepers);
       return { id: result.id, state: { ...inputs, ...result } };
     }
+    case "time:index/rotating:Rotating":
+      return simulateRotating(inputs, nowMs);
     case "random:index/randomString:RandomString": {
       const length = typeof inputs.length === "number" ? inputs.length : 8;
       const result = lowerAlnum(`${seed}#result`, length);
@@ -258,6 +260,34 @@ export function simulateResource(
         state: args.inputs as State,
       };
   }
+}
+
+/**
+ * A `time.Rotating` (@pulumiverse/time, terraform-provider-time resource_rotating.go): `rfc3339` is
+ * the given base or the creation instant, `rotationRfc3339` the base plus the rotation period
+ * (years, months, days, hours and minutes, calendar-correct), and the id is `rfc3339`. It only
+ * rotates when the stack is refreshed after that instant.
+ */
+function simulateRotating(inputs: State, nowMs: number): SimulatedResource {
+  const base =
+    typeof inputs.rfc3339 === "string" && Number.isFinite(Date.parse(inputs.rfc3339))
+      ? Date.parse(inputs.rfc3339)
+      : Math.floor(nowMs / 1000) * 1000;
+  const rfc3339 = new Date(base).toISOString().replace(/\.000Z$/, "Z");
+  let rotation: unknown = inputs.rotationRfc3339;
+  if (rotation === undefined) {
+    const at = new Date(base);
+    const add = (key: string) => (typeof inputs[key] === "number" ? (inputs[key] as number) : 0);
+    at.setUTCFullYear(at.getUTCFullYear() + add("rotationYears"));
+    at.setUTCMonth(at.getUTCMonth() + add("rotationMonths"));
+    const ms =
+      at.getTime() +
+      add("rotationDays") * 86_400_000 +
+      add("rotationHours") * 3_600_000 +
+      add("rotationMinutes") * 60_000;
+    rotation = new Date(ms).toISOString().replace(/\.000Z$/, "Z");
+  }
+  return { id: rfc3339, state: { ...inputs, rfc3339, rotationRfc3339: rotation } };
 }
 
 /**

@@ -12,7 +12,9 @@ import type { Deployer, Refusal } from "./directory";
 import { skipPromiseDebugStacks } from "./promiseStacks";
 import { simulateCall } from "./invokes";
 import { simulateResource } from "./providers";
-import { SECRET_SIG, SIG_KEY, stripSecrets } from "./wire";
+import { SECRET_PLACEHOLDER, SECRET_SIG, SIG_KEY, stripSecrets } from "./wire";
+
+export { SECRET_PLACEHOLDER } from "./wire";
 import type { TenantSnapshot } from "./tenant";
 import { SimulatedWorld } from "./world";
 
@@ -60,9 +62,6 @@ export interface SimulatedFailure {
   code: string;
   message: string;
 }
-
-/** What a recorded secret value is shown as. Secret values never leave the simulation. */
-export const SECRET_PLACEHOLDER = "[secret]";
 
 /** Options of {@link simulateAzure}. */
 export interface SimulationOptions {

@@ -1,5 +1,8 @@
 /** The Pulumi wire format's secret wrapper (`@pulumi/pulumi` runtime/rpc), as the mocks see it. */
 
+/** What a recorded secret value is shown as. Secret values never leave the simulation. */
+export const SECRET_PLACEHOLDER = "[secret]";
+
 /** Key marking a secret value in the Pulumi wire format. */
 export const SIG_KEY = "4dabf18193072939515e22adb298388d";
 /** The signature of a secret value. */

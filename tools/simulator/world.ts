@@ -36,6 +36,12 @@ export interface WorldOptions {
   /** The deploying identity: object id and Graph permission (default OwnedBy). */
   deployer?: Partial<Deployer>;
   /**
+   * True when the world will be deployed (./deployment.ts) and run again: the providers' answers
+   * are then kept until the deployment, so unchanged resources keep their state across runs.
+   * Default false: a single run (the offline preview, the benchmarks) keeps nothing.
+   */
+  successiveDeployments?: boolean;
+  /**
    * True when the deployer holds the data-plane role Key Vault Secrets Officer on the vaults
    * (needed to delete and to recover secrets); default false: only a control-plane role such as
    * Contributor, which writes secrets through Azure Resource Manager.
@@ -90,9 +96,12 @@ export class SimulatedWorld {
   private readonly staged = new Map<string, ProviderEntry>();
   /** See {@link WorldOptions.keyVaultSecretsOfficer}. */
   readonly keyVaultSecretsOfficer: boolean;
+  /** See {@link WorldOptions.successiveDeployments}. */
+  readonly successiveDeployments: boolean;
 
   constructor(options: WorldOptions = {}) {
     this.keyVaultSecretsOfficer = options.keyVaultSecretsOfficer ?? false;
+    this.successiveDeployments = options.successiveDeployments ?? false;
     this.directory = new SimulatedDirectory(
       {
         objectId: options.deployer?.objectId ?? SIMULATED_DEPLOYER_OBJECT_ID,
@@ -123,9 +132,9 @@ export class SimulatedWorld {
     return previous;
   }
 
-  /** Remembers a provider answer of the current run until it is deployed (or discarded). */
+  /** Remembers a provider answer of the current run until it is deployed (successive deployments). */
   stage(key: string, entry: ProviderEntry): void {
-    this.staged.set(key, entry);
+    if (this.successiveDeployments) this.staged.set(key, entry);
   }
 
   /** Keeps the staged answers of the deployed resources; forgets the rest and the deleted ones. */
