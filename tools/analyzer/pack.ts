@@ -207,13 +207,31 @@ export interface PolicyRun {
 export async function runPolicies(
   pack: PolicyPack,
   resources: ResourceRecord[],
-  options: { configFile?: string | object; outputs?: ResourceRecord[] } = {},
+  options: {
+    configFile?: string | object;
+    outputs?: ResourceRecord[];
+    /**
+     * How many `Remediate`+`Analyze` calls may be in flight at once (default 1, as the engine
+     * sends them). More keeps both this process and the pack busy on a multi-core machine;
+     * `Analyze` judges one resource at a time, so the diagnostics are the same, in resource order.
+     */
+    concurrency?: number;
+  } = {},
 ): Promise<PolicyRun> {
   const info = await pack.getAnalyzerInfo();
   const config = reconcileConfig(info, options.configFile);
   await pack.configure(config);
-  const diagnostics: Diagnostic[] = [];
-  for (const resource of resources) diagnostics.push(...(await pack.analyze(resource)));
+  const perResource: Diagnostic[][] = new Array(resources.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < resources.length) {
+      const index = next++;
+      perResource[index] = await pack.analyze(resources[index]);
+    }
+  };
+  const workers = Math.max(1, Math.min(options.concurrency ?? 1, resources.length));
+  await Promise.all(Array.from({ length: workers }, worker));
+  const diagnostics = perResource.flat();
   diagnostics.push(...(await pack.analyzeStack(options.outputs ?? resources)));
   return { info, config, diagnostics };
 }

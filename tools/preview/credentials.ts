@@ -77,7 +77,7 @@ export interface SecretRow {
 /** The credential table, in registration order. */
 export function credentialRows(registrations: Registration[]): CredentialRow[] {
   const byUrn = new Map(registrations.map((r) => [r.urn, r]));
-  const secrets = registrations.filter((r) => KEY_VAULT_SECRET.test(r.type));
+  const holders = secretsByCredential(registrations);
   const rows = registrations
     .filter((r) => isPassword(r.type) || CERTIFICATE_TYPES.includes(r.type))
     .map((password) => {
@@ -95,9 +95,12 @@ export function credentialRows(registrations: Registration[]): CredentialRow[] {
         end: end === undefined ? undefined : formatInstant(end),
         lifetimeDays:
           start !== undefined && end !== undefined ? round2((end - start) / DAY_MS) : undefined,
-        keyVaultSecrets: secrets
-          .filter((s) => holds(s, password.urn, keyId))
-          .map((s) => secretName(s)),
+        keyVaultSecrets: [
+          ...new Set([
+            ...(holders.byUrn.get(password.urn) ?? []),
+            ...(keyId === undefined ? [] : (holders.byKeyId.get(keyId) ?? [])),
+          ]),
+        ].map((s) => secretName(s)),
       };
       const schedule = isPassword(password.type)
         ? parseSchedule(password.inputs.rotateWhenChanged)
@@ -184,12 +187,42 @@ function appDeclarationOrder(
   registrations: Registration[],
   rows: CredentialRow[],
 ): Map<string, number> {
+  const firstByName = new Map<string, number>();
+  const indexByUrn = new Map<string, number>();
+  registrations.forEach((r, index) => {
+    if (!firstByName.has(r.name)) firstByName.set(r.name, index);
+    indexByUrn.set(r.urn, index);
+  });
   const order = new Map<string, number>();
   for (const row of rows) {
-    const index = registrations.findIndex((r) => r.name === row.app || r.urn === row.urn);
+    const index = Math.min(
+      firstByName.get(row.app) ?? Infinity,
+      indexByUrn.get(row.urn) ?? Infinity,
+    );
     order.set(row.app, Math.min(order.get(row.app) ?? Infinity, index));
   }
   return order;
+}
+
+/**
+ * The Key Vault secrets that hold each credential: by the credential's URN (the secret's
+ * `properties` depend on it) and by key id (the secret's `keyId` tag).
+ */
+function secretsByCredential(registrations: Registration[]): {
+  byUrn: Map<string, Registration[]>;
+  byKeyId: Map<string, Registration[]>;
+} {
+  const byUrn = new Map<string, Registration[]>();
+  const byKeyId = new Map<string, Registration[]>();
+  const add = (map: Map<string, Registration[]>, key: string, secret: Registration) =>
+    map.set(key, [...(map.get(key) ?? []), secret]);
+  for (const secret of registrations) {
+    if (!KEY_VAULT_SECRET.test(secret.type)) continue;
+    for (const urn of secret.propertyDependencies.properties ?? []) add(byUrn, urn, secret);
+    const keyId = record(secret.inputs.tags).keyId;
+    if (typeof keyId === "string") add(byKeyId, keyId, secret);
+  }
+  return { byUrn, byKeyId };
 }
 
 /**
@@ -197,9 +230,24 @@ function appDeclarationOrder(
  * @param nowMs the preview's instant, ms since the epoch
  */
 export function secretRows(registrations: Registration[], nowMs: number): SecretRow[] {
-  const passwords = registrations.filter(
+  const credentials = registrations.filter(
     (r) => isPassword(r.type) || CERTIFICATE_TYPES.includes(r.type),
   );
+  const byUrn = new Map(credentials.map((c) => [c.urn, c]));
+  const byKeyId = new Map<string, Registration>();
+  for (const c of credentials) {
+    const keyId = text(c.outputs.keyId);
+    if (keyId !== undefined && !byKeyId.has(keyId)) byKeyId.set(keyId, c);
+  }
+  /** The credential a secret holds: one its value depends on, else the one its keyId tag names. */
+  const holderOf = (secret: Registration): Registration | undefined => {
+    for (const urn of secret.propertyDependencies.properties ?? []) {
+      const found = byUrn.get(urn);
+      if (found) return found;
+    }
+    const keyId = record(secret.inputs.tags).keyId;
+    return typeof keyId === "string" ? byKeyId.get(keyId) : undefined;
+  };
   const rows = registrations
     .filter((r) => KEY_VAULT_SECRET.test(r.type))
     .map((secret): SecretRow => {
@@ -207,7 +255,7 @@ export function secretRows(registrations: Registration[], nowMs: number): Secret
       const attributes = record(properties.attributes);
       const expiresSeconds = attributes.expires;
       const expiresMs = typeof expiresSeconds === "number" ? expiresSeconds * 1000 : undefined;
-      const holder = passwords.find((p) => holds(secret, p.urn, text(p.outputs.keyId)));
+      const holder = holderOf(secret);
       return {
         secretName: secretName(secret),
         vault: text(secret.inputs.vaultName) ?? "?",
@@ -222,13 +270,6 @@ export function secretRows(registrations: Registration[], nowMs: number): Secret
   return rows.sort(
     (a, b) => a.vault.localeCompare(b.vault) || a.secretName.localeCompare(b.secretName),
   );
-}
-
-/** True when the secret's value depends on the password, or it is tagged with its key id. */
-function holds(secret: Registration, passwordUrn: string, keyId: string | undefined): boolean {
-  if ((secret.propertyDependencies.properties ?? []).includes(passwordUrn)) return true;
-  const tags = record(secret.inputs.tags);
-  return keyId !== undefined && tags.keyId === keyId;
 }
 
 /**

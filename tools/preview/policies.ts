@@ -36,6 +36,12 @@ import {
 /** The pack the preview runs by default: this repository's `policy/` directory. */
 export const DEFAULT_POLICY_PACK_DIR = path.resolve(__dirname, "..", "..", "policy");
 
+/**
+ * `Analyze` calls in flight at once: this process prepares the next requests while the pack
+ * judges the previous ones (the diagnostics are the same as one at a time, in the same order).
+ */
+const ANALYZE_CONCURRENCY = 16;
+
 /** Output properties of these types hold secret text: sent to the pack as secrets. */
 const SECRET_OUTPUTS: Record<string, string[]> = {
   "azuread:index/applicationPassword:ApplicationPassword": ["value"],
@@ -183,7 +189,11 @@ export async function evaluatePolicies(
     const outputs = [stackResource, ...registrations.map((r) => toRecord(r, stackUrn, "outputs"))];
     let run;
     try {
-      run = await runPolicies(pack, inputs, { configFile: toConfigFile(packConfig), outputs });
+      run = await runPolicies(pack, inputs, {
+        configFile: toConfigFile(packConfig),
+        outputs,
+        concurrency: ANALYZE_CONCURRENCY,
+      });
     } catch (error) {
       if (error instanceof Error && error.name === "PolicyConfigError") {
         throw new ProgramFailure("config", `--policy-pack-config: ${error.message}`);

@@ -60,9 +60,9 @@ function short(instant: string | undefined): string {
 /** The resource tree, grouped by parent like `pulumi preview`. */
 export function renderTree(resources: ResourceNode[]): string[] {
   const children = new Map<string | undefined, ResourceNode[]>();
+  const urns = new Set(resources.map((r) => r.urn));
   for (const r of resources) {
-    const key =
-      r.parent !== undefined && resources.some((p) => p.urn === r.parent) ? r.parent : undefined;
+    const key = r.parent !== undefined && urns.has(r.parent) ? r.parent : undefined;
     children.set(key, [...(children.get(key) ?? []), r]);
   }
   const rows: [string, string, string, string][] = [];
