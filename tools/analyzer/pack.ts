@@ -69,8 +69,11 @@ export interface PolicyPack {
   /**
    * `Remediate` then `Analyze` of one resource (inputs), as the engine does per resource. A
    * diagnostic without URN gets the resource's URN, as the engine reports it.
+   *
+   * @param options.remediate false skips `Remediate` (default true): the pack remediates only
+   *   with policies at level `remediate`, so without any it changes nothing
    */
-  analyze(resource: ResourceRecord): Promise<Diagnostic[]>;
+  analyze(resource: ResourceRecord, options?: { remediate?: boolean }): Promise<Diagnostic[]>;
   /** `AnalyzeStack` over all resources (outputs, with parents and property dependencies). */
   analyzeStack(resources: ResourceRecord[]): Promise<Diagnostic[]>;
   /** Kills the pack process and stops the fake engine. */
@@ -156,12 +159,14 @@ export async function startPolicyPack(
     configure: async (config) => {
       await call("configure", toConfigureRequest(config));
     },
-    analyze: async (resource) => {
+    analyze: async (resource, options = {}) => {
       const request = toAnalyzeRequest(resource, stack);
-      await call<analyzerProto.AnalyzeRequest, analyzerProto.RemediateResponse>(
-        "remediate",
-        request,
-      );
+      if (options.remediate ?? true) {
+        await call<analyzerProto.AnalyzeRequest, analyzerProto.RemediateResponse>(
+          "remediate",
+          request,
+        );
+      }
       const response = await call<analyzerProto.AnalyzeRequest, analyzerProto.AnalyzeResponse>(
         "analyze",
         request,
@@ -221,12 +226,15 @@ export async function runPolicies(
   const info = await pack.getAnalyzerInfo();
   const config = reconcileConfig(info, options.configFile);
   await pack.configure(config);
+  // The pack remediates only with policies at level `remediate` (@pulumi/policy server.js): with
+  // none, `Remediate` would return nothing and is skipped.
+  const remediate = Object.values(config).some((c) => c.enforcementLevel === "remediate");
   const perResource: Diagnostic[][] = new Array(resources.length);
   let next = 0;
   const worker = async () => {
     while (next < resources.length) {
       const index = next++;
-      perResource[index] = await pack.analyze(resources[index]);
+      perResource[index] = await pack.analyze(resources[index], { remediate });
     }
   };
   const workers = Math.max(1, Math.min(options.concurrency ?? 1, resources.length));

@@ -80,6 +80,8 @@ export async function startPack(options: StartPackOptions): Promise<StartedPack>
     const pack = await startPolicyPack(dir, {
       env: clock?.env,
       nodeOptions: clock?.nodeOptions,
+      // AnalyzeStack carries every resource of the stack: 100,000 resources take minutes.
+      rpcTimeoutMs: 30 * 60_000,
       stack: {
         project: options.project,
         stack: options.stack,

@@ -46,6 +46,8 @@ export class SimulatedDirectory {
     application: new Map(),
     servicePrincipal: new Map(),
   };
+  /** Applications by appId (a service principal's application). */
+  private readonly applicationsByAppId = new Map<string, DirectoryObject>();
 
   constructor(
     readonly deployer: Deployer,
@@ -59,8 +61,11 @@ export class SimulatedDirectory {
       ["application", tenant?.applications],
       ["servicePrincipal", tenant?.servicePrincipals],
     ] as const) {
-      for (const [id, object] of source ?? [])
-        this.objects[kind].set(id, { ...object, created: false });
+      for (const [id, object] of source ?? []) {
+        const entry = { ...object, created: false };
+        this.objects[kind].set(id, entry);
+        if (kind === "application" && entry.appId) this.applicationsByAppId.set(entry.appId, entry);
+      }
     }
   }
 
@@ -77,17 +82,21 @@ export class SimulatedDirectory {
     const list = Array.isArray(owners)
       ? owners.filter((o): o is string => typeof o === "string")
       : [];
-    this.objects[kind].set(objectId.toLowerCase(), {
+    const object: DirectoryObject = {
       objectId: objectId.toLowerCase(),
       appId: appId?.toLowerCase(),
       owners: list.map((o) => o.toLowerCase()),
       created: true,
-    });
+    };
+    this.objects[kind].set(object.objectId, object);
+    if (kind === "application" && object.appId) this.applicationsByAppId.set(object.appId, object);
   }
 
   /** Forgets an object the program created (the stack deleted it). */
   remove(kind: ObjectKind, objectId: string): void {
+    const object = this.objects[kind].get(objectId.toLowerCase());
     this.objects[kind].delete(objectId.toLowerCase());
+    if (kind === "application" && object?.appId) this.applicationsByAppId.delete(object.appId);
   }
 
   /** The object, `assumed` when no snapshot says which objects exist, else undefined (missing). */
@@ -187,10 +196,7 @@ export class SimulatedDirectory {
 
   private applicationOf(servicePrincipal: DirectoryObject): DirectoryObject | undefined {
     if (servicePrincipal.appId === undefined) return undefined;
-    for (const application of this.objects.application.values()) {
-      if (application.appId === servicePrincipal.appId) return application;
-    }
-    return undefined;
+    return this.applicationsByAppId.get(servicePrincipal.appId);
   }
 
   private lockOf(servicePrincipal: DirectoryObject): LockConfiguration | undefined {
