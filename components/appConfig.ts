@@ -3,6 +3,7 @@
  * name, how the app came to exist, its credential type, tags and rotation overrides. Pure.
  */
 import type { Duration } from "luxon";
+import { wholeMultipleOf } from "../policy/lib/iso8601";
 import { checkKeys, isRecord, optionalString, Report, requireString } from "./configFields";
 import { parseRotation, parseTrigger, RawRotation, resolveRotation } from "./rotationConfig";
 import type { RotationSettings } from "./rotation";
@@ -173,19 +174,9 @@ function parseCredential(
 
 /** True when the fixed parts (weeks…milliseconds) of period and grace are whole hours. */
 function inWholeHours(rotation: RotationSettings): boolean {
-  return [rotation.periodDuration, rotation.graceDuration].every((duration) => {
-    const {
-      weeks = 0,
-      days = 0,
-      hours = 0,
-      minutes = 0,
-      seconds = 0,
-      milliseconds = 0,
-    } = duration.toObject();
-    const fixedHours =
-      (weeks * 7 + days) * 24 + hours + minutes / 60 + seconds / 3600 + milliseconds / 3_600_000;
-    return Math.abs(fixedHours - Math.round(fixedHours)) < 1e-9;
-  });
+  return [rotation.periodDuration, rotation.graceDuration].every((duration) =>
+    wholeMultipleOf(duration, 3_600_000),
+  );
 }
 
 function parseTags(field: string, value: unknown, report: Report): string[] | undefined {

@@ -17,7 +17,7 @@
  */
 import { Duration } from "luxon";
 import { DEFAULT_MAX_LIFETIME, DEFAULT_MIN_GRACE } from "../policy/lib/defaults";
-import { formatInstant, parseDuration, parseInstant } from "../policy/lib/iso8601";
+import { formatInstant, parseDuration, parseInstant, wholeMultipleOf } from "../policy/lib/iso8601";
 import { checkKeys, formatDays, isRecord, optionalString, Report } from "./configFields";
 import { defaultAnchor, durationExceeds, RotationSettings, worstCaseLifetime } from "./rotation";
 
@@ -123,17 +123,7 @@ function wholeSeconds(
   report: Report,
 ): Duration | undefined {
   if (!value) return undefined;
-  const {
-    weeks = 0,
-    days = 0,
-    hours = 0,
-    minutes = 0,
-    seconds = 0,
-    milliseconds = 0,
-  } = value.toObject();
-  const fixedMs =
-    ((((weeks * 7 + days) * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000 + milliseconds;
-  if (Math.abs(fixedMs - Math.round(fixedMs / 1000) * 1000) < 1e-6) return value;
+  if (wholeMultipleOf(value, 1000)) return value;
   report(field, text, WHOLE_SECOND);
   return undefined;
 }

@@ -20,6 +20,7 @@
  * Pure, never throws; unknown values are reported as such, for the caller to skip.
  */
 import type { PolicyResource } from "@pulumi/policy";
+import { walkDependencies } from "./dependency-chain";
 import { TIME_ROTATING } from "./resource-types";
 import { WINDOW_KEY } from "./schedule";
 import { field, readMapPartial } from "./unknowns";
@@ -45,25 +46,24 @@ export function certificateSchedule(certificate: PolicyResource): CertificateSch
   const direct = field(certificate.propertyDependencies, "value");
   result.sources =
     direct.known && Array.isArray(direct.value) ? (direct.value as PolicyResource[]) : [];
-  const seen = new Set<string>([certificate.urn]);
-  let frontier = result.sources;
-  for (let depth = 0; depth < MAX_DEPTH && frontier.length > 0; depth++) {
-    const next: PolicyResource[] = [];
-    for (const resource of frontier) {
-      if (typeof resource !== "object" || resource === null || seen.has(resource.urn)) continue;
-      seen.add(resource.urn);
+  walkDependencies(
+    result.sources,
+    MAX_DEPTH,
+    (resource) => (typeof resource === "object" && resource !== null ? resource.urn : undefined),
+    (resource) =>
+      Object.values(resource.propertyDependencies ?? {}).flatMap((deps) =>
+        Array.isArray(deps) ? deps : [],
+      ),
+    (resource) => {
       if (resource.type === TIME_ROTATING) result.rotatings.push(resource);
       for (const key of ["keepers", "rotateWhenChanged"]) {
         const read = readMapPartial(field(resource.props, key));
         if (read.wholeUnknown || read.unknownKeys.includes(WINDOW_KEY)) result.unknown = true;
         if (read.map && WINDOW_KEY in read.map) result.maps.push({ resource, map: read.map });
       }
-      for (const deps of Object.values(resource.propertyDependencies ?? {})) {
-        if (Array.isArray(deps)) next.push(...deps);
-      }
-    }
-    frontier = next;
-  }
+    },
+    [certificate.urn],
+  );
   return result;
 }
 

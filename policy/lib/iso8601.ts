@@ -101,6 +101,26 @@ export function isFixedLength(duration: Duration): boolean {
 }
 
 /**
+ * True when the fixed part of the duration (weeks, days, hours, minutes, seconds, milliseconds;
+ * years and months are calendar units and ignored) is a whole multiple of `unitMs` milliseconds,
+ * e.g. `wholeMultipleOf(PT1H30M, 3_600_000)` is false. Fractions such as `PT0.5H` count by value.
+ */
+export function wholeMultipleOf(duration: Duration, unitMs: number): boolean {
+  const {
+    weeks = 0,
+    days = 0,
+    hours = 0,
+    minutes = 0,
+    seconds = 0,
+    milliseconds = 0,
+  } = duration.toObject();
+  const fixedUnits =
+    (((((weeks * 7 + days) * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000 + milliseconds) /
+    unitMs;
+  return Math.abs(fixedUnits - Math.round(fixedUnits)) < 1e-9;
+}
+
+/**
  * Formats milliseconds since the Unix epoch as RFC 3339 in UTC, whole seconds: `2026-01-31T00:00:00Z`.
  * Never throws: an instant a JavaScript Date cannot represent (NaN, beyond ±8.64e15 ms from the
  * epoch) gives `"(invalid instant)"`.

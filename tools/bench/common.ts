@@ -27,7 +27,7 @@ export const log = (text: string) => process.stderr.write(`${text}\n`);
 /**
  * Runs `node <args>` to completion (cwd: the repository root unless given); wall time from spawn
  * to exit; kills it after `timeoutMs`.
- * @throws Error with its stderr when it exits with another code than `exitCodes` (unless it was stopped)
+ * @throws Error with its stderr (or, when empty, the start of its stdout: --json errors) when it exits with another code than `exitCodes` (unless it was stopped)
  */
 export function runChild(
   args: string[],
@@ -61,7 +61,7 @@ export function runChild(
       clearTimeout(timer);
       const ms = performance.now() - t0;
       if (!(options.exitCodes ?? [0]).includes(code ?? -1) && !timedOut) {
-        reject(new Error(`${args.join(" ")} exited ${code}\n${stderr}`));
+        reject(new Error(`${args.join(" ")} exited ${code}\n${stderr || stdout.slice(0, 4000)}`));
       } else resolve({ ms, stdout, timedOut });
     });
   });

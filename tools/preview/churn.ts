@@ -23,10 +23,9 @@
  * Pure: no clock, no I/O. Instants are ms since the Unix epoch.
  */
 import { formatInstant } from "../../policy/lib/iso8601";
-import { rotatingNextRotation } from "../../policy/lib/rotation";
-import { parseSchedule } from "../../policy/lib/schedule";
 import type { Registration } from "../simulator/simulatedAzure";
 import { CHURN_OFFSETS } from "./churnOffsets";
+import { rotatingDependencies, scheduledRotation } from "./churnSchedule";
 import { credentialNoun, replacingInputs, TIME_ROTATING } from "./replacingInputs";
 
 export { CHURN_OFFSETS, CHURN_POLICY } from "./churnOffsets";
@@ -288,114 +287,6 @@ function storedDifferently(credential: Registration): InputChange[] {
       return [];
     if (credential.secretInputs.includes(key)) return [];
     return [{ input: key, before: json(declared), after: json(stored), secret: false }];
-  });
-}
-
-/** How far a credential's inputs are followed back to the resources that schedule it. */
-const SCHEDULE_DEPTH = 4;
-/** Inputs naming the object a credential belongs to: a schedule does not act through them. */
-const OWNER_INPUTS = ["applicationId", "servicePrincipalId"];
-
-/**
- * The resources that may schedule a credential's replacement: itself (its `rotateWhenChanged`),
- * and what its inputs (the owner ids apart) depend on, up to 4 resources deep — e.g. for
- * app-credentials' certificates, the `random.RandomId` whose `keepers` carry the schedule keys
- * behind the certificate's value; a `time.Rotating` anywhere there.
- */
-export function scheduleSources(
-  credential: Registration,
-  byUrn: Map<string, Registration>,
-): Registration[] {
-  const sources: Registration[] = [credential];
-  const seen = new Set([credential.urn]);
-  let frontier = Object.entries(credential.propertyDependencies)
-    .filter(([key]) => !OWNER_INPUTS.includes(key))
-    .flatMap(([, urns]) => urns);
-  for (let depth = 0; depth < SCHEDULE_DEPTH && frontier.length > 0; depth++) {
-    const next: string[] = [];
-    for (const urn of frontier) {
-      const resource = byUrn.get(urn);
-      if (!resource || seen.has(urn)) continue;
-      seen.add(urn);
-      sources.push(resource);
-      next.push(...Object.values(resource.propertyDependencies).flat());
-    }
-    frontier = next;
-  }
-  return sources;
-}
-
-/**
- * Why the credential may legitimately differ between the two runs (a schedule rotated it), or
- * `undefined` when no scheduled rotation happened in between. Schedules: the rotation-window keys
- * in `rotateWhenChanged` or `keepers` of the credential or of a resource it comes from (see
- * {@link scheduleSources}) whose generation differs at the later run or whose next rotation is due
- * by then; a `time.Rotating` among them that rotates between the runs.
- *
- * @param again the credential at the later run, when it is declared there
- * @param laterByUrn the later run's registrations by URN
- */
-export function scheduledRotation(
-  credential: Registration,
-  again: Registration | undefined,
-  base: RunSnapshot,
-  later: RunSnapshot,
-  baseByUrn: Map<string, Registration>,
-  laterByUrn: Map<string, Registration> = new Map(),
-): string | undefined {
-  for (const source of scheduleSources(credential, baseByUrn)) {
-    const sourceAgain = source === credential ? again : laterByUrn.get(source.urn);
-    for (const key of ["rotateWhenChanged", "keepers"]) {
-      const before = parseSchedule(source.inputs[key]);
-      if (!before?.ok) continue;
-      const after = sourceAgain ? parseSchedule(sourceAgain.inputs[key]) : undefined;
-      const where = `${JSON.stringify(source.name)} ${key}`;
-      if (after?.ok && before.value.generation !== after.value.generation) {
-        return `${where} rotation-window generation ${before.value.generation} → ${after.value.generation}`;
-      }
-      if (before.value.nextRotationMs <= later.nowMs) {
-        return `${where} rotation-window due at ${formatInstant(before.value.nextRotationMs)}`;
-      }
-    }
-    if (source.type === TIME_ROTATING) {
-      const at = rotatingInstant(source, base.nowMs);
-      if (at !== undefined && at > base.nowMs && at <= later.nowMs) {
-        return `${TIME_ROTATING} ${JSON.stringify(source.name)} rotates at ${formatInstant(at)}`;
-      }
-    }
-  }
-  return undefined;
-}
-
-/**
- * The instant a `time.Rotating` (as registered at the first run) rotates: its `rotationRfc3339`
- * output when the simulation computed one, else computed from its inputs with `rfc3339` defaulting
- * to the creation instant, as the provider does; `undefined` when it cannot be told.
- *
- * @param createdMs the first run's instant (when the Rotating is created)
- */
-export function rotatingInstant(rotating: Registration, createdMs: number): number | undefined {
-  const computed = rotating.outputs.rotationRfc3339;
-  const parsed = rotatingNextRotation(
-    rotating.name,
-    { ...rotating.inputs, rotationRfc3339: typeof computed === "string" ? computed : undefined },
-    createdMs,
-  );
-  return parsed.ok ? parsed.value.ms : undefined;
-}
-
-/**
- * The `time.Rotating` registrations a credential's inputs depend on (property dependencies: a
- * plain `dependsOn` does not make a replacement propagate).
- */
-function rotatingDependencies(
-  credential: Registration,
-  byUrn: Map<string, Registration>,
-): Registration[] {
-  const urns = new Set(Object.values(credential.propertyDependencies).flat());
-  return [...urns].flatMap((urn) => {
-    const found = byUrn.get(urn);
-    return found && found.type === TIME_ROTATING ? [found] : [];
   });
 }
 

@@ -4,6 +4,8 @@
  * secrets (passwords) and certificates (key credentials).
  */
 import { X509Certificate } from "crypto";
+import { MAX_DEPTH } from "../../policy/lib/certificate-schedule";
+import { walkDependencies } from "../../policy/lib/dependency-chain";
 import { formatInstant, parseInstant } from "../../policy/lib/iso8601";
 import { parseSchedule, WINDOW_KEY } from "../../policy/lib/schedule";
 import type { Registration } from "../simulator/simulatedAzure";
@@ -17,8 +19,6 @@ const CERTIFICATE_TYPES = [
   "azuread:index/servicePrincipalTokenSigningCertificate:ServicePrincipalTokenSigningCertificate",
 ];
 const APP_CREDENTIAL = "app-credentials:entra:AppCredential";
-/** How far a certificate's value is followed back to the resource carrying its schedule. */
-const MAX_SCHEDULE_DEPTH = 4;
 const KEY_VAULT_SECRET = /^azure-native:keyvault(\/v\d+(preview)?)?:Secret$/;
 const DAY_MS = 86_400_000;
 
@@ -138,23 +138,24 @@ function certificateScheduleMap(
   certificate: Registration,
   byUrn: Map<string, Registration>,
 ): Record<string, unknown> | undefined {
-  let frontier = certificate.propertyDependencies.value ?? [];
-  const seen = new Set([certificate.urn]);
-  for (let depth = 0; depth < MAX_SCHEDULE_DEPTH && frontier.length > 0; depth++) {
-    const next: string[] = [];
-    for (const urn of frontier) {
-      const resource = byUrn.get(urn);
-      if (!resource || seen.has(urn)) continue;
-      seen.add(urn);
+  let found: Record<string, unknown> | undefined;
+  walkDependencies<string>(
+    certificate.propertyDependencies.value ?? [],
+    MAX_DEPTH,
+    (urn) => (byUrn.has(urn) ? urn : undefined),
+    (urn) => Object.values(byUrn.get(urn)?.propertyDependencies ?? {}).flat(),
+    (urn) => {
+      const inputs = byUrn.get(urn)?.inputs ?? {};
       for (const key of ["keepers", "rotateWhenChanged"]) {
-        const map = record(resource.inputs[key]);
-        if (WINDOW_KEY in map) return map;
+        const map = record(inputs[key]);
+        if (WINDOW_KEY in map) found = map;
+        if (found) return true;
       }
-      next.push(...Object.values(resource.propertyDependencies).flat());
-    }
-    frontier = next;
-  }
-  return undefined;
+      return false;
+    },
+    [certificate.urn],
+  );
+  return found;
 }
 
 /**

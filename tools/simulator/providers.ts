@@ -165,23 +165,13 @@ export function simulateResource(
         inputs.displayName,
       ]);
       const keyId = guidFrom(`${seed}#${version}`);
-      const onApplication = args.type === APPLICATION_PASSWORD;
-      const owner = String(
-        (onApplication ? inputs.applicationId : inputs.servicePrincipalId) ?? "",
+      const { owner, failure } = credentialOwner(
+        args.type === APPLICATION_PASSWORD,
+        "password",
+        inputs,
+        what,
+        directory,
       );
-      const objectId = objectIdOf(owner, onApplication ? "applications" : "servicePrincipals");
-      const failure =
-        objectId === undefined
-          ? {
-              code: "BadRequest",
-              message: `${what}: ${onApplication ? "applicationId" : "servicePrincipalId"} ${JSON.stringify(owner)} is not a resource id such as /${onApplication ? "applications" : "servicePrincipals"}/00000000-0000-0000-0000-000000000000`,
-            }
-          : directory.checkCredentialWrite(
-              onApplication ? "application" : "servicePrincipal",
-              objectId,
-              "password",
-              `adding ${what}`,
-            );
       return {
         id: `${owner}/password/${keyId}`,
         state: {
@@ -291,6 +281,38 @@ function simulateRotating(inputs: State, nowMs: number): SimulatedResource {
 }
 
 /**
+ * The object a password or key credential is added to (`applicationId` / `servicePrincipalId`, a
+ * resource id such as `/applications/<objectId>`) and the refusal of the write, if any: a malformed
+ * id, or the directory's rules (the object exists, the deployer may write it, no lock; see
+ * ./directory.ts).
+ */
+function credentialOwner(
+  onApplication: boolean,
+  kind: "password" | "certificate",
+  inputs: State,
+  what: string,
+  directory: SimulatedWorld["directory"],
+): { owner: string; failure: Refusal | undefined } {
+  const field = onApplication ? "applicationId" : "servicePrincipalId";
+  const collection = onApplication ? "applications" : "servicePrincipals";
+  const owner = String(inputs[field] ?? "");
+  const objectId = objectIdOf(owner, collection);
+  const failure: Refusal | undefined =
+    objectId === undefined
+      ? {
+          code: "BadRequest",
+          message: `${what}: ${field} ${JSON.stringify(owner)} is not a resource id such as /${collection}/00000000-0000-0000-0000-000000000000`,
+        }
+      : directory.checkCredentialWrite(
+          onApplication ? "application" : "servicePrincipal",
+          objectId,
+          kind,
+          `adding ${what}`,
+        );
+  return { owner, failure };
+}
+
+/**
  * An `ApplicationCertificate` / `ServicePrincipalCertificate`: the same write rules as a password
  * (the object exists, the deployer may write it, no lock), then Graph's check that the key
  * credential ends no later than its certificate. Dates default to the certificate's validity and
@@ -303,25 +325,19 @@ function simulateKeyCredential(
   seed: string,
   directory: SimulatedWorld["directory"],
 ): SimulatedResource {
-  const onApplication = type === APPLICATION_CERTIFICATE;
-  const owner = String((onApplication ? inputs.applicationId : inputs.servicePrincipalId) ?? "");
-  const objectId = objectIdOf(owner, onApplication ? "applications" : "servicePrincipals");
+  const written = credentialOwner(
+    type === APPLICATION_CERTIFICATE,
+    "certificate",
+    inputs,
+    what,
+    directory,
+  );
+  const owner = written.owner;
   const version = JSON.stringify([inputs.value, inputs.endDate, inputs.startDate, inputs.keyId]);
   const keyId = typeof inputs.keyId === "string" ? inputs.keyId : guidFrom(`${seed}#${version}`);
   const validity = certificateValidity(inputs.value, inputs.encoding);
   const id = `${owner}/certificate/${keyId}`;
-  let failure: Refusal | undefined =
-    objectId === undefined
-      ? {
-          code: "BadRequest",
-          message: `${what}: ${onApplication ? "applicationId" : "servicePrincipalId"} ${JSON.stringify(owner)} is not a resource id such as /${onApplication ? "applications" : "servicePrincipals"}/00000000-0000-0000-0000-000000000000`,
-        }
-      : directory.checkCredentialWrite(
-          onApplication ? "application" : "servicePrincipal",
-          objectId,
-          "certificate",
-          `adding ${what}`,
-        );
+  let failure: Refusal | undefined = written.failure;
   if (typeof validity === "string") {
     failure ??= { code: "BadRequest", message: `${what}: ${validity}` };
     return { id, state: { ...inputs, keyId }, failure };
