@@ -8,8 +8,9 @@
  * server.js `makeAnalyzeStackRpcFun`). An organisation runs this pack on every stack, and most hold
  * no credential: there the four stack policies would quadruple the cost of `AnalyzeStack`.
  *
- * So the resource policies record the type of every resource they analyse, and each stack policy's
- * function answers `__pulumiType` with:
+ * So the resource policies record the type of every resource they analyse (an `Application`
+ * without an inline password as {@link APPLICATION_WITHOUT_PASSWORD}: no stack policy judges it, and
+ * organisations' stacks hold many), and each stack policy's function answers `__pulumiType` with:
  * - nothing (the policy runs) when no `Analyze` came since the last stack analysis — e.g. a tool
  *   that calls `AnalyzeStack` alone — or when a type the policy judges was analysed;
  * - a type no resource has ({@link NOT_ANALYZED}) when resources were analysed and none of a type
@@ -20,6 +21,9 @@
  * credential; it was judged in the deployment that last changed it.
  */
 
+import { APPLICATION, hasInlinePassword } from "./resource-types";
+import { field } from "./unknowns";
+
 /** The "type" a skipped stack policy applies to: never a real resource type. */
 export const NOT_ANALYZED = "(a credential or Key Vault secret analysed in this deployment)";
 
@@ -27,13 +31,32 @@ const analyzed = new Set<string>();
 /** True once a stack policy asked, so the next `Analyze` starts a new deployment's record. */
 let stackPhase = false;
 
-/** Records a resource type seen by `Analyze`. Called by every resource policy (cheap). */
-export function recordAnalyzedType(type: string): void {
+/**
+ * What an `Application` whose inputs hold no inline password is recorded as: not a type any stack
+ * policy judges. One whose `password` is unknown (preview) is recorded as an `Application`.
+ */
+export const APPLICATION_WITHOUT_PASSWORD = `${APPLICATION} (without an inline password)`;
+
+/**
+ * Records a resource seen by `Analyze`: its type, or {@link APPLICATION_WITHOUT_PASSWORD}. Called
+ * by every resource policy (cheap).
+ *
+ * @param type the resource's Pulumi type token
+ * @param props its inputs (plain or the SDK's unknown-checking proxy); read only for applications
+ */
+export function recordAnalyzed(type: string, props: unknown): void {
   if (stackPhase) {
     analyzed.clear();
     stackPhase = false;
   }
-  analyzed.add(type);
+  analyzed.add(type === APPLICATION ? applicationKey(props) : type);
+}
+
+function applicationKey(props: unknown): string {
+  const password = field(props, "password");
+  return password.known && !hasInlinePassword(password.value)
+    ? APPLICATION_WITHOUT_PASSWORD
+    : APPLICATION;
 }
 
 /**

@@ -56,6 +56,16 @@ export function credentialKind(type: string): CredentialKind | undefined {
   return undefined;
 }
 
+/**
+ * True when an `Application`'s `password` value (read with the unknowns helpers) holds a block: an
+ * object, or a non-empty list of them.
+ */
+export function hasInlinePassword(password: unknown): boolean {
+  return Array.isArray(password)
+    ? password.length > 0
+    : typeof password === "object" && password !== null;
+}
+
 /** True for password resources that support `rotateWhenChanged`. */
 export function isPasswordType(type: string): boolean {
   return PASSWORD_TYPES.includes(type);

@@ -12,7 +12,7 @@ import type {
   ResourceValidationArgs,
   ResourceValidationPolicy,
 } from "@pulumi/policy";
-import { recordAnalyzedType } from "../lib/analyzed-types";
+import { recordAnalyzed } from "../lib/analyzed-types";
 import { Clock, systemClock } from "../lib/clock";
 import { DEFAULT_MAX_LIFETIME } from "../lib/defaults";
 import { DurationSetting, durationSchema, durationSetting } from "../lib/config";
@@ -41,7 +41,7 @@ export function credentialMaxLifetimePolicy(clock: Clock = systemClock): Resourc
       },
     },
     validateResource: (args, reportViolation) => {
-      recordAnalyzedType(args.type);
+      recordAnalyzed(args.type, args.props);
       validate(args, reportViolation, clock());
     },
   };

@@ -26,13 +26,14 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { recordAnalyzedType, skipWithoutAnalyzed } from "../lib/analyzed-types";
+import { recordAnalyzed, skipWithoutAnalyzed } from "../lib/analyzed-types";
 import { certificateSchedule, hasSchedule } from "../lib/certificate-schedule";
 import { stringListSchema, stringListSetting } from "../lib/config";
 import { resourceLabel, showValue } from "../lib/messages";
 import {
   APPLICATION,
   APPLICATION_CERTIFICATE,
+  hasInlinePassword,
   isPasswordType,
   SERVICE_PRINCIPAL_CERTIFICATE,
 } from "../lib/resource-types";
@@ -65,7 +66,7 @@ export function credentialRotationRequiredPolicy(): ResourceAndStackPolicy {
       },
     },
     validateResource: (args, reportViolation) => {
-      recordAnalyzedType(args.type);
+      recordAnalyzed(args.type, args.props);
       validate(args, reportViolation);
     },
     validateStack: skipWithoutAnalyzed(validateCertificates, isCertificateCredential),
@@ -79,10 +80,7 @@ function validate(args: ResourceValidationArgs, report: ReportViolation): void {
   const label = resourceLabel(args.type, args.name);
   if (args.type === APPLICATION) {
     const password = knownOrThrow(field(args.props, "password"));
-    const present = Array.isArray(password)
-      ? password.length > 0
-      : typeof password === "object" && password !== null;
-    if (present) {
+    if (hasInlinePassword(password)) {
       const displayName = Array.isArray(password)
         ? undefined
         : knownOrThrow(field(password, "displayName"));

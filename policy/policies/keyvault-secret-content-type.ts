@@ -4,7 +4,7 @@
  * Config `allowedContentTypes` (default `[]`, any non-empty value). An unknown content type during
  * preview is not reported.
  */
-import { recordAnalyzedType } from "../lib/analyzed-types";
+import { recordAnalyzed } from "../lib/analyzed-types";
 import type {
   ReportViolation,
   ResourceValidationArgs,
@@ -31,7 +31,7 @@ export function keyVaultSecretContentTypePolicy(): ResourceValidationPolicy {
       },
     },
     validateResource: (args, reportViolation) => {
-      recordAnalyzedType(args.type);
+      recordAnalyzed(args.type, args.props);
       validate(args, reportViolation);
     },
   };

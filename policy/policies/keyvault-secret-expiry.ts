@@ -11,7 +11,7 @@ import type {
   ResourceValidationArgs,
   ResourceValidationPolicy,
 } from "@pulumi/policy";
-import { recordAnalyzedType } from "../lib/analyzed-types";
+import { recordAnalyzed } from "../lib/analyzed-types";
 import { Clock, systemClock } from "../lib/clock";
 import { DEFAULT_MAX_VALIDITY } from "../lib/defaults";
 import { durationSchema, durationSetting } from "../lib/config";
@@ -38,7 +38,7 @@ export function keyVaultSecretExpiryPolicy(clock: Clock = systemClock): Resource
       },
     },
     validateResource: (args, reportViolation) => {
-      recordAnalyzedType(args.type);
+      recordAnalyzed(args.type, args.props);
       validate(args, reportViolation, clock());
     },
   };

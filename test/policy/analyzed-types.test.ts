@@ -2,10 +2,12 @@ import * as assert from "assert";
 import * as policySdk from "@pulumi/policy/policy";
 import {
   NOT_ANALYZED,
-  recordAnalyzedType,
+  recordAnalyzed,
   resetAnalyzedTypes,
   skipWithoutAnalyzed,
 } from "../../policy/lib/analyzed-types";
+import { hasEndDates } from "../../policy/lib/end-dates";
+import { APPLICATION } from "../../policy/lib/resource-types";
 
 /** The SDK's own reader of `__pulumiType` (stripped from its type declarations, marked internal). */
 const getPulumiType = (policySdk as unknown as { getPulumiType(fn: unknown): string | undefined })
@@ -21,16 +23,39 @@ describe("skipping stack policies on stacks without credentials (lib/analyzed-ty
   });
 
   it("is not applicable when resources were analysed and none of a judged type", () => {
-    recordAnalyzedType("azure-native:resources:ResourceGroup");
+    recordAnalyzed("azure-native:resources:ResourceGroup", {});
     assert.strictEqual(getPulumiType(validate), NOT_ANALYZED);
   });
 
   it("runs when a judged type was analysed, and forgets a deployment's types at the next one", () => {
-    recordAnalyzedType("azure-native:resources:ResourceGroup");
-    recordAnalyzedType("azuread:index/applicationPassword:ApplicationPassword");
+    recordAnalyzed("azure-native:resources:ResourceGroup", {});
+    recordAnalyzed("azuread:index/applicationPassword:ApplicationPassword", {});
     assert.strictEqual(getPulumiType(validate), undefined);
     // The next deployment's Analyze starts afresh.
-    recordAnalyzedType("azure-native:storage:StorageAccount");
+    recordAnalyzed("azure-native:storage:StorageAccount", {});
     assert.strictEqual(getPulumiType(validate), NOT_ANALYZED);
+  });
+
+  describe("applications, judged by the end-date policies only for their inline password", () => {
+    const endDatePolicy = skipWithoutAnalyzed(() => undefined, hasEndDates);
+
+    it("an application without a password does not make the stack policies run", () => {
+      recordAnalyzed(APPLICATION, { displayName: "app" });
+      recordAnalyzed(APPLICATION, { displayName: "app", password: [] });
+      recordAnalyzed("azure-native:resources:ResourceGroup", {});
+      assert.strictEqual(getPulumiType(endDatePolicy), NOT_ANALYZED);
+    });
+
+    for (const [what, password] of [
+      ["a password block", { displayName: "inline", endDate: "2027-01-01T00:00:00Z" }],
+      ["a list of password blocks", [{ displayName: "inline" }]],
+      ["a password unknown during preview", "04da6b54-80e4-46f7-96ec-b56ff0331ba9"],
+    ] as const) {
+      it(`an application with ${what} makes them run`, () => {
+        recordAnalyzed(APPLICATION, { displayName: "app" });
+        recordAnalyzed(APPLICATION, { displayName: "other", password });
+        assert.strictEqual(getPulumiType(endDatePolicy), undefined);
+      });
+    }
   });
 });

@@ -15,7 +15,7 @@ export const NON_CREDENTIAL_RESOURCES = 10_000;
  * sends them; the pack's record of analysed types holds until the next `Analyze`): one call is a
  * few seconds, within this machine's noise, so each run takes the median of several.
  */
-const STACK_REPEATS = 5;
+export const STACK_REPEATS = 5;
 
 const STACK = "urn:pulumi:bench::org-stack";
 
