@@ -6,29 +6,17 @@ import { strict as assert } from "assert";
 import { churnViolations } from "../../tools/calendar/programCheck";
 import type { ChurnFinding } from "../../tools/preview/churn";
 import type { Registration } from "../../tools/simulator/simulatedAzure";
+import { registration } from "../support/registrations";
 
 const PASSWORD = "azuread:index/applicationPassword:ApplicationPassword";
 
-function reg(type: string, name: string, extra: Partial<Registration> = {}): Registration {
-  return {
-    type,
-    name,
-    urn: `urn:pulumi:test::p::${type}::${name}`,
-    custom: true,
-    inputs: {},
-    secretInputs: [],
-    outputs: {},
-    dependencies: [],
-    propertyDependencies: {},
-    ...extra,
-  };
-}
-
 describe("calendar: credentials the program replaces at every deployment", () => {
   it("one invariant-5 violation per credential, for its app, naming it, dated at the later run", () => {
-    const app = reg("app-credentials:entra:AppCredential", "orders-api", { custom: false });
-    const password = reg(PASSWORD, "orders-api-passwords-slot0", { parent: app.urn });
-    const stray = reg(PASSWORD, "stray");
+    const app = registration("app-credentials:entra:AppCredential", "orders-api", {
+      custom: false,
+    });
+    const password = registration(PASSWORD, "orders-api-passwords-slot0", { parent: app.urn });
+    const stray = registration(PASSWORD, "stray");
     const finding = (r: Registration, laterMs: number): ChurnFinding => ({
       urn: r.urn,
       type: r.type,

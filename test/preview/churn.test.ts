@@ -3,8 +3,10 @@
  * records them: which credentials a second deployment would replace, and which not.
  */
 import { strict as assert } from "assert";
-import { churnMessage, ChurnFinding, detectChurn, RunSnapshot } from "../../tools/preview/churn";
+import { ChurnFinding, detectChurn, RunSnapshot } from "../../tools/preview/churn";
+import { churnMessage } from "../../tools/preview/churnMessage";
 import type { Registration } from "../../tools/simulator/simulatedAzure";
+import { registration, testUrn as urn } from "../support/registrations";
 
 const T0 = Date.parse("2026-11-21T10:00:00Z");
 const SECOND = 1000;
@@ -13,10 +15,6 @@ const PASSWORD = "azuread:index/applicationPassword:ApplicationPassword";
 const CERTIFICATE = "azuread:index/applicationCertificate:ApplicationCertificate";
 const ROTATING = "time:index/rotating:Rotating";
 
-function urn(type: string, name: string): string {
-  return `urn:pulumi:test::churn::${type}::${name}`;
-}
-
 /** A registration as the simulator records it: outputs echo the inputs unless given. */
 function resource(
   type: string,
@@ -24,18 +22,7 @@ function resource(
   inputs: Record<string, unknown>,
   extra: Partial<Registration> = {},
 ): Registration {
-  return {
-    type,
-    name,
-    urn: urn(type, name),
-    custom: true,
-    inputs,
-    secretInputs: [],
-    outputs: { ...inputs },
-    dependencies: [],
-    propertyDependencies: {},
-    ...extra,
-  };
+  return registration(type, name, { inputs, outputs: { ...inputs }, ...extra });
 }
 
 function run(

@@ -10,24 +10,9 @@ import type { PolicyResult } from "../../tools/preview/policies";
 import { renderText } from "../../tools/preview/render";
 import { buildReport, ReportInput } from "../../tools/preview/report";
 import type { Registration, SimulatedFailure } from "../../tools/simulator/simulatedAzure";
+import { registration, testUrn as urn } from "../support/registrations";
 
 const NOW = Date.parse("2026-11-21T00:00:00Z");
-const urn = (type: string, name: string) => `urn:pulumi:dev::p::${type}::${name}`;
-
-function reg(type: string, name: string, extra: Partial<Registration> = {}): Registration {
-  return {
-    type,
-    name,
-    urn: urn(type, name),
-    custom: true,
-    inputs: {},
-    secretInputs: [],
-    outputs: {},
-    dependencies: [],
-    propertyDependencies: {},
-    ...extra,
-  };
-}
 
 const APP_CREDENTIAL = "app-credentials:entra:AppCredential";
 const SP = "azuread:index/servicePrincipal:ServicePrincipal";
@@ -36,24 +21,24 @@ const SECRET = "azure-native:keyvault:Secret";
 
 /** crm: a read SP with a password whose value goes to a Key Vault secret; web: a created SP. */
 function registrations(): Registration[] {
-  const crm = reg(APP_CREDENTIAL, "crm", { custom: false });
-  const crmSp = reg(SP, "crm-sp", { parent: crm.urn, read: true });
-  const crmPassword = reg(SP_PASSWORD, "crm-pw", {
+  const crm = registration(APP_CREDENTIAL, "crm", { custom: false });
+  const crmSp = registration(SP, "crm-sp", { parent: crm.urn, read: true });
+  const crmPassword = registration(SP_PASSWORD, "crm-pw", {
     parent: crm.urn,
     inputs: { servicePrincipalId: "/servicePrincipals/x", endDate: "2027-01-01T00:00:00Z" },
     propertyDependencies: { servicePrincipalId: [crmSp.urn] },
   });
-  const crmSecret = reg(SECRET, "crm-secret", {
+  const crmSecret = registration(SECRET, "crm-secret", {
     parent: crm.urn,
     inputs: { secretName: "crm-client-secret", properties: { value: "[secret]" } },
     secretInputs: ["properties"],
     propertyDependencies: { properties: [crmPassword.urn] },
   });
-  const crmTag = reg("random:index/randomString:RandomString", "after-secret", {
+  const crmTag = registration("random:index/randomString:RandomString", "after-secret", {
     dependencies: [crmSecret.urn],
   });
-  const webSp = reg(SP, "web-sp");
-  const webPassword = reg(SP_PASSWORD, "web-pw", {
+  const webSp = registration(SP, "web-sp");
+  const webPassword = registration(SP_PASSWORD, "web-pw", {
     propertyDependencies: { servicePrincipalId: [webSp.urn] },
   });
   return [crm, crmSp, crmPassword, crmSecret, crmTag, webSp, webPassword];

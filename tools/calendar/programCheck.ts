@@ -7,7 +7,8 @@
  * window).
  */
 import { formatInstant } from "../../policy/lib/iso8601";
-import { churnMessage, ChurnFinding, detectChurn } from "../preview/churn";
+import { ChurnFinding, detectChurn } from "../preview/churn";
+import { churnMessage } from "../preview/churnMessage";
 import { CHURN_OFFSETS } from "../preview/churnOffsets";
 import { toSnapshot } from "../preview/churnPolicy";
 import { appOf } from "../preview/credentials";

@@ -2,7 +2,8 @@
  * The churn check as a policy of the preview: `credential-replaced-every-deployment`, configured in
  * the `--policy-pack-config` file like the pack's policies, its verdicts merged with theirs.
  */
-import { churnMessage, ChurnFinding, RunSnapshot } from "./churn";
+import type { ChurnFinding, RunSnapshot } from "./churn";
+import { churnMessage } from "./churnMessage";
 import { CHURN_POLICY } from "./churnOffsets";
 import type { PolicyDiagnostic, PolicyResult } from "./policies";
 import type { PreviewPolicy } from "./policyConfig";

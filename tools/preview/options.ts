@@ -79,17 +79,8 @@ export function previewCommand(output: CommandOutput = PROCESS_OUTPUT): Command 
 export function parseArguments(argv: string[], output?: CommandOutput): PreviewOptions {
   const program = previewCommand(output);
   program.parse(argv, { from: "user" });
-  const raw = program.opts<{
-    stack: string;
-    dir: string;
-    now?: string;
-    policyPackConfig?: string;
-    policyPack?: string;
-    tenant?: string;
-    churnCheck: boolean;
-    timeout?: string;
-    json: boolean;
-  }>();
+  // Commander's values: the options as given (paths relative), `--timeout` as written.
+  const raw = program.opts<Omit<PreviewOptions, "timeoutMs"> & { timeout?: string }>();
   return {
     stack: checkStackName(raw.stack),
     dir: path.resolve(raw.dir),
