@@ -46,7 +46,15 @@ const TAG = /^[A-Za-z0-9._-]{1,64}$/;
 /** How the app came to exist. */
 export type AppSource =
   | { kind: "new"; displayName: string; signInAudience: string; owners: string[] }
-  | { kind: "existingApplication"; applicationObjectId: string }
+  | {
+      kind: "existingApplication";
+      applicationObjectId: string;
+      /**
+       * The application's `signInAudience`, when declared: an audience with personal Microsoft
+       * accounts limits it to two client secrets (see ./passwordLimits.ts).
+       */
+      signInAudience?: string;
+    }
   | { kind: "existingServicePrincipal"; servicePrincipalObjectId: string };
 
 /** One app, validated and with rotation settings resolved. */
@@ -238,7 +246,29 @@ function parseSource(
     );
     return undefined;
   }
-  checkKeys(sub, existing, ["applicationObjectId", "servicePrincipalObjectId"], report);
+  checkKeys(
+    sub,
+    existing,
+    existing.applicationObjectId !== undefined
+      ? ["applicationObjectId", "signInAudience"]
+      : ["servicePrincipalObjectId"],
+    report,
+  );
+  let existingAudience: string | undefined;
+  if (existing.applicationObjectId !== undefined && existing.signInAudience !== undefined) {
+    existingAudience = optionalString(`${sub}.signInAudience`, existing.signInAudience, report);
+    if (
+      existingAudience !== undefined &&
+      !(SIGN_IN_AUDIENCES as readonly string[]).includes(existingAudience)
+    ) {
+      report(
+        `${sub}.signInAudience`,
+        existingAudience,
+        `expected one of ${SIGN_IN_AUDIENCES.join(", ")}`,
+      );
+      return undefined;
+    }
+  }
   const key =
     existing.applicationObjectId !== undefined ? "applicationObjectId" : "servicePrincipalObjectId";
   const objectId = existing[key];
@@ -251,6 +281,10 @@ function parseSource(
     return undefined;
   }
   return key === "applicationObjectId"
-    ? { kind: "existingApplication", applicationObjectId: objectId }
+    ? {
+        kind: "existingApplication",
+        applicationObjectId: objectId,
+        ...(existingAudience !== undefined ? { signInAudience: existingAudience } : {}),
+      }
     : { kind: "existingServicePrincipal", servicePrincipalObjectId: objectId };
 }

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AppCredentialSecrets } from "./appCredentialSecrets";
 import type { AppSource, CredentialType } from "./config";
 import { CredentialOwner, RotatingCredentials } from "./credentials";
+import { allowsPersonalAccounts, replacesPasswordsDeleteFirst } from "./passwordLimits";
 import { RotationSettings } from "./rotation";
 import { RotatingCertificates } from "./rotatingCertificates";
 import { RotatingPasswords } from "./rotatingPasswords";
@@ -27,12 +28,6 @@ export interface AppCredentialArgs {
   vaultName: pulumi.Input<string>;
 }
 
-/** Sign-in audiences that include personal Microsoft accounts. */
-const PERSONAL_ACCOUNT_AUDIENCES = [
-  "AzureADandPersonalMicrosoftAccount",
-  "PersonalMicrosoftAccount",
-];
-
 /**
  * One app whose credential rotates: its registration (created, or read by object id), the rotating
  * passwords or certificates, and the Key Vault secrets `<name>-client-id`, `-tenant-id` and
@@ -54,8 +49,9 @@ const PERSONAL_ACCOUNT_AUDIENCES = [
  *
  * Existing objects are read as resources, never looked up with a data source: a data source that
  * fails (the object was deleted, or its id mistyped) fails the whole program, so no app would
- * rotate; a failed read fails only this app's steps, and with `pulumi up --continue-on-error` every
- * other app still rotates (README, "Rotate on a schedule").
+ * rotate. A failed read is a Read step: it stops a `pulumi preview` (Read steps run during
+ * previews), and under `pulumi up --continue-on-error` it fails only this app's steps (README,
+ * "Rotate on a schedule", what the engine stops on).
  *
  * No output holds a secret value.
  */
@@ -89,7 +85,7 @@ export class AppCredential extends pulumi.ComponentResource {
           displayName: source.displayName,
           signInAudience: source.signInAudience,
           owners,
-          ...(PERSONAL_ACCOUNT_AUDIENCES.includes(source.signInAudience)
+          ...(allowsPersonalAccounts(source.signInAudience)
             ? { api: { requestedAccessTokenVersion: 2 } }
             : {}),
         },
@@ -136,7 +132,16 @@ export class AppCredential extends pulumi.ComponentResource {
           )
         : new RotatingPasswords(
             `${name}-passwords`,
-            { owner, rotation: args.rotation, nowMs: args.nowMs },
+            {
+              owner,
+              rotation: args.rotation,
+              nowMs: args.nowMs,
+              deleteBeforeReplace: replacesPasswordsDeleteFirst(
+                source,
+                args.credential,
+                args.rotation.slots,
+              ),
+            },
             { parent: this },
           );
     this.secrets = new AppCredentialSecrets(

@@ -11,6 +11,15 @@ export interface RotatingPasswordsArgs {
   rotation: RotationSettings;
   /** The deployment instant, ms since the Unix epoch: decides the current rotation window. */
   nowMs: number;
+  /**
+   * Replace each password delete-before-create (default false: create-before-delete). For apps
+   * whose sign-in audience includes personal Microsoft accounts, which hold at most two client
+   * secrets: with two slots the slot a rotation replaces is the one Key Vault moved away from a
+   * whole period earlier, so deleting it first keeps two secrets at most and never touches the one
+   * consumers hold. A trigger or a change of period or anchor then replaces both slots, and both
+   * old secrets are revoked before the new ones exist (README, "Personal Microsoft accounts").
+   */
+  deleteBeforeReplace?: boolean;
 }
 
 /** One slot's password as exposed to the rest of the stack. */
@@ -22,8 +31,9 @@ export interface SlotPassword extends SlotCredential {
 
 /**
  * The rotating client secrets of one application or service principal: `slots` passwords named
- * `<name>-slot<s>`, each replaced (create-before-delete, Pulumi's default) when its generation or
- * the rotation trigger changes, as the rotation model computes from `nowMs`.
+ * `<name>-slot<s>`, each replaced (create-before-delete, Pulumi's default, unless
+ * `deleteBeforeReplace`) when its generation or the rotation trigger changes, as the rotation
+ * model computes from `nowMs`.
  *
  * Each password carries `endDate` (RFC 3339, stable for the generation) and a `rotateWhenChanged`
  * map with the schedule keys (`rotation-window`, `rotation-slot`, `rotation-trigger`) that the
@@ -45,17 +55,20 @@ export class RotatingPasswords extends pulumi.ComponentResource implements Rotat
     this.passwords = this.state.slots.map((slot) => {
       const passwordArgs = passwordInputs(slot);
       const childName = `${name}-slot${slot.slot}`;
+      const options: pulumi.CustomResourceOptions = args.deleteBeforeReplace
+        ? { parent: this, deleteBeforeReplace: true }
+        : { parent: this };
       const password =
         args.owner.kind === "application"
           ? new azuread.ApplicationPassword(
               childName,
               { applicationId: args.owner.applicationId, ...passwordArgs },
-              { parent: this },
+              options,
             )
           : new azuread.ServicePrincipalPassword(
               childName,
               { servicePrincipalId: args.owner.servicePrincipalId, ...passwordArgs },
-              { parent: this },
+              options,
             );
       const value = pulumi.secret(password.value);
       return {

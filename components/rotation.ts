@@ -159,15 +159,24 @@ export function expiresSeconds(endDateMs: number): number {
 
 /** The key pair of a rotating certificate: RSA 2048 (Entra ID accepts RSA keys of 2048 bits and more). */
 export const CERTIFICATE_KEY = { algorithm: "RSA", rsaBits: 2048 } as const;
-/** Key usages of a rotating certificate: a TLS client certificate (client credentials sign-in). */
-export const CERTIFICATE_USES = ["digitalSignature", "keyEncipherment", "clientAuth"] as const;
+/**
+ * Key usages of a rotating certificate: a TLS client certificate (client credentials sign-in).
+ *
+ * terraform-provider-tls accepts only its own snake_case names (`keyUsages` and
+ * `extendedKeyUsages` in internal/provider/common_cert.go, checked by `stringvalidator.OneOf` on
+ * `allowed_uses` in resource_self_signed_cert.go) and Pulumi passes the strings through unchanged;
+ * the camelCase list in `@pulumi/tls`'s type docs is a generator artefact the provider refuses.
+ */
+export const CERTIFICATE_USES = ["digital_signature", "key_encipherment", "client_auth"] as const;
 
 /**
  * The inputs a slot's certificate is declared with, all depending on the slot's generation and
  * the trigger only (every input of `tls.SelfSignedCert` forces replacement):
  *
- * - `commonName`: `app-credentials <app> slot <s> generation <g>` (Graph shows it as the key
- *   credential's display name: the audit recognises rotated certificates by it);
+ * - `commonName`: `app-credentials <app> slot <s> generation <g>` (Graph shows the subject as the
+ *   key credential's display name: the audit recognises rotated certificates by it), at most 64
+ *   characters (RFC 5280 `ub-common-name`): a longer app name is shortened to its first
+ *   characters, `.` and a hash (`managedCertificateCommonName`, policy/lib/managed.ts);
  * - `validityPeriodHours`: from the start of the window the slot was issued for to its end date.
  *   The certificate is valid from its creation, never earlier than that start, so it covers the
  *   credential's end date; and that span is `slots·period + grace`, which the configuration caps

@@ -9,9 +9,9 @@
  *
  * `endDateRelative` on a password: terraform-provider-azuread 3.x (@pulumi/azuread 6.x) ignores it
  * silently (upstream issue #1424), so Graph's 2-year default applies whatever it says. The result
- * then carries `ignoredEndDateRelative` and the end date of the Graph default; the
- * credential-max-lifetime policy reports it as a violation, because the written lifetime is not
- * the real one.
+ * then carries `ignoredEndDateRelative` and the end date of the Graph default: the
+ * credential-end-date-ignored policy (advisory) reports the ignored value, and
+ * credential-max-lifetime reports the password when that default outlives `maxLifetime`.
  *
  * Pure: no I/O, no clock (the caller passes `nowMs`), never throws.
  */
@@ -20,10 +20,9 @@ import { certificateNotAfter } from "./certificate";
 import { parseRelativeDuration } from "./relative-duration";
 import type { CredentialKind } from "./resource-types";
 
-/** Graph `addPassword`: `endDateTime` defaults to `startDateTime` + 2 years. */
-export const PASSWORD_DEFAULT_LIFETIME = "P2Y";
-/** SAML token-signing certificates (`addTokenSigningCertificate`) default to 3 years. */
-export const TOKEN_SIGNING_DEFAULT_LIFETIME = "P3Y";
+// The services' default end dates, from the provider facts table.
+export { PASSWORD_DEFAULT_LIFETIME, TOKEN_SIGNING_DEFAULT_LIFETIME } from "./provider-facts";
+import { PASSWORD_DEFAULT_LIFETIME, TOKEN_SIGNING_DEFAULT_LIFETIME } from "./provider-facts";
 
 /** The date properties of a credential, as found (not validated). */
 export interface CredentialDates {

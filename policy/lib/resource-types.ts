@@ -22,6 +22,29 @@ export const TOKEN_SIGNING_CERTIFICATE =
   "azuread:index/servicePrincipalTokenSigningCertificate:ServicePrincipalTokenSigningCertificate";
 /** `azuread.Application`, whose inline `password` block is also a client secret. */
 export const APPLICATION = "azuread:index/application:Application";
+/** `azuread.ServicePrincipal`: the enterprise application of an app registration. */
+export const SERVICE_PRINCIPAL = "azuread:index/servicePrincipal:ServicePrincipal";
+/** `azuread.ApplicationFederatedIdentityCredential`: a workload identity federation (no secret). */
+export const APPLICATION_FEDERATED_IDENTITY_CREDENTIAL =
+  "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential";
+/** `tls.PrivateKey` of @pulumi/tls (terraform-provider-tls `tls_private_key`). */
+export const TLS_PRIVATE_KEY = "tls:index/privateKey:PrivateKey";
+/** `tls.SelfSignedCert` of @pulumi/tls (`tls_self_signed_cert`). */
+export const TLS_SELF_SIGNED_CERT = "tls:index/selfSignedCert:SelfSignedCert";
+/** `tls.LocallySignedCert` of @pulumi/tls (`tls_locally_signed_cert`). */
+export const TLS_LOCALLY_SIGNED_CERT = "tls:index/locallySignedCert:LocallySignedCert";
+/** `tls.CertRequest` of @pulumi/tls (`tls_cert_request`). */
+export const TLS_CERT_REQUEST = "tls:index/certRequest:CertRequest";
+/** `random.RandomId` of @pulumi/random (terraform-provider-random `random_id`). */
+export const RANDOM_ID = "random:index/randomId:RandomId";
+/** `random.RandomString` of @pulumi/random (`random_string`). */
+export const RANDOM_STRING = "random:index/randomString:RandomString";
+/** `random.RandomPassword` of @pulumi/random (`random_password`). */
+export const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
+/** azure-native Key Vault secret, default module (`Microsoft.KeyVault/vaults/secrets`). */
+export const KEYVAULT_SECRET = "azure-native:keyvault:Secret";
+/** azure-native Key Vault, default module (`Microsoft.KeyVault/vaults`). */
+export const KEYVAULT_VAULT = "azure-native:keyvault:Vault";
 /** `azure.keyvault.Secret` of the classic provider: `expirationDate` is RFC 3339. */
 export const CLASSIC_KEYVAULT_SECRET = "azure:keyvault/secret:Secret";
 /** `time.Rotating` of @pulumiverse/time: output `rotationRfc3339`. */

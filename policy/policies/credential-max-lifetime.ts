@@ -3,7 +3,11 @@
  * service principals must not live longer than `maxLifetime` (ISO 8601, default `P2Y`, like
  * Microsoft's app management policy `passwordLifetime.maxLifetime`).
  *
- * Lifetime: see ../lib/lifetime.ts. Unknown values during preview: the SDK's
+ * Lifetime: see ../lib/lifetime.ts. A password whose `endDateRelative` the provider ignores gets
+ * Microsoft Graph's default end date (start + 2 years): reported only when that exceeds
+ * `maxLifetime` (the ignored value itself is `credential-end-date-ignored`'s, advisory).
+ *
+ * Unknown values during preview: the SDK's
  * `UnknownValueError` is re-thrown (advisory "can't run policy during preview"), never a
  * mandatory violation.
  */
@@ -120,9 +124,11 @@ function check(
     );
     return;
   }
-  if (lifetime.ignoredEndDateRelative !== undefined) {
+  // A password's endDateRelative is ignored (Graph's default applies): a violation only when that
+  // default outlives maxLifetime; otherwise credential-end-date-ignored (advisory) reports it.
+  if (lifetime.ignoredEndDateRelative !== undefined && lifetime.endMs > limitMs) {
     report(
-      `${label} sets endDateRelative ${showValue(lifetime.ignoredEndDateRelative)} and no endDate: the provider ignores endDateRelative for passwords (deprecated), so Microsoft Graph's default applies and the password ends at ${at(lifetime.endMs)} (${span}); maximum lifetime is ${max.text}. ` +
+      `${label} sets endDateRelative ${showValue(lifetime.ignoredEndDateRelative)} and no endDate: the provider ignores endDateRelative for passwords (deprecated), so Microsoft Graph's default applies and the password ends at ${at(lifetime.endMs)} (${span}), longer than the maximum lifetime ${max.text}. ` +
         `Fix: remove endDateRelative and set endDate to an RFC 3339 timestamp no later than ${at(limitMs)}.`,
     );
     return;

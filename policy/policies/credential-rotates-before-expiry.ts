@@ -43,6 +43,7 @@ import {
   SERVICE_PRINCIPAL_CERTIFICATE,
   TIME_ROTATING,
 } from "../lib/resource-types";
+import { ROTATION_FIELD_ORDER, RotationField } from "../lib/time-rotating";
 import { field, readMapPartial } from "../lib/unknowns";
 import { SLOT_KEY, WINDOW_KEY } from "../lib/schedule";
 
@@ -212,22 +213,23 @@ function certificateNextRotation(
   return { ok: true, value: candidates.reduce((a, b) => (b.ms < a.ms ? b : a)) };
 }
 
-/** Rotation instant of one `time.Rotating`, or "unknown" when its inputs are not known yet. */
+/**
+ * Rotation instant of one `time.Rotating`, or "unknown" when its inputs are not known yet.
+ *
+ * The provider applies `rotationDays`, `rotationHours`, `rotationMinutes`, `rotationMonths`,
+ * `rotationRfc3339`, `rotationYears` in this order and the last one set wins (../lib/time-rotating.ts),
+ * so an unknown field matters only when no known field after it is set: a known `rotationRfc3339`
+ * decides while a period before it is unknown, but not while `rotationYears` is unknown or set.
+ * Unknown outputs (`rotationRfc3339`, `rfc3339`) before the Rotating exists are not set yet: the
+ * rotation comes from the inputs, from now.
+ */
 function rotatingRotation(
   rotating: PolicyResource,
   nowMs: number,
 ): ReturnType<typeof rotatingNextRotation> | "unknown" {
   const props: RotatingProps = {};
-  // A known rotationRfc3339 (output, or input) decides alone.
-  const at = field(rotating.props, "rotationRfc3339");
-  if (at.known && at.value !== undefined && at.value !== null) {
-    return rotatingNextRotation(
-      typeof rotating.name === "string" ? rotating.name : "",
-      { rotationRfc3339: at.value },
-      nowMs,
-    );
-  }
   let unknownOutput = false;
+  const unknownFields: RotationField[] = [];
   for (const key of ROTATING_KEYS) {
     const read = field(rotating.props, key);
     if (read.known) {
@@ -236,12 +238,14 @@ function rotatingRotation(
       // Outputs unknown before the Rotating exists: fall back to the inputs (period from now).
       unknownOutput = true;
     } else {
-      return "unknown";
+      unknownFields.push(key);
     }
   }
-  const hasPeriod = ROTATING_KEYS.slice(2).some(
-    (key) => props[key] !== undefined && props[key] !== null,
+  const setIndex = ROTATION_FIELD_ORDER.reduce(
+    (last, key, index) => (props[key] !== undefined && props[key] !== null ? index : last),
+    -1,
   );
-  if (unknownOutput && props.rotationRfc3339 == null && !hasPeriod) return "unknown";
+  if (unknownFields.some((key) => ROTATION_FIELD_ORDER.indexOf(key) > setIndex)) return "unknown";
+  if (unknownOutput && setIndex < 0) return "unknown";
   return rotatingNextRotation(typeof rotating.name === "string" ? rotating.name : "", props, nowMs);
 }

@@ -6,6 +6,7 @@
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { credentialExpired } from "./credential-expired";
+import { credentialEndDateIgnored } from "./credential-end-date-ignored";
 import { credentialExpiringSoon } from "./credential-expiring-soon";
 import { credentialMaxLifetime } from "./credential-max-lifetime";
 import { credentialRotatesBeforeExpiry } from "./credential-rotates-before-expiry";
@@ -22,4 +23,5 @@ export const ALL_POLICIES: readonly (ResourceValidationPolicy | StackValidationP
   credentialExpired,
   credentialExpiringSoon,
   keyVaultSecretContentType,
+  credentialEndDateIgnored,
 ];

@@ -192,28 +192,6 @@ describe("audit: CLI", () => {
         /^audit: \S+apps\.json: \[0\]\.id: expected the object id, a GUID, got number 1$/,
       ],
       [
-        "an unknown date",
-        () => [
-          "--service-principals",
-          tempFile("sps.json", {
-            value: [
-              {
-                id: "11111111-1111-4111-8111-111111111111",
-                appId: "22222222-2222-4222-8222-222222222222",
-                passwordCredentials: [
-                  {
-                    keyId: "33333333-3333-4333-8333-333333333333",
-                    startDateTime: "2025-01-01T00:00:00Z",
-                  },
-                ],
-                keyCredentials: [],
-              },
-            ],
-          }),
-        ],
-        /^audit: \S+sps\.json: value\[0\]\.passwordCredentials\[0\]\.endDateTime: unknown date/,
-      ],
-      [
         "an unknown policy",
         () => [
           ...INPUTS,

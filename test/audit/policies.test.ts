@@ -26,9 +26,10 @@ function rejects(config: unknown, pattern: RegExp) {
 }
 
 describe("audit: policy configuration", () => {
-  it("defaults to the pack's levels and durations, the audit-only policies advisory", () => {
+  it("defaults to the pack's levels and durations, the audit-only policies' own", () => {
     const s = auditSettings(undefined);
     assert.deepEqual(s.levels, {
+      "credential-unreadable": "mandatory",
       "credential-expired": "advisory",
       "credential-max-lifetime": "mandatory",
       "credential-rotation-required": "mandatory",

@@ -118,7 +118,7 @@ describe("audit: input files", () => {
     rejects([app({ displayName: 3 })], /\[0\]\.displayName: expected a string or null/);
   });
 
-  it("names unknown and unreadable dates", () => {
+  it("records unknown and unreadable dates on their credential, naming the path", () => {
     const at = (dates: Record<string, unknown>) =>
       app({
         passwordCredentials: [
@@ -129,19 +129,27 @@ describe("audit: input files", () => {
           },
         ],
       });
-    rejects(
-      [app(), at({ endDateTime: "2026-13-01T00:00:00Z" })],
-      /^apps\.json: \[1\]\.passwordCredentials\[0\]\.endDateTime: unreadable date: "2026-13-01T00:00:00Z" is not an RFC 3339 timestamp/,
+    const unreadable = (item: unknown) => {
+      const [object] = parseTenantJson(JSON.stringify([item]), "apps.json", "application");
+      return object.credentials[0].unreadable?.map((u) => `${u.path}: ${u.reason}`) ?? [];
+    };
+    assert.deepEqual(unreadable(app()), []);
+    assert.match(
+      unreadable(at({ endDateTime: "2026-13-01T00:00:00Z" })).join(),
+      /^apps\.json: \[0\]\.passwordCredentials\[0\]\.endDateTime: "2026-13-01T00:00:00Z" is not an RFC 3339 timestamp/,
     );
-    rejects(
-      [at({ endDateTime: null })],
-      /\[0\]\.passwordCredentials\[0\]\.endDateTime: unknown date: expected an RFC 3339 timestamp \(Graph always sets it\), got null/,
+    assert.match(
+      unreadable(at({ endDateTime: null })).join(),
+      /\[0\]\.passwordCredentials\[0\]\.endDateTime: null \(Graph always sets it\): expected an RFC 3339 timestamp$/,
     );
-    rejects([at({ endDateTime: "2026-01-01" })], /endDateTime: unreadable date/);
-    rejects(
-      [at({ endDateTime: "2026-01-01T00:00:00Z", startDateTime: undefined })],
-      /\[0\]\.passwordCredentials\[0\]\.startDateTime: unknown date/,
+    assert.match(unreadable(at({ endDateTime: "2026-01-01" })).join(), /not an RFC 3339/);
+    assert.deepEqual(
+      unreadable(at({ endDateTime: "2026-01-01T00:00:00Z", startDateTime: undefined })),
+      [
+        "apps.json: [0].passwordCredentials[0].startDateTime: missing (Graph always sets it): expected an RFC 3339 timestamp",
+      ],
     );
+    assert.equal(unreadable(at({ endDateTime: 5, startDateTime: "" })).length, 2);
   });
 
   it("rejects a file passed with the wrong option", () => {

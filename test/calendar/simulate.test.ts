@@ -42,6 +42,36 @@ describe("calendar simulation", () => {
     }
   });
 
+  describe("apps that hold at most two client secrets (personal Microsoft accounts)", () => {
+    const apps = (fromMs: number) =>
+      stackApps(ROOT, "dev", fromMs).filter((a) => a.name === "consumer-portal");
+
+    it("two slots replaced delete-before-create: never a third secret, daily for 5 years", () => {
+      const fromMs = ms("2026-11-21T00:00:00Z");
+      const sim = simulate(apps(fromMs), { fromMs, years: 5, every: Duration.fromISO("P1D") });
+      assert.equal(sim.apps.length, 1);
+      assert.ok(sim.apps[0].rotations.length >= 9);
+      assert.deepEqual(firstViolations(sim), []);
+    });
+
+    it("a model that declares a third slot breaks invariant 6 at the first deployment", () => {
+      const fromMs = ms("2026-11-21T00:00:00Z");
+      const threeSlots: RotationModel = (settings, nowMs) => {
+        const state = rotationState(settings, nowMs);
+        return { ...state, slots: [...state.slots, { ...state.slots[0], slot: 2 }] };
+      };
+      const sim = simulate(apps(fromMs), {
+        fromMs,
+        years: 1,
+        every: Duration.fromISO("P1D"),
+        model: threeSlots,
+      });
+      const first = firstViolations(sim)[0];
+      assert.deepEqual([first?.invariant, first?.instant], [6, formatInstant(fromMs)]);
+      assert.match(first.message, /3 client secrets at once.*may hold 2/);
+    });
+  });
+
   describe("cadence longer than the grace", () => {
     it("fails with the app and instant computed by hand (fixture with known anchors)", () => {
       // Anchor 2025-01-01; deployments every 55 days from the anchor: days 0, 55, 110, 165, 220…
@@ -121,9 +151,15 @@ describe("calendar simulation", () => {
       });
       const first = firstViolations(sim);
       assert.equal(first.length, apps.length);
-      for (const v of first) {
-        assert.equal(v.invariant, 5);
-        assert.equal(v.instant, formatInstant(fromMs + 10 * DAY_MS));
+      for (const v of first) assert.equal(v.instant, formatInstant(fromMs + 10 * DAY_MS));
+      for (const app of sim.apps) {
+        const atFirst = app.violations.filter((v) => v.instantMs === app.violations[0].instantMs);
+        // A delete-before-create app (consumer-portal) also loses the password Key Vault holds.
+        assert.deepEqual(
+          atFirst.map((v) => v.invariant),
+          app.app === "consumer-portal" ? [3, 5, 5] : atFirst.map(() => 5),
+          app.app,
+        );
       }
     });
 

@@ -49,10 +49,11 @@ describe("certificate credentials under the mock runtime", () => {
       const key = run.registrations.find((r) => r.name.startsWith(`${prefix}-key-`))!;
       assert.deepStrictEqual(key.inputs, { algorithm: "RSA", rsaBits: 2048 });
       const cert = run.byName(`${prefix}-cert`);
+      // terraform-provider-tls's own names (internal/provider/common_cert.go), passed through as is.
       assert.deepStrictEqual(cert.inputs.allowedUses, [
-        "digitalSignature",
-        "keyEncipherment",
-        "clientAuth",
+        "digital_signature",
+        "key_encipherment",
+        "client_auth",
       ]);
       assert.deepStrictEqual(cert.inputs.subject, {
         commonName: `app-credentials signer slot ${slot} generation 1`,

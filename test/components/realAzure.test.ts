@@ -139,7 +139,7 @@ describe("real Azure rules the program respects (simulated)", () => {
     );
   });
 
-  it("4. a missing existing object fails that app only; every other app still rotates", async () => {
+  it("4. a missing existing object: a failed Read; under pulumi up --continue-on-error only that app's steps are skipped", async () => {
     const tenant = parseTenantSnapshot(
       { applications: [], servicePrincipals: [{ id: CRM_SP, appId: CRM_APP_ID }] },
       "tenant.json",

@@ -90,14 +90,36 @@ describe("credential-max-lifetime", () => {
     );
   });
 
-  it("flags endDateRelative on a password: the provider ignores it", async () => {
-    const messages = await runResource(policy, APP_PASSWORD, "api-0", {
-      startDate: "2026-01-01T00:00:00Z",
-      endDateRelative: "2160h",
-    });
-    assert.deepStrictEqual(messages, [
-      'azuread:index/applicationPassword:ApplicationPassword "api-0" sets endDateRelative "2160h" and no endDate: the provider ignores endDateRelative for passwords (deprecated), so Microsoft Graph\'s default applies and the password ends at 2028-01-01T00:00:00Z (startDate 2026-01-01T00:00:00Z to service default end date 2028-01-01T00:00:00Z); maximum lifetime is P2Y. Fix: remove endDateRelative and set endDate to an RFC 3339 timestamp no later than 2028-01-01T00:00:00Z.',
-    ]);
+  it("endDateRelative on a password: not reported when Graph's default end date is within maxLifetime", async () => {
+    // The provider ignores endDateRelative for passwords: Graph's default (start + 2 years)
+    // applies, which P2Y allows. Nothing breaks in Azure: credential-end-date-ignored (advisory)
+    // reports the ignored value.
+    for (const props of [
+      { startDate: "2026-01-01T00:00:00Z", endDateRelative: "2160h" },
+      { endDateRelative: "2160h" },
+      { endDateRelative: "not a duration" },
+    ]) {
+      assert.deepStrictEqual(
+        await runResource(policy, APP_PASSWORD, "api-0", props),
+        [],
+        props.endDateRelative,
+      );
+      assert.deepStrictEqual(await runResource(policy, SP_PASSWORD, "sp", props), []);
+      assert.deepStrictEqual(
+        await runResource(policy, APPLICATION, "app", { password: { displayName: "p", ...props } }),
+        [],
+      );
+    }
+    assert.deepStrictEqual(
+      await runResource(
+        policy,
+        APP_PASSWORD,
+        "api-0",
+        { startDate: "2026-01-01T00:00:00Z", endDateRelative: "2160h" },
+        { maxLifetime: "P730D" },
+      ),
+      [],
+    );
     // With endDate set, endDateRelative does not matter.
     assert.deepStrictEqual(
       await runResource(policy, APP_PASSWORD, "api-0", {
@@ -105,6 +127,31 @@ describe("credential-max-lifetime", () => {
         endDateRelative: "2160h",
       }),
       [],
+    );
+  });
+
+  it("endDateRelative on a password: mandatory when Graph's default end date exceeds maxLifetime", async () => {
+    const messages = await runResource(
+      policy,
+      APP_PASSWORD,
+      "api-0",
+      { startDate: "2026-01-01T00:00:00Z", endDateRelative: "2160h" },
+      { maxLifetime: "P1Y" },
+    );
+    assert.deepStrictEqual(messages, [
+      'azuread:index/applicationPassword:ApplicationPassword "api-0" sets endDateRelative "2160h" and no endDate: the provider ignores endDateRelative for passwords (deprecated), so Microsoft Graph\'s default applies and the password ends at 2028-01-01T00:00:00Z (startDate 2026-01-01T00:00:00Z to service default end date 2028-01-01T00:00:00Z), longer than the maximum lifetime P1Y. Fix: remove endDateRelative and set endDate to an RFC 3339 timestamp no later than 2027-01-01T00:00:00Z.',
+    ]);
+    assert.deepStrictEqual(
+      await runResource(
+        policy,
+        APPLICATION,
+        "app",
+        { password: [{ displayName: "p", endDateRelative: "24h" }] },
+        { maxLifetime: "P18M" },
+      ),
+      [
+        'azuread:index/application:Application "app" password[0] sets endDateRelative "24h" and no endDate: the provider ignores endDateRelative for passwords (deprecated), so Microsoft Graph\'s default applies and the password ends at 2028-01-01T00:00:00Z (now 2026-01-01T00:00:00Z to service default end date 2028-01-01T00:00:00Z), longer than the maximum lifetime P18M. Fix: remove endDateRelative and set endDate to an RFC 3339 timestamp no later than 2027-07-01T00:00:00Z.',
+      ],
     );
   });
 

@@ -142,15 +142,74 @@ describe("credential-rotates-before-expiry", () => {
       ),
       [],
     );
-    // rfc3339 + rotationMonths, calendar-correct: 2026-01-31 + P1M = 2026-02-28.
+    // rfc3339 + rotationMonths as the provider's Go AddDate computes it (not clamped to the
+    // month's end): 2026-01-31 + 1 month = "2026-02-31" = 2026-03-03.
     const [monthly] = await runStack(
       policy,
-      rotatingPassword("2026-03-03T00:00:00Z", {
+      rotatingPassword("2026-03-05T00:00:00Z", {
         rfc3339: "2026-01-31T00:00:00Z",
         rotationMonths: 1,
       }),
     );
-    assert.match(monthly.message, /only 3 days after its next rotation at 2026-02-28T00:00:00Z/);
+    assert.match(monthly.message, /only 2 days after its next rotation at 2026-03-03T00:00:00Z/);
+    assert.deepStrictEqual(
+      await runStack(
+        policy,
+        rotatingPassword("2026-03-10T00:00:00Z", {
+          rfc3339: "2026-01-31T00:00:00Z",
+          rotationMonths: 1,
+        }),
+      ),
+      [],
+    );
+  });
+
+  it("takes only the last rotation field a time.Rotating sets, as the provider does (not their sum)", async () => {
+    // setRotationValues applies days, then hours, each to the base: the Rotating rotates after 24
+    // hours (2026-01-02), not after 90 days + 24 hours (2026-04-02).
+    const [violation] = await runStack(
+      policy,
+      rotatingPassword("2026-01-05T00:00:00Z", {
+        rfc3339: "2026-01-01T00:00:00Z",
+        rotationDays: 90,
+        rotationHours: 24,
+      }),
+    );
+    assert.match(
+      violation.message,
+      /only 3 days after its next rotation at 2026-01-02T00:00:00Z \(from time:index\/rotating:Rotating "rot" \(2026-01-01T00:00:00Z \+ PT24H; rotationDays ignored/,
+    );
+    // rotationYears is applied after rotationRfc3339: 2024-02-29 + 1 year = 2025-03-01.
+    const [yearly] = await runStack(
+      policy,
+      rotatingPassword("2025-03-02T00:00:00Z", {
+        rfc3339: "2024-02-29T00:00:00Z",
+        rotationRfc3339: "2024-06-01T00:00:00Z",
+        rotationYears: 1,
+      }),
+    );
+    assert.match(yearly.message, /only 1 day after its next rotation at 2025-03-01T00:00:00Z/);
+    // An unknown rotationYears would override a known rotationRfc3339: not judged yet.
+    assert.deepStrictEqual(
+      await runStack(
+        policy,
+        rotatingPassword("2024-06-02T00:00:00Z", {
+          rotationRfc3339: "2024-06-01T00:00:00Z",
+          rotationYears: UNKNOWN,
+        }),
+      ),
+      [],
+    );
+    // A known later field decides while an earlier one is unknown: rotationHours over rotationDays.
+    const [later] = await runStack(
+      policy,
+      rotatingPassword("2026-01-02T00:00:00Z", {
+        rfc3339: "2026-01-01T00:00:00Z",
+        rotationDays: UNKNOWN,
+        rotationHours: 12,
+      }),
+    );
+    assert.match(later.message, /only 0.5 days after its next rotation at 2026-01-01T12:00:00Z/);
   });
 
   it("takes the earliest of the schedule and a time.Rotating", async () => {

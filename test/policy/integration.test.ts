@@ -66,7 +66,7 @@ describe("policy pack through the engine protocol (tools/analyzer)", function ()
     await pack?.stop();
   });
 
-  it("describes the pack: seven policies with their enforcement levels, types and schema defaults", () => {
+  it("describes the pack: eight policies with their enforcement levels, types and schema defaults", () => {
     assert.strictEqual(info.name, "app-credential-policies");
     assert.strictEqual(info.version, "0.1.0");
     assert.deepStrictEqual(
@@ -86,6 +86,7 @@ describe("policy pack through the engine protocol (tools/analyzer)", function ()
         ["credential-expired", "advisory", "stack", {}],
         ["credential-expiring-soon", "advisory", "stack", { warnBefore: "P30D" }],
         ["keyvault-secret-content-type", "advisory", "resource", { allowedContentTypes: [] }],
+        ["credential-end-date-ignored", "advisory", "resource", {}],
       ],
     );
   });
@@ -119,6 +120,7 @@ describe("policy pack through the engine protocol (tools/analyzer)", function ()
         ["credential-expired", "advisory"],
         ["credential-expiring-soon", "advisory"],
         ["keyvault-secret-content-type", "advisory"],
+        ["credential-end-date-ignored", "advisory"],
         ["all", "advisory"],
       ],
     );

@@ -8,6 +8,7 @@ import * as fc from "fast-check";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { credentialExpiredPolicy } from "../../policy/policies/credential-expired";
 import { credentialExpiringSoonPolicy } from "../../policy/policies/credential-expiring-soon";
+import { credentialEndDateIgnoredPolicy } from "../../policy/policies/credential-end-date-ignored";
 import { credentialMaxLifetimePolicy } from "../../policy/policies/credential-max-lifetime";
 import { credentialRotatesBeforeExpiryPolicy } from "../../policy/policies/credential-rotates-before-expiry";
 import { credentialRotationRequiredPolicy } from "../../policy/policies/credential-rotation-required";
@@ -232,6 +233,7 @@ async function onlyUnknownValueErrors(
 
 const resourcePolicies: [string, ResourceValidationPolicy][] = [
   ["credential-max-lifetime", credentialMaxLifetimePolicy(clock)],
+  ["credential-end-date-ignored", credentialEndDateIgnoredPolicy(clock)],
   ["credential-rotation-required", credentialRotationRequiredPolicy()],
   ["keyvault-secret-expiry", keyVaultSecretExpiryPolicy(clock)],
   ["keyvault-secret-content-type", keyVaultSecretContentTypePolicy()],

@@ -6,6 +6,7 @@ import { strict as assert } from "assert";
 import { ChurnFinding, detectChurn, RunSnapshot } from "../../tools/preview/churn";
 import { churnMessage } from "../../tools/preview/churnMessage";
 import type { Registration } from "../../tools/simulator/simulatedAzure";
+import { refuse } from "../../tools/simulator/refusals";
 import { registration, testUrn as urn } from "../support/registrations";
 
 const T0 = Date.parse("2026-11-21T10:00:00Z");
@@ -44,6 +45,28 @@ function runs(program: (nowMs: number) => Registration[]): [RunSnapshot, RunSnap
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 describe("churn check: credentials replaced at every deployment", () => {
+  it("a credential the simulated Azure refuses is still compared (a refusal hides no churn)", () => {
+    const refused = (now: number) =>
+      resource(
+        PASSWORD,
+        "p",
+        { applicationId: "/applications/a", endDate: iso(now + 90 * DAY) },
+        {
+          failure: {
+            urn: urn(PASSWORD, "p"),
+            type: PASSWORD,
+            name: "p",
+            ...refuse("owned-by-not-owner", "403"),
+          },
+        },
+      );
+    const [base, later] = runs((now) => [refused(now)]);
+    assert.deepEqual(
+      detectChurn(base, later).map((f) => f.name),
+      ["p"],
+    );
+  });
+
   it("an end date from Date.now(): reported at one second, naming endDate and both values", () => {
     const [base, later] = runs((now) => [
       resource(PASSWORD, "p", { applicationId: "/applications/a", endDate: iso(now + 90 * DAY) }),
@@ -149,6 +172,53 @@ describe("churn check: credentials replaced at every deployment", () => {
     ];
     // Only compared one day later: the date changes, but the Rotating rotated in between.
     assert.deepEqual(detectChurn(run(T0, program(T0)), [run(T0 + DAY, program(T0 + DAY))]), []);
+  });
+
+  it("a time.Rotating with several rotation fields rotates at the last one alone, as the provider computes it", () => {
+    // terraform-provider-time applies rotationDays, then rotationHours, each to the base: this one
+    // rotates 12 hours after creation (not 30 days 12 hours), so within the day between the runs.
+    const rotating = resource(ROTATING, "half-daily", { rotationDays: 30, rotationHours: 12 });
+    const program = (now: number) => [
+      rotating,
+      resource(
+        PASSWORD,
+        "p",
+        {
+          rotateWhenChanged: { rotation: "half-daily-id" },
+          endDate: `${iso(now).slice(0, 10)}T23:59:59Z`,
+        },
+        { propertyDependencies: { rotateWhenChanged: [rotating.urn] } },
+      ),
+    ];
+    assert.deepEqual(detectChurn(run(T0, program(T0)), [run(T0 + DAY, program(T0 + DAY))]), []);
+    // rotationMonths: 1 from Jan 31 is Mar 3 (Go's AddDate rolls "Feb 31" over), not Feb 28.
+    const monthly = resource(ROTATING, "monthly", {
+      rotationMonths: 1,
+      rfc3339: "2026-01-31T00:00:00Z",
+    });
+    const monthlyProgram = (now: number) => [
+      monthly,
+      resource(
+        PASSWORD,
+        "q",
+        {
+          rotateWhenChanged: { rotation: "monthly-id" },
+          endDate: `${iso(now).slice(0, 10)}T23:59:59Z`,
+        },
+        { propertyDependencies: { rotateWhenChanged: [monthly.urn] } },
+      ),
+    ];
+    const runsFrom = (first: string) => {
+      const at = Date.parse(first);
+      return detectChurn(run(at, monthlyProgram(at)), [run(at + DAY, monthlyProgram(at + DAY))]);
+    };
+    // No rotation between Feb 27 and Feb 28 noon: the changed end date is churn.
+    assert.deepEqual(
+      runsFrom("2026-02-27T12:00:00Z").map((f) => [f.name, f.changes.map((c) => c.input)]),
+      [["q", ["endDate"]]],
+    );
+    // The Rotating rotates at Mar 3 00:00, between Mar 2 and Mar 3 noon: a scheduled rotation.
+    assert.deepEqual(runsFrom("2026-03-02T12:00:00Z"), []);
   });
 
   it("a time.Rotating whose own inputs change is replaced at every deployment, and its dependents with it", () => {

@@ -5,7 +5,12 @@
 import { strict as assert } from "assert";
 import { resolveInstant } from "../../tools/preview/clock";
 import { ProgramFailure } from "../../tools/preview/errors";
-import { checkStackName, parseArguments } from "../../tools/preview/options";
+import {
+  checkGraphPermission,
+  checkStackName,
+  parseArguments,
+  resolveGraphPermission,
+} from "../../tools/preview/options";
 import { defaultConcurrency } from "../../tools/preview/programRunner";
 import { DEFAULT_TIMEOUT_MS, describeDuration, parseTimeout } from "../../tools/preview/timeout";
 
@@ -34,6 +39,48 @@ describe("npm start options", () => {
     }
     assert.equal(checkStackName("dev.eu-west"), "dev.eu-west");
     assert.throws(() => parseArguments(["--stack", "../../etc/x"]), /--stack: "..\/..\/etc\/x"/);
+  });
+
+  it("--graph-permission: a Graph permission name, absent unless given", () => {
+    assert.equal(parseArguments([]).graphPermission, undefined);
+    assert.equal(
+      parseArguments(["--graph-permission", "Application.ReadWrite.All"]).graphPermission,
+      "Application.ReadWrite.All",
+    );
+    assert.equal(
+      parseArguments(["--graph-permission", "Application.ReadWrite.OwnedBy"]).graphPermission,
+      "Application.ReadWrite.OwnedBy",
+    );
+  });
+
+  it("--graph-permission with another value: one line naming the option, the value and the allowed values", () => {
+    for (const bad of ["All", "application.readwrite.all", "Application.Read.All", ""]) {
+      assert.throws(
+        () => parseArguments(["--graph-permission", bad]),
+        (error: unknown) =>
+          error instanceof ProgramFailure &&
+          error.kind === "usage" &&
+          error.message ===
+            `--graph-permission: ${JSON.stringify(bad)} is not a deployer permission: expected Application.ReadWrite.All or Application.ReadWrite.OwnedBy`,
+        bad,
+      );
+    }
+    assert.throws(() => checkGraphPermission("x", "--other"), /^ProgramFailure: --other: "x"/);
+  });
+
+  it("the effective Graph permission: the option, else the tenant file, else OwnedBy", () => {
+    const ALL = "Application.ReadWrite.All";
+    const OWNED_BY = "Application.ReadWrite.OwnedBy";
+    assert.deepEqual(resolveGraphPermission(undefined, undefined), {
+      permission: OWNED_BY,
+      source: "default",
+    });
+    assert.deepEqual(resolveGraphPermission(undefined, ALL), { permission: ALL, source: "tenant" });
+    assert.deepEqual(resolveGraphPermission(OWNED_BY, ALL), {
+      permission: OWNED_BY,
+      source: "option",
+    });
+    assert.deepEqual(resolveGraphPermission(ALL, undefined), { permission: ALL, source: "option" });
   });
 
   it("--timeout: seconds or an ISO 8601 duration; anything else names the option", () => {

@@ -371,7 +371,7 @@ describe("npm start: offline preview with policy verdicts", function () {
     );
     assert.match(
       out,
-      /^Policies \(app-credential-policies@[\d.]+, and the preview's credential-replaced-every-deployment\):\n {4}no violations \(8 policies; disabled: keyvault-secret-content-type, credential-replaced-every-deployment\)$/m,
+      /^Policies \(app-credential-policies@[\d.]+, and the preview's credential-replaced-every-deployment\):\n {4}no violations \(9 policies; disabled: keyvault-secret-content-type, credential-replaced-every-deployment\)$/m,
     );
     assert.match(out, /the churn check was skipped \(--no-churn-check\)/);
     assert.match(
@@ -520,7 +520,7 @@ describe("npm start: offline preview with policy verdicts", function () {
     assert.strictEqual(later.summary.violations.mandatory, 0);
   });
 
-  it("--tenant without an existing application: reported for its app, the rest still checked, exit 2", () => {
+  it("--tenant without an existing application: a plan-time refusal, reported for its app, exit 2", () => {
     const run = runs.tenant;
     assert.strictEqual(run.code, 2, run.stderr);
     const report = json(run);
@@ -530,7 +530,19 @@ describe("npm start: offline preview with policy verdicts", function () {
     assert.strictEqual(missing.app, "legacy-portal");
     assert.match(missing.message, /1c2d3e4f-5a6b-4c7d-8e9f-a0b1c2d3e4f5/);
     assert.ok(missing.skipped.includes("legacy-portal-passwords-slot0"), missing.skipped.join());
-    // The other apps are still previewed and checked.
+    // A failed Read: pulumi preview stops there; pulumi up --continue-on-error skips its dependents.
+    assert.strictEqual(missing.phase, "read");
+    assert.deepStrictEqual(
+      [missing.engine.preview, missing.engine.update, missing.engine.stopsUpdate],
+      ["stops", "step-fails", false],
+    );
+    assert.ok(
+      report.notes.some((n) =>
+        n.includes(`the real engine stops at ${missing.type} "${missing.name}"`),
+      ),
+      report.notes.join("\n"),
+    );
+    // The other apps are still previewed.
     assert.ok(report.credentials.some((c) => c.app === "orders-api"));
     assert.ok(report.offlineLimits.some((l) => l.includes(`snapshot ${report.tenant}`)));
   });

@@ -4,6 +4,7 @@
  * dependents, the note on existing service principals, disabled policies, the footer.
  */
 import { strict as assert } from "assert";
+import { refusalEffect } from "../../tools/preview/engineEffect";
 import { analyzeFailures } from "../../tools/preview/failures";
 import { appsOnExternalServicePrincipals } from "../../tools/preview/externalServicePrincipals";
 import type { PolicyResult } from "../../tools/preview/policies";
@@ -48,7 +49,9 @@ const LOCKED: SimulatedFailure = {
   urn: urn(SP_PASSWORD, "crm-pw"),
   type: SP_PASSWORD,
   name: "crm-pw",
-  code: "Forbidden",
+  rule: "service-principal-locked",
+  phase: "apply",
+  code: "BadRequest",
   message: "the publisher locked the service principal's credentials",
 };
 
@@ -105,7 +108,15 @@ function input(failures: SimulatedFailure[], extra: Partial<ReportInput> = {}): 
 describe("preview report", () => {
   it("a refused step is reported for its app; its dependents are skipped, transitively", () => {
     const { rows, excluded } = analyzeFailures(registrations(), [LOCKED]);
-    assert.deepEqual(rows, [{ ...LOCKED, app: "crm", skipped: ["crm-secret", "after-secret"] }]);
+    assert.deepEqual(rows, [
+      {
+        ...LOCKED,
+        app: "crm",
+        skipped: ["crm-secret", "after-secret"],
+        engine: refusalEffect("apply"),
+      },
+    ]);
+    assert.strictEqual(rows[0].engine.stopsUpdate, false);
     assert.deepEqual(
       [...excluded].map((u) => u.split("::").pop()),
       ["crm-pw", "crm-secret", "after-secret"],
@@ -125,9 +136,10 @@ describe("preview report", () => {
       ],
     );
     const text = renderText(report);
-    assert.match(text, /^Failures \(1\): steps the real Azure would refuse$/m);
-    assert.match(text, /^ {4}crm: Forbidden .*ServicePrincipalPassword \(crm-pw\)$/m);
-    assert.match(text, /skipped as a consequence: crm-secret, after-secret/);
+    assert.match(text, /^Refused steps \(1\): what the real engine would meet/m);
+    assert.match(text, /^ {4}crm: BadRequest .*ServicePrincipalPassword \(crm-pw\), apply-time$/m);
+    assert.match(text, /pulumi preview never runs it/);
+    assert.match(text, /skipped by pulumi up as a consequence: crm-secret, after-secret/);
     assert.match(text, /^ > +.*ServicePrincipal +crm-sp +read$/m);
     assert.match(text, /\(exit 2\)$/m);
   });

@@ -62,6 +62,8 @@ export interface Diagnostic {
   urn: string;
   message: string;
   description: string;
+  /** Which call produced it: `Analyze` (a resource's inputs) or `AnalyzeStack` (set by runPolicies). */
+  stage?: "analyze" | "analyzeStack";
 }
 
 /** Stack identity used for default URNs. */

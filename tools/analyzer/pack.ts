@@ -205,7 +205,8 @@ export interface PolicyRun {
 /**
  * Runs the engine's sequence on a started pack: `GetAnalyzerInfo`, config reconciliation (schema
  * defaults, initial config, then `configFile`), `Configure`, `Remediate` + `Analyze` per resource
- * (with `inputs`), then `AnalyzeStack` (with `outputs`, defaulting to the inputs).
+ * (with `inputs`), then `AnalyzeStack` (with `outputs`, defaulting to the inputs) unless
+ * `analyzeStack` is false.
  *
  * @param configFile `--policy-pack-config` JSON text or object
  */
@@ -215,6 +216,8 @@ export async function runPolicies(
   options: {
     configFile?: string | object;
     outputs?: ResourceRecord[];
+    /** False: no `AnalyzeStack` (the engine stopped before the end of the deployment). */
+    analyzeStack?: boolean;
     /**
      * How many `Remediate`+`Analyze` calls may be in flight at once (default 1, as the engine
      * sends them). More keeps both this process and the pack busy on a multi-core machine;
@@ -239,8 +242,11 @@ export async function runPolicies(
   };
   const workers = Math.max(1, Math.min(options.concurrency ?? 1, resources.length));
   await Promise.all(Array.from({ length: workers }, worker));
-  const diagnostics = perResource.flat();
-  diagnostics.push(...(await pack.analyzeStack(options.outputs ?? resources)));
+  const diagnostics: Diagnostic[] = perResource.flat().map((d) => ({ ...d, stage: "analyze" }));
+  if (options.analyzeStack !== false) {
+    const stack = await pack.analyzeStack(options.outputs ?? resources);
+    diagnostics.push(...stack.map((d) => ({ ...d, stage: "analyzeStack" as const })));
+  }
   return { info, config, diagnostics };
 }
 

@@ -4,8 +4,8 @@
  * semantics (tools/analyzer/config.ts: schema defaults, then the file; `all` sets every level).
  *
  * The pack's policies and their defaults come from `policy/policies` (ALL_POLICIES); the audit adds
- * two policies of its own ({@link AUDIT_ONLY_POLICIES}), advisory by default, whose level the same
- * file may set. Pure: the caller reads the file.
+ * policies of its own ({@link AUDIT_ONLY_POLICIES}), whose level the same file may set. Pure: the
+ * caller reads the file.
  */
 import type { Duration } from "luxon";
 import { durationSetting } from "../../policy/lib/config";
@@ -34,6 +34,12 @@ import { AuditInputError } from "./errors";
 export const CREDENTIAL_COUNT = "credential-count";
 /** `service-principal-credential`: a client secret on a service principal. */
 export const SERVICE_PRINCIPAL_CREDENTIAL = "service-principal-credential";
+/**
+ * `credential-unreadable`: a credential whose `endDateTime` or `startDateTime` is missing or not an
+ * RFC 3339 timestamp in the input. Graph always sets both, so this is a damaged export (or a Graph
+ * answer the audit cannot read); the audit reports it on that credential and judges the others.
+ */
+export const CREDENTIAL_UNREADABLE = "credential-unreadable";
 
 /**
  * Policies only the tenant audit evaluates (not in the pack). A `--policy-pack-config` file may set
@@ -44,8 +50,14 @@ export const SERVICE_PRINCIPAL_CREDENTIAL = "service-principal-credential";
 export const AUDIT_ONLY_POLICIES: readonly {
   name: string;
   description: string;
-  enforcementLevel: "advisory";
+  enforcementLevel: "advisory" | "mandatory";
 }[] = [
+  {
+    name: CREDENTIAL_UNREADABLE,
+    description:
+      "A credential whose endDateTime or startDateTime is missing or unreadable: the audit cannot tell whether it is expired or how long it lives. Mandatory by default, so that a credential the audit could not judge never passes as fine.",
+    enforcementLevel: "mandatory",
+  },
   {
     name: CREDENTIAL_COUNT,
     description:
@@ -65,6 +77,7 @@ export const AUDIT_ONLY_POLICY_NAMES: readonly string[] = AUDIT_ONLY_POLICIES.ma
 
 /** Every policy the audit reports, in the order findings are listed for one credential. */
 export const AUDIT_POLICIES = [
+  CREDENTIAL_UNREADABLE,
   CREDENTIAL_EXPIRED,
   CREDENTIAL_MAX_LIFETIME,
   CREDENTIAL_ROTATION_REQUIRED,
@@ -78,6 +91,8 @@ export type AuditPolicy = (typeof AUDIT_POLICIES)[number];
 
 /** Each rule as the audit applies it, one line (shown under the table). */
 export const AUDIT_RULES: Record<AuditPolicy, string> = {
+  [CREDENTIAL_UNREADABLE]:
+    "endDateTime or startDateTime is missing or not RFC 3339: the credential could not be judged",
   [CREDENTIAL_EXPIRED]:
     "endDateTime has passed: the credential can no longer sign in; remove it (its only finding)",
   [CREDENTIAL_MAX_LIFETIME]: "endDateTime − startDateTime is longer than maxLifetime",
@@ -149,7 +164,8 @@ export function auditAnalyzerInfo(): AnalyzerInfo {
  * level on a pack policy counts as mandatory, as @pulumi/policy reports a violation of a
  * remediate-level validation. Without a file: the pack's defaults (credential-max-lifetime P2Y
  * mandatory, credential-rotation-required mandatory, credential-expired advisory,
- * credential-expiring-soon P30D advisory) and the audit-only policies advisory.
+ * credential-expiring-soon P30D advisory) and the audit-only policies at their own defaults
+ * (credential-unreadable mandatory, credential-count and service-principal-credential advisory).
  *
  * @param text the file's JSON text; `undefined` for no file
  * @param source how to name the file in messages, e.g. `--policy-pack-config policy.json`

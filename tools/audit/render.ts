@@ -96,6 +96,7 @@ export function renderJson(result: AuditResult): string {
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
+/** A row's cells; a credential whose endDateTime is unreadable shows `unreadable` and `?` days left. */
 function cells(row: CredentialRow): string[] {
   return [
     row.object.objectType,
@@ -104,8 +105,12 @@ function cells(row: CredentialRow): string[] {
     row.object.objectId,
     row.credential.credentialType,
     row.credential.keyId,
-    formatInstant(Math.floor(row.credential.endMs / 1000) * 1000),
-    (Math.floor(row.daysLeft * 10) / 10).toFixed(1),
+    ...(row.status === "unreadable"
+      ? ["unreadable", "?"]
+      : [
+          formatInstant(Math.floor(row.credential.endMs / 1000) * 1000),
+          (Math.floor(row.daysLeft * 10) / 10).toFixed(1),
+        ]),
     row.findings.map((f) => `${f.policy}${f.level === "mandatory" ? "*" : ""}`).join(", "),
   ];
 }

@@ -13,6 +13,11 @@
  *   its displayName lacks the marker `isManagedCredentialName` tests (policy/lib/managed.ts).
  *
  * The audit's own rules:
+ * - `credential-unreadable`: the credential's `endDateTime` or `startDateTime` is missing or not
+ *   an RFC 3339 timestamp in the input (tenant.ts records it instead of stopping the audit). With
+ *   an unreadable end it is the credential's only finding: whether it is expired, expires soon or
+ *   lives too long cannot be told, and it is not counted towards `credential-count`. With only an
+ *   unreadable start, the end-date and name rules still apply; the lifetime cannot be judged.
  * - `credential-count`: an object holding more than {@link MAX_VALID_SECRETS} valid (unexpired)
  *   client secrets; reported on each of those secrets. Certificates are not counted: their private
  *   key stays with its holder, and overlapping certificates during a rollover are normal.
@@ -20,6 +25,7 @@
  *   not create: it does not show in the portal's Certificates & secrets blade.
  *
  * Which credential gets which finding:
+ * - a credential with an unreadable end gets `credential-unreadable` only (above);
  * - an expired credential gets `credential-expired` only: it can no longer sign in, so its
  *   lifetime and rotation are moot, and it does not count towards `credential-count`;
  * - service principal keyCredentials, and the password that opens a SAML token-signing
@@ -41,6 +47,7 @@ import {
   AuditPolicy,
   AuditSettings,
   CREDENTIAL_COUNT,
+  CREDENTIAL_UNREADABLE,
   FindingLevel,
   SERVICE_PRINCIPAL_CREDENTIAL,
 } from "./policies";
@@ -58,8 +65,8 @@ export interface Finding {
   displayName: string;
   credentialType: CredentialType;
   keyId: string;
-  /** RFC 3339, UTC. */
-  endDateTime: string;
+  /** RFC 3339, UTC; null when the credential's endDateTime is unreadable (`credential-unreadable`). */
+  endDateTime: string | null;
   policy: AuditPolicy;
   level: FindingLevel;
   /** What was found, the limit, and the fix. */
@@ -80,8 +87,9 @@ export interface CredentialRow {
   object: TenantObject;
   credential: TenantCredential;
   role: CredentialRole;
-  status: EndStatus;
-  /** (end − now) in days, negative when expired. */
+  /** How the end stands against now; `unreadable` when the endDateTime could not be read. */
+  status: EndStatus | "unreadable";
+  /** (end − now) in days, negative when expired; NaN when the end is unreadable. */
   daysLeft: number;
   /** In {@link AUDIT_POLICIES} order. */
   findings: Finding[];
@@ -152,12 +160,16 @@ export function auditTenant(
 }
 
 /**
- * Urgency order: the earliest end first, so expired credentials come first (the most overdue
- * first), then the soonest to end. Ties: object type, display name, object id, keyId.
+ * Urgency order: credentials whose end is unreadable first (how urgent they are is unknown), then
+ * the earliest end first, so expired credentials come next (the most overdue first), then the
+ * soonest to end. Ties: object type, display name, object id, keyId.
  */
 export function compareUrgency(a: CredentialRow, b: CredentialRow): number {
+  const aUnknown = Number.isNaN(a.credential.endMs);
+  const bUnknown = Number.isNaN(b.credential.endMs);
+  if (aUnknown !== bUnknown) return aUnknown ? -1 : 1;
   return (
-    a.credential.endMs - b.credential.endMs ||
+    (aUnknown ? 0 : a.credential.endMs - b.credential.endMs) ||
     compareText(a.object.objectType, b.object.objectType) ||
     compareText(a.object.displayName, b.object.displayName) ||
     compareText(a.object.objectId, b.object.objectId) ||
@@ -180,7 +192,9 @@ export function auditObject(
     object,
     credential,
     role: roleOf(object, credential, signing),
-    status: endStatus(credential.endMs, nowMs, settings.warnBefore.duration),
+    status: Number.isNaN(credential.endMs)
+      ? "unreadable"
+      : endStatus(credential.endMs, nowMs, settings.warnBefore.duration),
     daysLeft: (credential.endMs - nowMs) / 86_400_000,
     findings: [],
   }));
@@ -188,6 +202,7 @@ export function auditObject(
     (row) =>
       row.credential.credentialType === "password" &&
       row.status !== "expired" &&
+      row.status !== "unreadable" &&
       row.role !== "entra-certificate",
   );
   for (const row of rows) {
@@ -214,6 +229,19 @@ function evaluate(
   const { object, credential, role } = row;
   // Messages are built only for reported findings: most credentials of a large tenant have none.
   const label = () => credentialLabel(object, credential);
+  const unreadable = credential.unreadable ?? [];
+  if (unreadable.length > 0 && row.status !== "expired") {
+    found.set(
+      CREDENTIAL_UNREADABLE,
+      () =>
+        `${label()} has ${unreadable.map((u) => `an unreadable ${u.field} (${u.path}: ${u.reason})`).join(" and ")}: ${
+          row.status === "unreadable"
+            ? "the audit cannot tell whether it is expired, expires soon or lives longer than the maximum lifetime"
+            : "the audit cannot tell how long it lives"
+        }. Fix: ${UNREADABLE_FIX}.`,
+    );
+  }
+  if (row.status === "unreadable") return;
   if (row.status === "expired") {
     found.set(
       CREDENTIAL_EXPIRED,
@@ -223,10 +251,13 @@ function evaluate(
     return;
   }
   const max = settings.maxLifetime;
-  const limitMs = addDuration(credential.startMs, max.duration);
+  const startKnown = Number.isFinite(credential.startMs);
+  const limitMs = startKnown ? addDuration(credential.startMs, max.duration) : Number.NaN;
   const span = () =>
     `startDateTime ${formatInstant(credential.startMs)} to endDateTime ${formatInstant(credential.endMs)}`;
-  if (credential.endMs <= credential.startMs) {
+  if (!startKnown) {
+    // An unreadable start (credential-unreadable above): the lifetime cannot be judged.
+  } else if (credential.endMs <= credential.startMs) {
     found.set(
       CREDENTIAL_MAX_LIFETIME,
       () => `${label()} ends before it starts (${span()}). Fix: ${LIFETIME_FIX[role]}.`,
@@ -313,7 +344,7 @@ function findingOf(
     displayName: row.object.displayName,
     credentialType: row.credential.credentialType,
     keyId: row.credential.keyId,
-    endDateTime: formatInstant(row.credential.endMs),
+    endDateTime: Number.isNaN(row.credential.endMs) ? null : formatInstant(row.credential.endMs),
     policy,
     level,
     message,
@@ -335,6 +366,9 @@ function showName(name: string | null): string {
   if (name === null) return "not set";
   return JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}…` : name);
 }
+
+const UNREADABLE_FIX =
+  "export the tenant again (az ad app list --all / az ad sp list --all) or run the audit with --graph; if Graph itself returns this date, look at the credential with az ad app credential list --id <appId> (or az ad sp credential list) and remove it if nobody uses it";
 
 const ADOPT_FIX =
   "adopt the app into rotation (npm run audit -- --adopt prints its apps entry), run pulumi up, move its consumers to the Key Vault secret, then remove this credential by hand";

@@ -15,11 +15,17 @@
  * Sources: https://learn.microsoft.com/graph/api/resources/passwordcredential,
  * https://learn.microsoft.com/graph/api/resources/keycredential, `az ad app list --all`.
  *
- * Strict: Graph always sets both dates of a credential, so a missing or unreadable date is bad
- * input (an error naming the file and the JSON path), never skipped. Dates are read by the pack's
- * `credentialLifetime` (policy/lib/lifetime.ts, RFC 3339 through policy/lib/iso8601.ts): kind
- * `password` for passwordCredentials, `certificate` for keyCredentials. Pure: no I/O.
+ * Strict about the shape (a wrong shape is an error naming the file and the JSON path), but one bad
+ * date never stops the audit: Graph always sets both dates of a credential, so a missing or
+ * unreadable `startDateTime` / `endDateTime` is recorded on that credential
+ * ({@link TenantCredential.unreadable}, with the file, JSON path and reason) and the rules report it
+ * as a `credential-unreadable` finding naming its keyId (rules.ts); every other credential is read
+ * and judged as usual. Each date is read by the pack's RFC 3339 parser (`parseInstant`,
+ * policy/lib/iso8601.ts); when both are readable, the lifetime comes from the pack's
+ * `credentialLifetime` (policy/lib/lifetime.ts): kind `password` for passwordCredentials,
+ * `certificate` for keyCredentials. Pure: no I/O.
  */
+import { formatInstant, parseInstant } from "../../policy/lib/iso8601";
 import { credentialLifetime } from "../../policy/lib/lifetime";
 import { AuditInputError } from "./errors";
 
@@ -36,17 +42,33 @@ export interface TenantCredential {
   keyId: string;
   /** Graph `displayName`: a password's description, a certificate's subject (`CN=…`); or null. */
   displayName: string | null;
+  /** NaN when `startDateTime` is unreadable (see {@link unreadable}). */
   startMs: number;
+  /** NaN when `endDateTime` is unreadable (see {@link unreadable}). */
   endMs: number;
-  /** As Graph wrote them (RFC 3339). */
-  startDateTime: string;
-  endDateTime: string;
+  /** As Graph wrote them (RFC 3339); null when missing or not a string. */
+  startDateTime: string | null;
+  endDateTime: string | null;
+  /**
+   * The dates that could not be read, in field order (`startDateTime`, `endDateTime`); absent or
+   * empty when both were read.
+   */
+  unreadable?: UnreadableDate[];
   /** keyCredentials: `type`, e.g. `AsymmetricX509Cert`; null for passwords or when absent. */
   type: string | null;
   /** keyCredentials: `usage`, `Verify` or `Sign`; null for passwords or when absent. */
   usage: string | null;
   /** Graph `customKeyIdentifier` (base64), shared by the parts of a SAML token-signing certificate. */
   customKeyIdentifier: string | null;
+}
+
+/** A credential's date that is missing or not an RFC 3339 timestamp. */
+export interface UnreadableDate {
+  field: "startDateTime" | "endDateTime";
+  /** Where: the file (or Graph list) and the JSON path, e.g. `apps.json: [3].passwordCredentials[0].endDateTime`. */
+  path: string;
+  /** What was found and why it cannot be read, e.g. `missing (Graph always sets it)`. */
+  reason: string;
 }
 
 /** An application or service principal. */
@@ -200,28 +222,30 @@ function parseCredential(
   }
   const where = (key: string) => () => at(`${path}.${key}`);
   const keyId = guid(value.keyId, where("keyId"), "the credential's key id");
-  const startDateTime = requireDate(value.startDateTime, where("startDateTime"));
-  const endDateTime = requireDate(value.endDateTime, where("endDateTime"));
-  // Both dates are set, so this is end − start, each read by the pack's own parser.
-  const lifetime = credentialLifetime(
-    credentialType,
-    { startDate: startDateTime, endDate: endDateTime },
-    0,
-  );
-  if (!lifetime.ok || !Number.isFinite(lifetime.startMs) || !Number.isFinite(lifetime.endMs)) {
-    const field = !lifetime.ok && lifetime.field === "startDate" ? "startDateTime" : "endDateTime";
-    const reason = lifetime.ok ? "out of the supported range" : lifetime.reason;
-    throw new AuditInputError(`${at(`${path}.${field}`)}: unreadable date: ${reason}`);
+  const unreadable: UnreadableDate[] = [];
+  const start = readDate(value.startDateTime, "startDateTime", where("startDateTime"), unreadable);
+  const end = readDate(value.endDateTime, "endDateTime", where("endDateTime"), unreadable);
+  let startMs = start.ms;
+  let endMs = end.ms;
+  if (Number.isFinite(startMs) && Number.isFinite(endMs)) {
+    // Both dates are readable, so this is end − start, as the pack computes it.
+    const lifetime = credentialLifetime(
+      credentialType,
+      { startDate: start.text, endDate: end.text },
+      0,
+    );
+    if (lifetime.ok) ({ startMs, endMs } = lifetime);
   }
   const text = (key: string) => optionalString(value[key], where(key));
   return {
     credentialType,
     keyId,
     displayName: text("displayName"),
-    startMs: lifetime.startMs,
-    endMs: lifetime.endMs,
-    startDateTime,
-    endDateTime,
+    startMs,
+    endMs,
+    startDateTime: start.text,
+    endDateTime: end.text,
+    ...(unreadable.length > 0 ? { unreadable } : {}),
     type: credentialType === "certificate" ? text("type") : null,
     usage: credentialType === "certificate" ? text("usage") : null,
     customKeyIdentifier: text("customKeyIdentifier"),
@@ -235,19 +259,31 @@ function guid(value: unknown, at: () => string, what: string): string {
   return value;
 }
 
-/** A date Graph always sets: present, and a string (parsed by credentialLifetime). */
-function requireDate(value: unknown, at: () => string): string {
+/**
+ * Reads a date Graph always sets. A missing, non-string or unreadable one is recorded in
+ * `unreadable` (with its path and reason) and read as NaN; never thrown.
+ */
+function readDate(
+  value: unknown,
+  field: UnreadableDate["field"],
+  at: () => string,
+  unreadable: UnreadableDate[],
+): { text: string | null; ms: number } {
+  const text = typeof value === "string" ? value : null;
+  let reason: string | undefined;
   if (value === undefined || value === null) {
-    throw new AuditInputError(
-      `${at()}: unknown date: expected an RFC 3339 timestamp (Graph always sets it), got ${describe(value)}`,
-    );
+    reason = `${value === null ? "null" : "missing"} (Graph always sets it): expected an RFC 3339 timestamp`;
+  } else if (typeof value !== "string" || value === "") {
+    reason = `expected an RFC 3339 timestamp string, got ${describe(value)}`;
+  } else {
+    const parsed = parseInstant(value);
+    if (!parsed.ok) reason = parsed.reason;
+    else if (formatInstant(parsed.value) === "(invalid instant)") {
+      reason = `${describe(value)} is out of the supported range`;
+    } else return { text, ms: parsed.value };
   }
-  if (typeof value !== "string" || value === "") {
-    throw new AuditInputError(
-      `${at()}: unreadable date: expected an RFC 3339 timestamp string, got ${describe(value)}`,
-    );
-  }
-  return value;
+  unreadable.push({ field, path: at(), reason });
+  return { text, ms: Number.NaN };
 }
 
 function optionalString(value: unknown, at: () => string): string | null {

@@ -22,6 +22,7 @@ import {
   windowIndex,
   windowStart,
 } from "../../components/rotation";
+import { maxPasswords, replacesPasswordsDeleteFirst } from "../../components/passwordLimits";
 import { addDuration, formatInstant, parseDuration } from "../../policy/lib/iso8601";
 
 /** The rotation model: the passwords of an app at an instant (`rotationState` unless a test swaps it). */
@@ -89,6 +90,7 @@ export const INVARIANTS = {
   3: "Key Vault always refers to a valid password",
   4: "a superseded password stays valid for one more period",
   5: "no rotation between two deployments inside one window",
+  6: "never more client secrets at once than the app may hold",
 } as const;
 
 export type InvariantId = keyof typeof INVARIANTS;
@@ -228,6 +230,10 @@ function simulateApp(
     return id;
   };
 
+  // Graph's limit on the app's client secrets, and how the component replaces its passwords
+  // (components/passwordLimits.ts): delete-before-create where create-before-delete would pass it.
+  const limit = app.credential === "password" ? maxPasswords(app.source) : undefined;
+  const deleteFirst = replacesPasswordsDeleteFirst(app.source, app.credential, settings.slots);
   let deployed: DeployedSlot[] = [];
   let previous: RotationState | undefined;
   let keyVault: Credential | undefined;
@@ -306,6 +312,33 @@ function simulateApp(
       }
       return { rotateWhenChanged: slot.rotateWhenChanged, endDateMs, credential };
     });
+
+    // 6: the most passwords the app holds during this deployment. Replacements run slot by slot;
+    // create-before-delete deletes the old ones at the end, delete-before-create first.
+    if (limit !== undefined) {
+      let held = deployed.length;
+      let peak = held;
+      next.forEach((slot, i) => {
+        if (slot === deployed[i]) return;
+        if (deployed[i] && deleteFirst) held--;
+        held++;
+        peak = Math.max(peak, held);
+      });
+      if (peak > limit) {
+        violate(
+          at,
+          6,
+          `${peak} client secrets at once at ${formatInstant(at)}; the app may hold ${limit} (personal Microsoft account audience)`,
+        );
+      }
+      if (deleteFirst && keyVault && deleted.includes(keyVault)) {
+        violate(
+          at,
+          3,
+          `${keyVault.id}, which Key Vault holds, is deleted before its replacement exists`,
+        );
+      }
+    }
 
     // Key Vault: the active slot's password, written after creation and before deletion.
     const active = next[state.activeSlot]?.credential;

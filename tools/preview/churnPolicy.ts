@@ -5,6 +5,7 @@
 import type { ChurnFinding, RunSnapshot } from "./churn";
 import { churnMessage } from "./churnMessage";
 import { CHURN_POLICY } from "./churnOffsets";
+import { diagnosticEffect } from "./engineEffect";
 import type { PolicyDiagnostic, PolicyResult } from "./policies";
 import type { PreviewPolicy } from "./policyConfig";
 import type { RunResult } from "./programRunner";
@@ -51,6 +52,7 @@ export function withChurn(
     urn: finding.urn,
     resource: byUrn.has(finding.urn) ? { type: finding.type, name: finding.name } : undefined,
     message: churnMessage(finding),
+    engine: diagnosticEffect(level, undefined),
   }));
   return { ...policy, policies, diagnostics: [...policy.diagnostics, ...diagnostics] };
 }

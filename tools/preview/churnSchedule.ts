@@ -87,17 +87,27 @@ export function scheduledRotation(
 }
 
 /**
- * The instant a `time.Rotating` (as registered at the first run) rotates: its `rotationRfc3339`
- * output when the simulation computed one, else computed from its inputs with `rfc3339` defaulting
- * to the creation instant, as the provider does; `undefined` when it cannot be told.
+ * The instant a `time.Rotating` (as registered at the first run) rotates, as terraform-provider-time
+ * computes it (../../policy/lib/time-rotating.ts, through the pack's `rotatingNextRotation`): the
+ * last set of `rotationDays`, `rotationHours`, `rotationMinutes`, `rotationMonths`,
+ * `rotationRfc3339`, `rotationYears` decides (they are not added), applied to `rfc3339` — the
+ * simulation's output when it computed one, else the input, else the creation instant. A
+ * `rotationRfc3339` output, when computed, stands for the input (it is the provider's result);
+ * `undefined` when it cannot be told.
  *
  * @param createdMs the first run's instant (when the Rotating is created)
  */
 export function rotatingInstant(rotating: Registration, createdMs: number): number | undefined {
-  const computed = rotating.outputs.rotationRfc3339;
+  const { inputs, outputs } = rotating;
+  const computed = outputs.rotationRfc3339;
+  const base = outputs.rfc3339;
   const parsed = rotatingNextRotation(
     rotating.name,
-    { ...rotating.inputs, rotationRfc3339: typeof computed === "string" ? computed : undefined },
+    {
+      ...inputs,
+      rfc3339: typeof base === "string" ? base : inputs.rfc3339,
+      rotationRfc3339: typeof computed === "string" ? computed : inputs.rotationRfc3339,
+    },
     createdMs,
   );
   return parsed.ok ? parsed.value.ms : undefined;

@@ -4,6 +4,7 @@
  *
  *   npm start -- [--stack dev] [--dir .] [--now 2027-01-01T00:00:00Z]
  *                [--policy-pack-config policy-config.json] [--policy-pack DIR] [--tenant FILE]
+ *                [--graph-permission Application.ReadWrite.All|Application.ReadWrite.OwnedBy]
  *                [--no-churn-check] [--timeout PT15M] [--json]
  *
  * Exit codes: 0 no mandatory violation, 1 mandatory violations, 2 the program, its configuration,

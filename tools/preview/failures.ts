@@ -1,14 +1,17 @@
 /**
  * Steps the real Azure would refuse (the simulation's failures: a missing application or service
  * principal, a credential write the deployer may not make, a soft-deleted Key Vault secret name, a
- * locked service principal, an input the provider rejects), reported per app, and the resources
- * that depend on a failed one: a real deployment would skip them (`pulumi up --continue-on-error`),
- * so the preview leaves them out of the policy evaluation.
+ * locked service principal, an input the provider rejects), reported per app with what the real
+ * engine does about each (./engineEffect.ts), and the resources that depend on a failed one: a
+ * real `pulumi up --continue-on-error` skips them. They are still analysed by the policies, as a
+ * real preview analyses them (./engineView.ts).
  *
  * Pure: no I/O.
  */
 import type { Registration, SimulatedFailure } from "../simulator/simulatedAzure";
+import type { RefusalPhase, RefusalRuleId } from "../simulator/refusals";
 import { appOf } from "./credentials";
+import { EngineEffect, refusalEffect } from "./engineEffect";
 
 /** One refused step, as reported. */
 export interface FailureRow {
@@ -17,11 +20,20 @@ export interface FailureRow {
   urn: string;
   type: string;
   name: string;
+  /** The simulated Azure's rule (tools/simulator/refusals.ts). */
+  rule: RefusalRuleId;
+  /** `check` and `read`: met while planning (a preview meets them); `apply`: when the step runs. */
+  phase: RefusalPhase;
   /** `NotFound`, `Forbidden`, `Conflict`, `BadRequest`. */
   code: string;
   message: string;
-  /** Names of the resources skipped because they depend on this one (directly or not). */
+  /**
+   * Names of the resources `pulumi up --continue-on-error` skips because they depend on this one
+   * (directly or not); empty for a `check` refusal, where the whole update stops.
+   */
   skipped: string[];
+  /** What the real engine does about it. */
+  engine: EngineEffect;
 }
 
 /** The failures, per app, and what a real deployment would skip. */
@@ -73,9 +85,12 @@ export function analyzeFailures(
       urn: failure.urn,
       type: failure.type,
       name: failure.name,
+      rule: failure.rule,
+      phase: failure.phase,
       code: failure.code,
       message: failure.message,
-      skipped,
+      skipped: failure.phase === "check" ? [] : skipped,
+      engine: refusalEffect(failure.phase),
     };
   });
   return { rows, excluded };

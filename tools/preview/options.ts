@@ -3,8 +3,20 @@
  */
 import * as path from "path";
 import { Command } from "commander";
+import {
+  GRAPH_PERMISSION_CHOICES,
+  GraphPermissionName,
+  isGraphPermissionName,
+} from "../simulator/tenant";
 import { ProgramFailure } from "./errors";
 import { DEFAULT_TIMEOUT_MS, describeDuration, parseTimeout } from "./timeout";
+
+/**
+ * The Graph permission the simulation gives the deployer unless told otherwise: the least
+ * privilege a rotation pipeline should run with (tools/simulator/world.ts
+ * `DEFAULT_GRAPH_PERMISSION`).
+ */
+export const DEFAULT_GRAPH_PERMISSION_NAME: GraphPermissionName = "Application.ReadWrite.OwnedBy";
 
 /** Parsed command line. */
 export interface PreviewOptions {
@@ -19,6 +31,8 @@ export interface PreviewOptions {
   policyPack?: string;
   /** Absolute path of a tenant snapshot (`az ad app list --all` / `az ad sp list --all`). */
   tenant?: string;
+  /** `--graph-permission`: the deployer's Graph permission (see {@link resolveGraphPermission}). */
+  graphPermission?: GraphPermissionName;
   /** Run the program at later instants too, to find credentials replaced at every deployment. */
   churnCheck: boolean;
   /** Bound on each program run, ms. */
@@ -57,6 +71,10 @@ export function previewCommand(output: CommandOutput = PROCESS_OUTPUT): Command 
       "tenant snapshot: the JSON of `az ad app list --all` and/or `az ad sp list --all`",
     )
     .option(
+      "--graph-permission <permission>",
+      `the deploying identity's Microsoft Graph permission: ${GRAPH_PERMISSION_CHOICES} (default: the --tenant file's deployer.graphPermission, else ${DEFAULT_GRAPH_PERMISSION_NAME})`,
+    )
+    .option(
       "--no-churn-check",
       "skip running the program at later instants (credential-replaced-every-deployment is then not evaluated)",
     )
@@ -80,7 +98,12 @@ export function parseArguments(argv: string[], output?: CommandOutput): PreviewO
   const program = previewCommand(output);
   program.parse(argv, { from: "user" });
   // Commander's values: the options as given (paths relative), `--timeout` as written.
-  const raw = program.opts<Omit<PreviewOptions, "timeoutMs"> & { timeout?: string }>();
+  const raw = program.opts<
+    Omit<PreviewOptions, "timeoutMs" | "graphPermission"> & {
+      timeout?: string;
+      graphPermission?: string;
+    }
+  >();
   return {
     stack: checkStackName(raw.stack),
     dir: path.resolve(raw.dir),
@@ -88,6 +111,8 @@ export function parseArguments(argv: string[], output?: CommandOutput): PreviewO
     policyPackConfig: raw.policyPackConfig ? path.resolve(raw.policyPackConfig) : undefined,
     policyPack: raw.policyPack ? path.resolve(raw.policyPack) : undefined,
     tenant: raw.tenant ? path.resolve(raw.tenant) : undefined,
+    graphPermission:
+      raw.graphPermission === undefined ? undefined : checkGraphPermission(raw.graphPermission),
     churnCheck: raw.churnCheck !== false,
     timeoutMs: raw.timeout === undefined ? DEFAULT_TIMEOUT_MS : parseTimeout(raw.timeout),
     json: raw.json === true,
@@ -109,4 +134,48 @@ export function checkStackName(name: string, option = "--stack"): string {
     );
   }
   return name;
+}
+
+/**
+ * Where the effective Graph permission came from: `option` (`--graph-permission`), `tenant` (the
+ * `--tenant` file's `deployer.graphPermission`) or `default`.
+ */
+export type GraphPermissionSource = "option" | "tenant" | "default";
+
+/** The deployer's effective Graph permission and where it came from. */
+export interface GraphPermissionSetting {
+  permission: GraphPermissionName;
+  source: GraphPermissionSource;
+}
+
+/**
+ * The deployer's effective Graph permission: `--graph-permission` wins over the tenant file's
+ * `deployer.graphPermission`, which wins over {@link DEFAULT_GRAPH_PERMISSION_NAME}.
+ *
+ * @param fromOption `--graph-permission`, when given
+ * @param fromTenant the `--tenant` file's `deployer.graphPermission`, when it has one
+ */
+export function resolveGraphPermission(
+  fromOption: GraphPermissionName | undefined,
+  fromTenant: GraphPermissionName | undefined,
+): GraphPermissionSetting {
+  if (fromOption !== undefined) return { permission: fromOption, source: "option" };
+  if (fromTenant !== undefined) return { permission: fromTenant, source: "tenant" };
+  return { permission: DEFAULT_GRAPH_PERMISSION_NAME, source: "default" };
+}
+
+/**
+ * A `--graph-permission` value: a Graph permission name exactly as Graph spells it.
+ *
+ * @throws ProgramFailure (kind `usage`) naming the option, the value and the allowed values
+ */
+export function checkGraphPermission(
+  value: string,
+  option = "--graph-permission",
+): GraphPermissionName {
+  if (isGraphPermissionName(value)) return value;
+  throw new ProgramFailure(
+    "usage",
+    `${option}: ${JSON.stringify(value)} is not a deployer permission: expected ${GRAPH_PERMISSION_CHOICES}`,
+  );
 }

@@ -7,6 +7,7 @@
  *
  * The pack is started on its own ({@link startPack}) so that it can start while the program runs.
  */
+import { secretOutputsOf } from "../../policy/lib/provider-facts";
 import { SECRET_PLACEHOLDER } from "../simulator/wire";
 import * as fs from "fs";
 import * as path from "path";
@@ -25,6 +26,7 @@ import {
 } from "../analyzer";
 import { AUDIT_ONLY_POLICY_NAMES } from "../audit/policies";
 import type { Registration } from "../simulator/simulatedAzure";
+import { diagnosticEffect, EngineEffect } from "./engineEffect";
 import { messageOf, ProgramFailure } from "./errors";
 import {
   checkPolicyPackConfig,
@@ -41,12 +43,6 @@ export const DEFAULT_POLICY_PACK_DIR = path.resolve(__dirname, "..", "..", "poli
  * judges the previous ones (the diagnostics are the same as one at a time, in the same order).
  */
 const ANALYZE_CONCURRENCY = 16;
-
-/** Output properties of these types hold secret text: sent to the pack as secrets. */
-const SECRET_OUTPUTS: Record<string, string[]> = {
-  "azuread:index/applicationPassword:ApplicationPassword": ["value"],
-  "azuread:index/servicePrincipalPassword:ServicePrincipalPassword": ["value"],
-};
 
 /** Options of {@link startPack}. */
 export interface StartPackOptions {
@@ -124,6 +120,11 @@ export interface PolicyOptions {
   configFile?: string;
   /** Policies the preview evaluates itself, configured in the same file. */
   previewPolicies?: readonly PreviewPolicy[];
+  /**
+   * The resources `AnalyzeStack` judges (their outputs), default the analysed registrations;
+   * `false` when the engine would stop before the stack policies run.
+   */
+  stack?: Registration[] | false;
 }
 
 /** One policy diagnostic, with the resource it names resolved. */
@@ -135,6 +136,8 @@ export interface PolicyDiagnostic {
   /** `type` and `name` of the resource, when the URN is one of the stack's. */
   resource?: { type: string; name: string };
   message: string;
+  /** What the real engine does with it (stops the update or not; see ./engineEffect.ts). */
+  engine: EngineEffect;
 }
 
 /** One policy and its effective enforcement level. */
@@ -188,12 +191,17 @@ export async function evaluatePolicies(
       properties: {},
     };
     const inputs = [stackResource, ...registrations.map((r) => toRecord(r, stackUrn, "inputs"))];
-    const outputs = [stackResource, ...registrations.map((r) => toRecord(r, stackUrn, "outputs"))];
+    const stackRegistrations = options.stack === false ? [] : (options.stack ?? registrations);
+    const outputs = [
+      stackResource,
+      ...stackRegistrations.map((r) => toRecord(r, stackUrn, "outputs")),
+    ];
     let run;
     try {
       run = await runPolicies(pack, inputs, {
         configFile: toConfigFile(packConfig),
         outputs,
+        analyzeStack: options.stack !== false,
         concurrency: ANALYZE_CONCURRENCY,
       });
     } catch (error) {
@@ -202,7 +210,7 @@ export async function evaluatePolicies(
       }
       throw error;
     }
-    const byUrn = new Map(registrations.map((r) => [r.urn, r]));
+    const byUrn = new Map([...stackRegistrations, ...registrations].map((r) => [r.urn, r]));
     return {
       pack: { name: run.info.name, version: run.info.version, dir },
       config: run.config,
@@ -271,7 +279,7 @@ function toRecord(
   which: "inputs" | "outputs",
 ): ResourceRecord {
   const secretPaths =
-    which === "inputs" ? registration.secretInputs : (SECRET_OUTPUTS[registration.type] ?? []);
+    which === "inputs" ? registration.secretInputs : secretOutputsOf(registration.type);
   const properties = structuredClone(registration[which]);
   for (const dotted of secretPaths) wrapSecret(properties, dotted.split("."));
   return {
@@ -314,5 +322,6 @@ function toDiagnostic(
     urn: diagnostic.urn,
     resource,
     message: diagnostic.message,
+    engine: diagnosticEffect(diagnostic.enforcementLevel, diagnostic.stage ?? "analyze"),
   };
 }

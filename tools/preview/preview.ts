@@ -5,12 +5,17 @@
  *
  * The runs start first: the modules that evaluate and report load while the programs run.
  */
-import { loadTenantSnapshot, TenantSnapshotError } from "../simulator/tenant";
+import {
+  GRAPH_PERMISSIONS,
+  loadTenantSnapshot,
+  TenantSnapshot,
+  TenantSnapshotError,
+} from "../simulator/tenant";
 import { loadStackFile, StackFile } from "../stackFile";
 import { CHURN_OFFSETS } from "./churnOffsets";
 import type { ResolvedInstant } from "./clock";
 import { messageOf, ProgramFailure } from "./errors";
-import type { PreviewOptions } from "./options";
+import { PreviewOptions, resolveGraphPermission } from "./options";
 import type { StartedPack } from "./policies";
 import { startRuns } from "./programRunner";
 import type { PreviewReport } from "./report";
@@ -30,7 +35,9 @@ export async function preview(
   programOutput: (chunk: Buffer) => void = (chunk) => process.stderr.write(chunk),
 ): Promise<PreviewReport> {
   const stackFile = stackFileOf(options);
-  if (options.tenant !== undefined) checkTenant(options.tenant);
+  const tenant = options.tenant !== undefined ? checkTenant(options.tenant) : undefined;
+  // --graph-permission, else the tenant file's deployer.graphPermission, else OwnedBy.
+  const graphPermission = resolveGraphPermission(options.graphPermission, tenant?.graphPermission);
   const laterMs = options.churnCheck ? CHURN_OFFSETS.map((o) => instant.ms + o.ms) : [];
   const started = startRuns(
     [
@@ -49,6 +56,7 @@ export async function preview(
       stack: stackFile.stack,
       timeoutMs: options.timeoutMs,
       tenantFile: options.tenant,
+      graphPermission: GRAPH_PERMISSIONS[graphPermission.permission],
     },
   );
   let pack: StartedPack | undefined;
@@ -65,22 +73,28 @@ export async function preview(
     packStart.catch(() => undefined);
     const { detectChurn } = await import("./churn");
     const { CHURN_POLICY_INFO, toSnapshot, withChurn } = await import("./churnPolicy");
-    const { analyzeFailures } = await import("./failures");
+    const { engineView } = await import("./engineView");
     const { buildReport, stackUrn } = await import("./report");
 
     const [main, ...laterRuns] = started.runs;
     const run = await main;
     pack = await packStart;
-    const { excluded } = analyzeFailures(run.registrations, run.failures);
+    // The verdicts of `pulumi preview --policy-pack`: refused steps never hide a resource from
+    // the policies, except where the engine itself stops (a plan-time refusal).
+    const view = engineView(run.registrations, run.failures);
     const evaluating = pack;
     pack = undefined; // evaluatePolicies stops it, whatever happens
     const policy = await evaluatePolicies(
       evaluating,
-      run.registrations.filter((r) => !excluded.has(r.urn)),
+      view.analysed,
       stackUrn(run.stackFile.project, run.stackFile.stack),
       run.stackFile.project,
       run.stackFile.stack,
-      { configFile: options.policyPackConfig, previewPolicies: [CHURN_POLICY_INFO] },
+      {
+        configFile: options.policyPackConfig,
+        previewPolicies: [CHURN_POLICY_INFO],
+        stack: view.stack ?? false,
+      },
     );
     const findings = detectChurn(toSnapshot(run), (await Promise.all(laterRuns)).map(toSnapshot));
     return buildReport({
@@ -90,6 +104,7 @@ export async function preview(
       nowSource: instant.source,
       churn: { enabled: options.churnCheck, instantsMs: [instant.ms, ...laterMs], findings },
       tenantFile: options.tenant,
+      graphPermission,
     });
   } catch (error) {
     started.stop();
@@ -108,9 +123,9 @@ function stackFileOf(options: PreviewOptions): StackFile {
 }
 
 /** Reads the snapshot once here, so that a bad file fails before any program runs. */
-function checkTenant(file: string): void {
+function checkTenant(file: string): TenantSnapshot {
   try {
-    loadTenantSnapshot(file);
+    return loadTenantSnapshot(file);
   } catch (error) {
     if (error instanceof TenantSnapshotError) {
       throw new ProgramFailure("tenant", `--tenant: ${error.message}`);

@@ -17,22 +17,14 @@ import type { Registration } from "../simulator/simulatedAzure";
 import { loadTenantSnapshot, TenantSnapshot, TenantSnapshotError } from "../simulator/tenant";
 import { messageOf, ProgramFailure } from "./errors";
 import type { ChildRequest, ChildResult, RunScope } from "./programProtocol";
-import { CHURN_TYPES, TIME_ROTATING } from "./replacingInputs";
+import { secretOutputsOf } from "../../policy/lib/provider-facts";
+import { SERVICE_PRINCIPAL } from "../../policy/lib/resource-types";
+import { mayCarryCredential, TIME_ROTATING } from "./replacingInputs";
 import { runProgram, WireRegistration } from "./runProgram";
 import { fingerprint, fingerprintSecrets, SecretScrubber, secretStrings } from "./secrets";
 
-/** Output properties the providers return as secrets although the wire does not mark them. */
-const SECRET_OUTPUTS: Record<string, string[]> = {
-  "azuread:index/applicationPassword:ApplicationPassword": ["value"],
-  "azuread:index/servicePrincipalPassword:ServicePrincipalPassword": ["value"],
-  "random:index/randomPassword:RandomPassword": ["result", "bcryptHash"],
-  "tls:index/privateKey:PrivateKey": ["privateKeyPem", "privateKeyOpenssh", "privateKeyPemPkcs8"],
-};
-const KEPT_FOR_CHURN = new Set([
-  TIME_ROTATING,
-  "azuread:index/servicePrincipal:ServicePrincipal",
-  ...CHURN_TYPES,
-]);
+/** Types the churn check reads besides the credentials: schedules and service principals. */
+const KEPT_FOR_CHURN = new Set([TIME_ROTATING, SERVICE_PRINCIPAL]);
 
 async function main(requestFile: string): Promise<void> {
   const request = JSON.parse(fs.readFileSync(requestFile, "utf8")) as ChildRequest;
@@ -60,12 +52,14 @@ async function main(requestFile: string): Promise<void> {
     const observe = (wire: WireRegistration) => {
       for (const secret of secretStrings(wire.inputs)) scrubber.add(secret);
       for (const secret of secretStrings(wire.outputs)) scrubber.add(secret);
-      for (const key of SECRET_OUTPUTS[wire.type] ?? []) {
+      // Output properties the providers hold secret (the provider facts table), whether or not
+      // the wire marks them.
+      for (const key of secretOutputsOf(wire.type)) {
         const value = wire.outputs[key];
         if (typeof value === "string") scrubber.add(value);
       }
       answers[wire.urn] = fingerprint(request.fingerprintKey, wire.outputs);
-      if (CHURN_TYPES.has(wire.type)) {
+      if (mayCarryCredential(wire.type)) {
         const found = fingerprintSecrets(request.fingerprintKey, wire.inputs);
         if (Object.keys(found).length > 0) fingerprints[wire.urn] = found;
       }
@@ -75,6 +69,7 @@ async function main(requestFile: string): Promise<void> {
       stack: request.stack,
       providerNowMs: request.providerNowMs,
       tenant,
+      graphPermission: request.graphPermission,
       observe,
     });
     const registrations = scrubber.scrub(inScope(run.registrations, request.scope));
@@ -128,9 +123,10 @@ function inScope(registrations: Registration[], scope: RunScope): Registration[]
       }
     }
   };
-  for (const r of registrations) if (CHURN_TYPES.has(r.type)) visit(r);
+  for (const r of registrations) if (mayCarryCredential(r.type)) visit(r);
   return registrations.filter(
-    (r) => !r.custom || KEPT_FOR_CHURN.has(r.type) || upstream.has(r.urn),
+    (r) =>
+      !r.custom || KEPT_FOR_CHURN.has(r.type) || mayCarryCredential(r.type) || upstream.has(r.urn),
   );
 }
 

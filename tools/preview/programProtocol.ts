@@ -2,6 +2,7 @@
  * What the preview's parent process and a program child (./programChild.ts) exchange: a request
  * file in, a result file out (JSON). Plain data only.
  */
+import type { GraphPermission } from "../simulator/directory";
 import type { Registration, SimulatedFailure } from "../simulator/simulatedAzure";
 import type { StackFile } from "../stackFile";
 import type { ProgramFailureKind } from "./errors";
@@ -25,6 +26,8 @@ export interface ChildRequest {
   fingerprintKey: string;
   /** Absolute path of a tenant snapshot (`--tenant`). */
   tenantFile?: string;
+  /** The deployer's Graph permission, as the parent resolved it (default: the simulation's). */
+  graphPermission?: GraphPermission;
   /** Where the child writes its {@link ChildResult}. */
   outFile: string;
 }

@@ -13,6 +13,7 @@ import * as path from "path";
 import { formatInstant } from "../../policy/lib/iso8601";
 import { FIXED_CLOCK, FIXED_CLOCK_VARIABLE } from "../analyzer/clockOptions";
 import { ensureSimulatedKeyPool } from "../simulator/certificates";
+import type { GraphPermission } from "../simulator/directory";
 import { NOW_VARIABLE } from "./clock";
 import { ProgramFailure } from "./errors";
 import { DEFAULT_TIMEOUT_MS, describeDuration } from "./timeout";
@@ -50,6 +51,8 @@ export interface RunnerOptions {
   timeoutMs?: number;
   /** Absolute path of a tenant snapshot. */
   tenantFile?: string;
+  /** The deployer's Graph permission in the simulation (default: the simulation's, OwnedBy). */
+  graphPermission?: GraphPermission;
   /** How many runs at once (default: see {@link defaultConcurrency}). */
   concurrency?: number;
 }
@@ -175,6 +178,7 @@ async function runChild(
     providerNowMs: request.providerNowMs ?? request.nowMs,
     fingerprintKey: options.fingerprintKey,
     tenantFile: options.tenantFile,
+    graphPermission: options.graphPermission,
     outFile,
   };
   fs.writeFileSync(requestFile, JSON.stringify(childRequest));

@@ -70,7 +70,7 @@ export function renderTree(resources: ResourceNode[]): string[] {
     const plan = node.status === "skipped" ? "skip" : node.op;
     const marker =
       node.status === "failed" ? "!" : plan === "read" ? ">" : plan === "skip" ? " " : "+";
-    const status = node.status === "failed" ? "  (refused: see Failures)" : "";
+    const status = node.status === "failed" ? "  (refused: see Refused steps)" : "";
     rows.push([`${prefix}${branch}${node.type}`, node.name, marker, `${plan}${status}`]);
     const kids = children.get(node.urn) ?? [];
     const nextPrefix = prefix + (branch === "" ? "" : branch === "└─ " ? "   " : "│  ");
@@ -146,7 +146,8 @@ function renderDiagnostic(d: PolicyDiagnostic): string[] {
     .split("\n")
     .map((line) => `        ${line}`)
     .join("\n");
-  return [`    [${d.policy}]  ${where}`, message];
+  const stops = d.engine.stopsUpdate ? "  [stops the whole update]" : "";
+  return [`    [${d.policy}]  ${where}${stops}`, message];
 }
 
 function renderPolicies(report: PreviewReport): string[] {
@@ -181,12 +182,14 @@ export function summaryLine(report: PreviewReport): string {
     .filter(([level, n]) => level !== "mandatory" && level !== "advisory" && n > 0)
     .map(([level, n]) => `, ${n} ${level}`)
     .join("");
+  const mandatory =
+    v.mandatory > 0 ? `${count(v.mandatory, "mandatory violation")}` : "no mandatory violation";
   const verdict =
-    s.exitCode === 2
-      ? `${count(s.failures, "step")} the real Azure would refuse (exit 2)`
+    s.failures > 0
+      ? `${mandatory} and ${count(s.failures, "step")} the real Azure would refuse (exit 2)`
       : s.exitCode === 0
         ? "no mandatory violation (exit 0)"
-        : "mandatory violations (exit 1)";
+        : `${mandatory} (exit 1)`;
   return (
     `Summary: ${count(s.resources, "resource")} to create (${s.customResources} custom, ${count(s.components, "component")}), ` +
     `${count(s.credentials, "credential")} (${s.credentialsInKeyVault} in Key Vault), ${count(s.secrets, "Key Vault secret")}; ` +
@@ -197,16 +200,23 @@ export function summaryLine(report: PreviewReport): string {
 /** The refused steps, per app. */
 function renderFailures(report: PreviewReport): string[] {
   if (report.failures.length === 0) return [];
-  const lines = [`Failures (${report.failures.length}): steps the real Azure would refuse`];
+  const lines = [
+    `Refused steps (${report.failures.length}): what the real engine would meet, beside the policies' verdicts`,
+  ];
   for (const f of report.failures) {
-    lines.push(`    ${f.app}: ${f.code} ${f.type} (${f.name})`, `        ${f.message}`);
+    const when = f.phase === "apply" ? "apply-time" : `plan-time (${f.phase})`;
+    lines.push(
+      `    ${f.app}: ${f.code} ${f.type} (${f.name}), ${when}${f.engine.stopsUpdate ? " [stops the whole update]" : ""}`,
+      `        ${f.message}`,
+      `        engine: ${f.engine.summary}`,
+    );
     if (f.skipped.length > 0)
-      lines.push(`        skipped as a consequence: ${f.skipped.join(", ")}`);
+      lines.push(`        skipped by pulumi up as a consequence: ${f.skipped.join(", ")}`);
   }
   return [...lines, ""];
 }
 
-/** The header: what, where, as of when, and the churn check's instants. */
+/** The header: what, where, as of when, the churn check's instants, the deployer's Graph permission. */
 function renderHeader(report: PreviewReport): string[] {
   const lines = [
     `Previewing stack ${report.stack} of ${report.project} offline (${report.dir}) as of ${report.now}`,
@@ -216,6 +226,14 @@ function renderHeader(report: PreviewReport): string[] {
     lines.push(`Churn check: the program also ran as of ${later.join(" and ")}`);
   }
   if (report.tenant !== undefined) lines.push(`Tenant snapshot: ${report.tenant}`);
+  const { permission, source } = report.graphPermission;
+  const from =
+    source === "option"
+      ? "--graph-permission"
+      : source === "tenant"
+        ? "the --tenant file's deployer.graphPermission"
+        : "default; --graph-permission sets it";
+  lines.push(`Deployer's Graph permission: ${permission} (${from})`);
   return lines;
 }
 

@@ -13,6 +13,7 @@ import {
   externalServicePrincipalNote,
 } from "./externalServicePrincipals";
 import { analyzeFailures, FailureRow } from "./failures";
+import { GraphPermissionSetting, resolveGraphPermission } from "./options";
 import type { PolicyResult } from "./policies";
 
 /** Exit codes of `npm start`. */
@@ -75,6 +76,8 @@ export interface PreviewReport {
   failures: FailureRow[];
   /** The `--tenant` snapshot file, when given. */
   tenant?: string;
+  /** The deployer's Graph permission the simulation applied, and where it came from. */
+  graphPermission: GraphPermissionSetting;
   summary: {
     /** Resources including the stack resource. */
     resources: number;
@@ -122,12 +125,15 @@ export interface ReportInput {
   nowSource: InstantSource;
   churn: { enabled: boolean; instantsMs: number[]; findings: ChurnFinding[] };
   tenantFile?: string;
+  /** The deployer's effective Graph permission; default OwnedBy (`source: "default"`). */
+  graphPermission?: GraphPermissionSetting;
 }
 
 /** The rules the simulated Azure applies (when it reports refused steps at all). */
 export const SIMULATED_CHECKS = [
+  "every input the providers validate when they check a resource (the provider facts table: allowed values, formats, limits)",
   "credential writes: owners and the deployer's Microsoft Graph permission (Application.ReadWrite.OwnedBy unless told otherwise), and the publisher's app instance property lock",
-  "sign-in audiences with personal Microsoft accounts (access tokens v2 only)",
+  "sign-in audiences with personal Microsoft accounts (access tokens v2 only, at most two client secrets, no symmetric keys)",
   "credential dates as the provider stores them (whole seconds, UTC), and a certificate credential's end date within the certificate's validity",
   "Key Vault soft delete: a deleted secret's name stays reserved (across simulated deployments; one preview deletes nothing)",
 ];
@@ -210,9 +216,14 @@ export function buildReport(input: ReportInput): PreviewReport {
   }
   const external = externalServicePrincipalNote(appsOnExternalServicePrincipals(run.registrations));
   if (external) notes.push(external);
-  if (excluded.size > failed.size) {
+  const stoppedAt = failures.find((f) => f.phase !== "apply");
+  if (stoppedAt) {
     notes.push(
-      "resources that depend on a refused step are skipped, as a real deployment skips them: the policies did not evaluate them",
+      `the real engine stops at ${stoppedAt.type} "${stoppedAt.name}" (${stoppedAt.phase === "check" ? "its provider Check fails" : "its Read fails"}): pulumi preview stops there, so the policies judged only the resources registered before it${stoppedAt.phase === "check" ? " and that one" : ""}, and no stack policy ran — as the engine does`,
+    );
+  } else if (excluded.size > failed.size) {
+    notes.push(
+      "resources that depend on a refused step would be skipped by pulumi up --continue-on-error; the policies judged them as pulumi preview does, with the values they take from a refused resource unknown",
     );
   }
   const exitCode =
@@ -238,6 +249,7 @@ export function buildReport(input: ReportInput): PreviewReport {
     },
     failures,
     ...(input.tenantFile !== undefined ? { tenant: input.tenantFile } : {}),
+    graphPermission: input.graphPermission ?? resolveGraphPermission(undefined, undefined),
     summary: {
       resources: resources.length,
       customResources: resources.filter((r) => r.custom).length,

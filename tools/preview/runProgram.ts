@@ -10,6 +10,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import type { GraphPermission } from "../simulator/directory";
 import type { Registration, SimulatedFailure } from "../simulator/simulatedAzure";
 import { simulateAzure } from "../simulator/simulatedAzure";
 import type { TenantSnapshot } from "../simulator/tenant";
@@ -56,6 +57,8 @@ export interface RunProgramOptions {
   providerNowMs?: number;
   /** Which applications and service principals exist; default: every id is assumed to exist. */
   tenant?: TenantSnapshot;
+  /** The deploying identity's Graph permission; default: the simulation's (OwnedBy). */
+  graphPermission?: GraphPermission;
   /** Called with each registration and read as sent, before it is recorded. */
   observe?: (registration: WireRegistration) => void;
 }
@@ -90,6 +93,7 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRun
     config: stackFile.config,
     nowMs: providerNowMs === undefined ? undefined : () => providerNowMs,
     tenant: options.tenant,
+    deployer: options.graphPermission ? { permission: options.graphPermission } : undefined,
   });
   if (options.observe) observeMonitor(options.observe);
   setRootDirectory(stackFile.dir);

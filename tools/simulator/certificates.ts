@@ -141,15 +141,15 @@ export function simulateSelfSignedCert(
     attributes.push({ name: "serialNumber", value: subject.serialNumber });
   certificate.setSubject(attributes);
   certificate.setIssuer(attributes);
-  const uses = Array.isArray(inputs.allowedUses) ? inputs.allowedUses : [];
+  const uses = Array.isArray(inputs.allowedUses) ? (inputs.allowedUses as unknown[]) : [];
   certificate.setExtensions([
     {
       name: "keyUsage",
       critical: true,
-      digitalSignature: uses.includes("digitalSignature"),
-      keyEncipherment: uses.includes("keyEncipherment"),
+      digitalSignature: uses.includes("digital_signature"),
+      keyEncipherment: uses.includes("key_encipherment"),
     },
-    { name: "extKeyUsage", clientAuth: uses.includes("clientAuth") },
+    { name: "extKeyUsage", clientAuth: uses.includes("client_auth") },
   ]);
   // forge builds the certificate; Node's crypto signs it (forge's own RSA is ~30× slower).
   certificate.signatureOid = forge.pki.oids.sha256WithRSAEncryption;

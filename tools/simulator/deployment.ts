@@ -10,15 +10,18 @@
  *   (internal/services/applications/application_password_resource.go and siblings), so any
  *   difference — including a date that differs from the whole-second date the provider stored
  *   (./providers.ts `providerInstant`) — replaces the credential.
- * - tls and random: every input forces replacement.
- * - other providers: old inputs against new inputs; for `azure-native:keyvault:Secret` a different
- *   name, vault or resource group replaces it, anything else (a new value) is an update (a new
- *   secret version). Inputs depending on a replaced resource change (a password's new value).
+ * - which inputs force a replacement comes from the provider facts table
+ *   (policy/lib/provider-facts.ts): every input of a credential, of a tls key or certificate and of a
+ *   random id; a Key Vault secret's name, vault or resource group (anything else, such as a new
+ *   value, is an update: a new secret version).
+ * - other providers: old inputs against new inputs. An input taken from a replaced resource
+ *   changes (a password's new value).
  */
+import { replacingInputsOf } from "../../policy/lib/provider-facts";
 import { simulationKey } from "./simulatedAzure";
 import type { Registration, SimulatedFailure } from "./simulatedAzure";
 import type { StateEntry } from "./world";
-import { SimulatedWorld } from "./world";
+import { diffsAgainstState, SimulatedWorld } from "./world";
 
 /** What the engine does with one resource. */
 export type StepOp = "create" | "same" | "update" | "replace" | "delete" | "read";
@@ -32,23 +35,6 @@ export interface PlannedStep {
   /** The inputs that differ (update / replace), or `(dependency replaced)`. */
   changed: string[];
 }
-
-const CREDENTIAL_TYPES = new Set([
-  "azuread:index/applicationPassword:ApplicationPassword",
-  "azuread:index/servicePrincipalPassword:ServicePrincipalPassword",
-  "azuread:index/applicationCertificate:ApplicationCertificate",
-  "azuread:index/servicePrincipalCertificate:ServicePrincipalCertificate",
-]);
-/**
- * Types whose every input forces replacement: the tls and random providers' resources
- * (terraform-provider-tls and terraform-provider-random mark every attribute ForceNew; `keepers`
- * exists to force a replacement).
- */
-const ALL_INPUTS_FORCE_NEW = /^(tls|random):/;
-const REPLACING_KEYS: Record<string, string[]> = {
-  "azure-native:keyvault:Secret": ["secretName", "vaultName", "resourceGroupName"],
-  "azure-native:keyvault:Vault": ["vaultName", "resourceGroupName"],
-};
 
 /**
  * Plans the steps of a deployment of `registrations` over the world's state.
@@ -86,16 +72,19 @@ export function planDeployment(
       continue;
     }
     const changed = changedInputs(registration, old);
+    // An input taken from a replaced resource gets that resource's new outputs: it changes.
+    for (const [key, urns] of Object.entries(registration.propertyDependencies)) {
+      if (urns.some((urn) => replaced.has(urn)) && !changed.includes(key)) changed.push(key);
+    }
     const dependencyReplaced = dependsOn(registration).some((urn) => replaced.has(urn));
-    if (dependencyReplaced) changed.push("(dependency replaced)");
+    if (dependencyReplaced && changed.length === 0) changed.push("(dependency replaced)");
     if (changed.length === 0) {
       steps.push(step("same"));
       continue;
     }
-    const forcesNew =
-      CREDENTIAL_TYPES.has(registration.type) ||
-      ALL_INPUTS_FORCE_NEW.test(registration.type) ||
-      changed.some((key) => (REPLACING_KEYS[registration.type] ?? []).includes(key));
+    // Which inputs force a replacement: the provider facts table (policy/lib/provider-facts.ts).
+    const replacing = replacingInputsOf(registration.type, registration.inputs) ?? [];
+    const forcesNew = changed.some((key) => replacing.includes(key));
     if (forcesNew) replaced.add(registration.urn);
     steps.push(step(forcesNew ? "replace" : "update", changed));
   }
@@ -202,7 +191,7 @@ function dependsOn(registration: Registration): string[] {
  * (recorded as a placeholder) never differ here: a new value comes from a replaced dependency.
  */
 function changedInputs(registration: Registration, old: StateEntry): string[] {
-  const against = CREDENTIAL_TYPES.has(registration.type) ? old.outputs : old.inputs;
+  const against = diffsAgainstState(registration.type) ? old.outputs : old.inputs;
   const keys = new Set([...Object.keys(registration.inputs), ...Object.keys(old.inputs)]);
   const changed: string[] = [];
   for (const key of keys) {

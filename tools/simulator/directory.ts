@@ -7,6 +7,7 @@
  * creates. Without a snapshot the directory does not know the tenant: every object id is assumed
  * to exist and to be owned by the deployer.
  */
+import { Refusal, refuse } from "./refusals";
 import type { LockConfiguration, TenantObject, TenantSnapshot } from "./tenant";
 
 /**
@@ -23,18 +24,21 @@ export interface Deployer {
   permission: GraphPermission;
 }
 
-/** Why Azure refuses a step: an error code and the message the user would see. */
-export interface Refusal {
-  /** HTTP-like code: `NotFound`, `Forbidden`, `Conflict`, `BadRequest`. */
-  code: string;
-  message: string;
-}
+export type { Refusal } from "./refusals";
 
 /** One application or service principal of the simulated directory. */
 interface DirectoryObject extends TenantObject {
   /** True when the simulated program created it (its owners are then known exactly). */
   created: boolean;
 }
+
+/** Sign-in audiences that include personal Microsoft accounts. */
+export const PERSONAL_ACCOUNT_AUDIENCES: readonly string[] = [
+  "AzureADandPersonalMicrosoftAccount",
+  "PersonalMicrosoftAccount",
+];
+/** Client secrets an application of a personal-account audience may hold (see checkPasswordLimit). */
+export const MAX_PERSONAL_ACCOUNT_PASSWORDS = 2;
 
 export type ObjectKind = "application" | "servicePrincipal";
 
@@ -78,7 +82,13 @@ export class SimulatedDirectory {
    * specify one or more application owners, including the principal being used to execute
    * Terraform").
    */
-  create(kind: ObjectKind, objectId: string, appId: string | undefined, owners: unknown): void {
+  create(
+    kind: ObjectKind,
+    objectId: string,
+    appId: string | undefined,
+    owners: unknown,
+    signInAudience?: unknown,
+  ): void {
     const list = Array.isArray(owners)
       ? owners.filter((o): o is string => typeof o === "string")
       : [];
@@ -87,6 +97,7 @@ export class SimulatedDirectory {
       appId: appId?.toLowerCase(),
       owners: list.map((o) => o.toLowerCase()),
       created: true,
+      ...(typeof signInAudience === "string" ? { signInAudience } : {}),
     };
     this.objects[kind].set(object.objectId, object);
     if (kind === "application" && object.appId) this.applicationsByAppId.set(object.appId, object);
@@ -106,15 +117,25 @@ export class SimulatedDirectory {
     return this.known[kind] ? undefined : "assumed";
   }
 
-  /** A refusal when the object does not exist (the snapshot does not list it), else undefined. */
-  checkExists(kind: ObjectKind, objectId: string, what: string): Refusal | undefined {
+  /**
+   * A refusal when the object does not exist (the snapshot does not list it), else undefined.
+   *
+   * @param step `read`: the object is read (`Resource.get`, a plan-time Read step); `write`: a
+   *   credential is added to it (an apply-time step)
+   */
+  checkExists(
+    kind: ObjectKind,
+    objectId: string,
+    what: string,
+    step: "read" | "write" = "read",
+  ): Refusal | undefined {
     if (this.find(kind, objectId) !== undefined) return undefined;
     const noun = kind === "application" ? "application" : "service principal";
     // Graph answers 404 Request_ResourceNotFound; the provider reports the object id.
-    return {
-      code: "NotFound",
-      message: `${what}: the ${noun} with object ID ${objectId} was not found in the tenant (Graph 404 Request_ResourceNotFound). Fix the object id in the configuration, or remove the app; after an app was deleted, run \`pulumi refresh\` before \`pulumi up\`.`,
-    };
+    return refuse(
+      step === "read" ? "object-not-found-read" : "object-not-found-write",
+      `${what}: the ${noun} with object ID ${objectId} was not found in the tenant (Graph 404 Request_ResourceNotFound). Fix the object id in the configuration, or remove the app; after an app was deleted, run \`pulumi refresh\` before \`pulumi up\`.`,
+    );
   }
 
   /**
@@ -143,28 +164,68 @@ export class SimulatedDirectory {
     credential: "password" | "certificate",
     what: string,
   ): Refusal | undefined {
-    const missing = this.checkExists(kind, objectId, what);
+    const missing = this.checkExists(kind, objectId, what, "write");
     if (missing) return missing;
     const target = this.find(kind, objectId);
     if (this.deployer.permission === "OwnedBy") {
       const unowned = this.unownedFor(kind, target);
       if (unowned) {
-        return {
-          code: "Forbidden",
-          message: `${what}: Authorization_RequestDenied (403): Insufficient privileges to complete the operation. The deploying identity ${this.deployer.objectId} has Application.ReadWrite.OwnedBy and does not own ${unowned}. Add it to the owners (the stack lists it for the objects it creates), or grant Application.ReadWrite.All.`,
-        };
+        return refuse(
+          "owned-by-not-owner",
+          `${what}: Authorization_RequestDenied (403): Insufficient privileges to complete the operation. The deploying identity ${this.deployer.objectId} has Application.ReadWrite.OwnedBy and does not own ${unowned}. Add it to the owners (the stack lists it for the objects it creates), or grant Application.ReadWrite.All.`,
+        );
       }
     }
     if (kind === "servicePrincipal" && target !== "assumed" && target !== undefined) {
       const lock = this.lockOf(target);
       if (lock && lock.isEnabled && (lock.allProperties || lock.credentialsWithUsageVerify)) {
-        return {
-          code: "BadRequest",
-          message: `${what}: 400 CannotUpdateLockedServicePrincipalProperty ("Property ${credential === "password" ? "passwordCredentials" : "keyCredentials"} is invalid."): the publisher of application ${target.appId ?? "(unknown appId)"} has enabled the app instance property lock (servicePrincipalLockConfiguration${lock.allProperties ? ".allProperties" : ".credentialsWithUsageVerify"}), so no ${credential} can be added to its service principal ${objectId} in this tenant. Ask the publisher for a credential, or use an app registration of your own.`,
-        };
+        return refuse(
+          "service-principal-locked",
+          `${what}: 400 CannotUpdateLockedServicePrincipalProperty ("Property ${credential === "password" ? "passwordCredentials" : "keyCredentials"} is invalid."): the publisher of application ${target.appId ?? "(unknown appId)"} has enabled the app instance property lock (servicePrincipalLockConfiguration${lock.allProperties ? ".allProperties" : ".credentialsWithUsageVerify"}), so no ${credential} can be added to its service principal ${objectId} in this tenant. Ask the publisher for a credential, or use an app registration of your own.`,
+        );
       }
     }
     return undefined;
+  }
+
+  /**
+   * Graph's limit on the client secrets of an application whose `signInAudience` includes personal
+   * Microsoft accounts (`AzureADandPersonalMicrosoftAccount`, `PersonalMicrosoftAccount`): at most
+   * two `passwordCredentials` (Microsoft identity platform docs, "Validation differences by
+   * supported account types", https://learn.microsoft.com/entra/identity-platform/supported-accounts-validation).
+   *
+   * @param held how many passwords the application holds when this one is added (the new one not
+   *   counted)
+   * @returns the refusal when adding one more would exceed the limit, else undefined
+   */
+  checkPasswordLimit(objectId: string, held: number, what: string): Refusal | undefined {
+    const target = this.find("application", objectId);
+    if (target === "assumed" || target === undefined) return undefined;
+    const audience = target.signInAudience;
+    if (audience === undefined || !PERSONAL_ACCOUNT_AUDIENCES.includes(audience)) return undefined;
+    if (held < MAX_PERSONAL_ACCOUNT_PASSWORDS) return undefined;
+    return refuse(
+      "personal-account-password-limit",
+      `${what}: 400 Bad Request: application ${target.objectId} has signInAudience ${audience}, whose apps hold at most ${MAX_PERSONAL_ACCOUNT_PASSWORDS} client secrets, and already holds ${held}. Replace a password delete-before-create (the program does so for these audiences), or use one slot.`,
+    );
+  }
+
+  /**
+   * Graph's rule for the key credentials of an application whose `signInAudience` includes
+   * personal Microsoft accounts: encryption and asymmetric signing keys only, no symmetric key
+   * (https://learn.microsoft.com/entra/identity-platform/supported-accounts-validation).
+   *
+   * @returns the refusal of a symmetric key on such an application, else undefined
+   */
+  checkSymmetricKey(objectId: string, what: string): Refusal | undefined {
+    const target = this.find("application", objectId);
+    if (target === "assumed" || target === undefined) return undefined;
+    const audience = target.signInAudience;
+    if (audience === undefined || !PERSONAL_ACCOUNT_AUDIENCES.includes(audience)) return undefined;
+    return refuse(
+      "personal-account-symmetric-key",
+      `${what}: 400 Bad Request: application ${target.objectId} has signInAudience ${audience}, whose apps accept only encryption and asymmetric signing keys, not a symmetric key.`,
+    );
   }
 
   /** Which object the deployer fails to own, as text, or undefined when it owns what it needs. */

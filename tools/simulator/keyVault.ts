@@ -17,7 +17,7 @@
  *   create fails with the 409 above.
  * - Secret names are case-insensitive.
  */
-import type { Refusal } from "./directory";
+import { Refusal, refuse } from "./refusals";
 
 /** Days a deleted secret stays recoverable when the vault does not say (Azure's default, 90). */
 export const DEFAULT_RETENTION_DAYS = 90;
@@ -54,10 +54,10 @@ export class SimulatedKeyVaults {
 
   private conflict(vault: string, name: string, purgeAtMs: number, what: string): Refusal {
     const purge = new Date(purgeAtMs).toISOString().replace(/\.000Z$/, "Z");
-    return {
-      code: "Conflict",
-      message: `${what}: 409 Conflict ObjectIsDeletedButRecoverable: Secret ${name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the secret can only be recovered or purged (until ${purge}). Recover it, then run pulumi up again: \`az keyvault secret recover --vault-name ${vault} --name ${name}\` (needs Key Vault Secrets Officer).`,
-    };
+    return refuse(
+      "keyvault-secret-deleted-recoverable",
+      `${what}: 409 Conflict ObjectIsDeletedButRecoverable: Secret ${name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the secret can only be recovered or purged (until ${purge}). Recover it, then run pulumi up again: \`az keyvault secret recover --vault-name ${vault} --name ${name}\` (needs Key Vault Secrets Officer).`,
+    );
   }
 
   /**
@@ -75,10 +75,10 @@ export class SimulatedKeyVaults {
     retentionDays = DEFAULT_RETENTION_DAYS,
   ): Refusal | undefined {
     if (!canDelete) {
-      return {
-        code: "Forbidden",
-        message: `${what}: 403 Forbidden: the caller is not authorized to perform action on resource (Microsoft.KeyVault/vaults/secrets/delete). pulumi-azure-native deletes secrets through the vault's data plane: grant the deploying identity Key Vault Secrets Officer on vault ${vault}.`,
-      };
+      return refuse(
+        "keyvault-secret-delete-forbidden",
+        `${what}: 403 Forbidden: the caller is not authorized to perform action on resource (Microsoft.KeyVault/vaults/secrets/delete). pulumi-azure-native deletes secrets through the vault's data plane: grant the deploying identity Key Vault Secrets Officer on vault ${vault}.`,
+      );
     }
     const key = keyOf(vault, name);
     this.live.delete(key);

@@ -12,11 +12,25 @@ import {
   simulateRandomId,
   simulateSelfSignedCert,
 } from "./certificates";
-import type { Refusal } from "./directory";
+import { validateInputs } from "../../policy/lib/provider-facts";
+import {
+  decidingRotationField,
+  formatGoRfc3339,
+  rfc3339OffsetMinutes,
+  RotationFields,
+  rotationInstant,
+} from "../../policy/lib/time-rotating";
+import { Refusal, refuse } from "./refusals";
 import { stripSecrets } from "./wire";
 import { guidFrom, SIMULATED_SUBSCRIPTION_ID, SIMULATED_TENANT_ID, SimulatedWorld } from "./world";
 
 type State = Record<string, unknown>;
+
+/** Resource options of a registration that change what Azure sees (the engine applies them). */
+export interface ResourceStepOptions {
+  /** `deleteBeforeReplace`: a replacement deletes the old resource before creating the new one. */
+  deleteBeforeReplace?: boolean;
+}
 
 /** What a simulated provider answers for one resource. */
 export interface SimulatedResource {
@@ -35,9 +49,6 @@ const KEYVAULT_SECRET = "azure-native:keyvault:Secret";
 const APPLICATION_CERTIFICATE = "azuread:index/applicationCertificate:ApplicationCertificate";
 const SERVICE_PRINCIPAL_CERTIFICATE =
   "azuread:index/servicePrincipalCertificate:ServicePrincipalCertificate";
-
-/** Audiences that include personal Microsoft accounts. */
-const PERSONAL_AUDIENCES = ["AzureADandPersonalMicrosoftAccount", "PersonalMicrosoftAccount"];
 
 function lowerAlnum(text: string, length: number): string {
   const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -84,12 +95,14 @@ function objectIdOf(resourceId: unknown, collection: string): string | undefined
  *
  * @param urn the resource's URN (ids are derived from it)
  * @param nowMs the simulated clock, ms since the epoch (a credential's default `startDate`)
+ * @param options the registration's resource options that matter to Azure
  */
 export function simulateResource(
   args: pulumi.runtime.MockResourceArgs,
   urn: string,
   nowMs: number,
   world: SimulatedWorld,
+  options: ResourceStepOptions = {},
 ): SimulatedResource {
   // A nested secret makes the whole enclosing input a secret on the wire: read through them.
   const inputs = stripSecrets(args.inputs) as State;
@@ -97,6 +110,21 @@ export function simulateResource(
   const seed = urn;
   const directory = world.directory;
   const isRead = args.custom === true && typeof args.id === "string" && args.id !== "";
+  if (args.custom && !isRead) {
+    // The provider's Check: its schema validators and plan-time checks, from the provider facts
+    // table (policy/lib/provider-facts.ts, each with its source).
+    const problems = validateInputs(args.type, inputs, { enforcement: ["plan"] });
+    if (problems.length > 0) {
+      return {
+        id: "",
+        state: inputs,
+        failure: refuse(
+          "provider-input-invalid",
+          `${what}: the provider's Check refuses ${problems.map((p) => p.message).join("; ")}`,
+        ),
+      };
+    }
+  }
   switch (args.type) {
     case APPLICATION: {
       if (isRead) {
@@ -119,9 +147,8 @@ export function simulateResource(
       }
       const objectId = guidFrom(`${seed}#objectId`);
       const clientId = guidFrom(`${seed}#clientId`);
-      const failure = checkApplication(inputs, what);
-      if (!failure) directory.create("application", objectId, clientId, inputs.owners);
-      return { id: `/applications/${objectId}`, state: { ...inputs, objectId, clientId }, failure };
+      directory.create("application", objectId, clientId, inputs.owners, inputs.signInAudience);
+      return { id: `/applications/${objectId}`, state: { ...inputs, objectId, clientId } };
     }
     case SERVICE_PRINCIPAL: {
       if (isRead) {
@@ -165,13 +192,21 @@ export function simulateResource(
         inputs.displayName,
       ]);
       const keyId = guidFrom(`${seed}#${version}`);
-      const { owner, failure } = credentialOwner(
-        args.type === APPLICATION_PASSWORD,
-        "password",
-        inputs,
-        what,
-        directory,
-      );
+      const onApplication = args.type === APPLICATION_PASSWORD;
+      const written = credentialOwner(onApplication, "password", inputs, what, directory);
+      const owner = written.owner;
+      let failure = written.failure;
+      const objectId = objectIdOf(owner, "applications");
+      if (!failure && onApplication && objectId !== undefined) {
+        const held = world.passwordsHeld(
+          owner,
+          args.type,
+          args.name,
+          options.deleteBeforeReplace === true,
+        );
+        failure = directory.checkPasswordLimit(objectId, held, `adding ${what}`);
+      }
+      if (!failure) world.passwordAdded(owner);
       return {
         id: `${owner}/password/${keyId}`,
         state: {
@@ -195,7 +230,10 @@ export function simulateResource(
         return {
           id: "",
           state: inputs,
-          failure: { code: "BadRequest", message: `${what}: ${certificate}` },
+          failure: refuse(
+            /not a PEM/.test(certificate) ? "tls-private-key-invalid" : "provider-input-invalid",
+            `${what}: ${certificate}`,
+          ),
         };
       }
       return { id: lowerAlnum(`${seed}#cert`, 20), state: { ...inputs, ...certificate } };
@@ -253,31 +291,39 @@ export function simulateResource(
 }
 
 /**
- * A `time.Rotating` (@pulumiverse/time, terraform-provider-time resource_rotating.go): `rfc3339` is
- * the given base or the creation instant, `rotationRfc3339` the base plus the rotation period
- * (years, months, days, hours and minutes, calendar-correct), and the id is `rfc3339`. It only
- * rotates when the stack is refreshed after that instant.
+ * A `time.Rotating` as terraform-provider-time computes it (internal/provider/resource_time_rotating.go,
+ * `setRotationValues`, through policy/lib/time-rotating.ts): `rfc3339` is the given base or the
+ * creation instant (whole seconds); each rotation field set recomputes the rotation instant from
+ * the base, so the last one the provider applies wins; months and years roll over as Go's
+ * `AddDate` does. The id is `rfc3339`. It only rotates when the stack is refreshed after that
+ * instant.
  */
 function simulateRotating(inputs: State, nowMs: number): SimulatedResource {
-  const base =
+  const given =
     typeof inputs.rfc3339 === "string" && Number.isFinite(Date.parse(inputs.rfc3339))
-      ? Date.parse(inputs.rfc3339)
-      : Math.floor(nowMs / 1000) * 1000;
-  const rfc3339 = new Date(base).toISOString().replace(/\.000Z$/, "Z");
-  let rotation: unknown = inputs.rotationRfc3339;
-  if (rotation === undefined) {
-    const at = new Date(base);
-    const add = (key: string) => (typeof inputs[key] === "number" ? (inputs[key] as number) : 0);
-    at.setUTCFullYear(at.getUTCFullYear() + add("rotationYears"));
-    at.setUTCMonth(at.getUTCMonth() + add("rotationMonths"));
-    const ms =
-      at.getTime() +
-      add("rotationDays") * 86_400_000 +
-      add("rotationHours") * 3_600_000 +
-      add("rotationMinutes") * 60_000;
-    rotation = new Date(ms).toISOString().replace(/\.000Z$/, "Z");
-  }
-  return { id: rfc3339, state: { ...inputs, rfc3339, rotationRfc3339: rotation } };
+      ? inputs.rfc3339
+      : undefined;
+  const baseMs = given !== undefined ? Date.parse(given) : Math.floor(nowMs / 1000) * 1000;
+  const offset = given !== undefined ? (rfc3339OffsetMinutes(given) ?? 0) : 0;
+  const count = (key: string) => (typeof inputs[key] === "number" ? inputs[key] : undefined);
+  const fields: RotationFields = {
+    rotationDays: count("rotationDays"),
+    rotationHours: count("rotationHours"),
+    rotationMinutes: count("rotationMinutes"),
+    rotationMonths: count("rotationMonths"),
+    rotationYears: count("rotationYears"),
+    rotationRfc3339:
+      typeof inputs.rotationRfc3339 === "string" ? Date.parse(inputs.rotationRfc3339) : undefined,
+  };
+  const rotationMs = rotationInstant(baseMs, fields, { baseOffsetMinutes: offset });
+  const rfc3339 = formatGoRfc3339(baseMs, offset);
+  const rotationRfc3339 =
+    rotationMs === undefined
+      ? undefined
+      : decidingRotationField(fields) === "rotationRfc3339"
+        ? inputs.rotationRfc3339
+        : formatGoRfc3339(rotationMs, offset);
+  return { id: rfc3339, state: { ...inputs, rfc3339, rotationRfc3339 } };
 }
 
 /**
@@ -299,10 +345,10 @@ function credentialOwner(
   const objectId = objectIdOf(owner, collection);
   const failure: Refusal | undefined =
     objectId === undefined
-      ? {
-          code: "BadRequest",
-          message: `${what}: ${field} ${JSON.stringify(owner)} is not a resource id such as /${collection}/00000000-0000-0000-0000-000000000000`,
-        }
+      ? refuse(
+          "provider-input-invalid",
+          `${what}: ${field} ${JSON.stringify(owner)} is not a resource id such as /${collection}/00000000-0000-0000-0000-000000000000`,
+        )
       : directory.checkCredentialWrite(
           onApplication ? "application" : "servicePrincipal",
           objectId,
@@ -338,17 +384,23 @@ function simulateKeyCredential(
   const validity = certificateValidity(inputs.value, inputs.encoding);
   const id = `${owner}/certificate/${keyId}`;
   let failure: Refusal | undefined = written.failure;
+  if (inputs.type === "Symmetric") {
+    // A symmetric key holds no certificate; personal-account audiences accept none.
+    const objectId = objectIdOf(owner, "applications");
+    if (objectId !== undefined) failure ??= directory.checkSymmetricKey(objectId, `adding ${what}`);
+    return { id, state: { ...inputs, keyId }, failure };
+  }
   if (typeof validity === "string") {
-    failure ??= { code: "BadRequest", message: `${what}: ${validity}` };
+    failure ??= refuse("key-credential-value-invalid", `${what}: ${validity}`);
     return { id, state: { ...inputs, keyId }, failure };
   }
   const endMs =
     inputs.endDate === undefined ? validity.notAfterMs : Date.parse(String(inputs.endDate));
   if (!failure && endMs > validity.notAfterMs) {
-    failure = {
-      code: "BadRequest",
-      message: `${what}: 400 Key credential end date is invalid: endDate ${String(inputs.endDate)} is after the certificate's notAfter ${new Date(validity.notAfterMs).toISOString()}`,
-    };
+    failure = refuse(
+      "key-credential-end-after-certificate",
+      `${what}: 400 Key credential end date is invalid: endDate ${String(inputs.endDate)} is after the certificate's notAfter ${new Date(validity.notAfterMs).toISOString()}`,
+    );
   }
   return {
     id,
@@ -359,23 +411,5 @@ function simulateKeyCredential(
       endDate: providerInstant(inputs.endDate ?? new Date(validity.notAfterMs).toISOString()),
     },
     failure,
-  };
-}
-
-/**
- * Plan-time checks of an `azuread.Application`: `signInAudience` `AzureADandPersonalMicrosoftAccount`
- * and `PersonalMicrosoftAccount` need `api.requestedAccessTokenVersion = 2`
- * (terraform-provider-azuread internal/services/applications/application_resource.go, its
- * CustomizeDiff: the plan — and so `pulumi preview` — fails).
- */
-function checkApplication(inputs: State, what: string): Refusal | undefined {
-  const audience = inputs.signInAudience;
-  if (typeof audience !== "string" || !PERSONAL_AUDIENCES.includes(audience)) return undefined;
-  const api = inputs.api as State | undefined;
-  const version = api?.requestedAccessTokenVersion;
-  if (version === 2) return undefined;
-  return {
-    code: "BadRequest",
-    message: `${what}: signInAudience ${JSON.stringify(audience)} requires api.requestedAccessTokenVersion = 2 (found ${version === undefined ? "not set, which means 1" : JSON.stringify(version)}): access tokens for personal Microsoft accounts are v2 only.`,
   };
 }

@@ -8,7 +8,9 @@
  * two runs of one program give the same ids and a replaced password gets a new keyId.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { Deployer, Refusal } from "./directory";
+import { secretOutputsOf } from "../../policy/lib/provider-facts";
+import type { Deployer } from "./directory";
+import type { Refusal } from "./refusals";
 import { skipPromiseDebugStacks } from "./promiseStacks";
 import { simulateCall } from "./invokes";
 import { simulateResource } from "./providers";
@@ -40,6 +42,8 @@ export interface Registration {
   /** Per input property, the URNs it depends on. */
   propertyDependencies: Record<string, string[]>;
   provider?: string;
+  /** True when registered with the `deleteBeforeReplace` resource option. */
+  deleteBeforeReplace?: boolean;
   /** True for a read of an existing resource (`Resource.get`): its id is `id`. */
   read?: boolean;
   /** The resource id (for reads: the id read). */
@@ -51,16 +55,16 @@ export interface Registration {
 /**
  * A step the real Azure would refuse: a read or write of an object that does not exist, a
  * credential write the deployer may not make, a soft-deleted Key Vault secret name, a locked service
- * principal, or an input the provider rejects. The simulated program keeps running (as under
- * `pulumi up --continue-on-error`); resources that depend on a failed one would be skipped.
+ * principal, or an input the provider rejects — each under a rule of ./refusals.ts, whose phase
+ * says whether the engine meets it while planning (it stops, in a preview as in an update) or when
+ * it applies the step (never in a preview; under `pulumi up --continue-on-error` the resources that
+ * depend on it are skipped and every other step runs). The simulated program keeps running either
+ * way, so that everything it registers is recorded.
  */
-export interface SimulatedFailure {
+export interface SimulatedFailure extends Refusal {
   urn: string;
   type: string;
   name: string;
-  /** `NotFound`, `Forbidden`, `Conflict` or `BadRequest`. */
-  code: string;
-  message: string;
 }
 
 /** Options of {@link simulateAzure}. */
@@ -101,22 +105,6 @@ export interface Simulation {
 
 type State = Record<string, unknown>;
 
-/**
- * Output properties the providers mark secret (`additionalSecretOutputs` in their SDKs), by
- * resource type. The engine keeps them secret; under mocks the response carries them plain, so the
- * recorder masks them.
- */
-const SECRET_OUTPUTS: Record<string, string[]> = {
-  "azuread:index/applicationPassword:ApplicationPassword": ["value"],
-  "azuread:index/servicePrincipalPassword:ServicePrincipalPassword": ["value"],
-  "azuread:index/applicationCertificate:ApplicationCertificate": ["value"],
-  "azuread:index/servicePrincipalCertificate:ServicePrincipalCertificate": ["value"],
-  "tls:index/privateKey:PrivateKey": ["privateKeyOpenssh", "privateKeyPem", "privateKeyPemPkcs8"],
-  "tls:index/selfSignedCert:SelfSignedCert": ["privateKeyPem", "privateKeyPemWo"],
-  "tls:index/locallySignedCert:LocallySignedCert": ["caPrivateKeyPem"],
-  "tls:index/certRequest:CertRequest": ["privateKeyPem"],
-};
-
 /** Private key material in PEM, whatever resource holds it: never recorded in plain text. */
 const PRIVATE_KEY_PEM = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
 
@@ -126,7 +114,9 @@ const PRIVATE_KEY_PEM = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
  */
 function maskSecretOutputs(type: string, outputs: State): State {
   const masked = maskPrivateKeys(outputs) as State;
-  for (const key of SECRET_OUTPUTS[type] ?? []) if (key in masked) masked[key] = SECRET_PLACEHOLDER;
+  // The providers' secret outputs (the provider facts table): the engine keeps them secret; under
+  // mocks the response carries them plain.
+  for (const key of secretOutputsOf(type)) if (key in masked) masked[key] = SECRET_PLACEHOLDER;
   return masked;
 }
 
@@ -160,6 +150,7 @@ function unwrap(value: unknown, secretPaths: Set<string>, path: string): unknown
 
 interface WireRequest {
   getType(): string;
+  getDeletebeforereplace(): boolean;
   getName(): string;
   getParent(): string;
   getCustom(): boolean;
@@ -233,6 +224,9 @@ export function simulateAzure(options: SimulationOptions): Simulation {
   const pending = new Set<Promise<unknown>>();
   const keyOf = (type: string, name: string) =>
     simulationKey(options.stack, options.project, type, name);
+  /** Simulation keys of registrations with `deleteBeforeReplace` (read off the wire request). */
+  const deleteBeforeReplace = new Set<string>();
+  world.beginRun();
   const mocks: pulumi.runtime.Mocks = {
     newResource: (args) => {
       const key = keyOf(args.type, args.name);
@@ -240,7 +234,11 @@ export function simulateAzure(options: SimulationOptions): Simulation {
       const inputs = stripSecrets(args.inputs) as State;
       // Unchanged since the last simulated deployment: the engine keeps its state, no API call.
       const same = isRead ? undefined : world.unchanged(key, args.type, inputs);
-      const result = same ?? simulateResource(args, key, clock(), world);
+      const result =
+        same ??
+        simulateResource(args, key, clock(), world, {
+          deleteBeforeReplace: deleteBeforeReplace.has(key),
+        });
       if ("failure" in result && result.failure) refusals.set(key, result.failure);
       else world.stage(key, { inputs, id: result.id, state: result.state });
       return { id: result.id, state: result.state };
@@ -286,8 +284,9 @@ export function simulateAzure(options: SimulationOptions): Simulation {
     byUrn.set(registration.urn, registration);
   };
   const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req, cb) =>
-    track((settled) =>
+  monitor.registerResource = (req, cb) => {
+    if (req.getDeletebeforereplace()) deleteBeforeReplace.add(keyOf(req.getType(), req.getName()));
+    return track((settled) =>
       register(req, (err, resp) => {
         if (!err && resp) {
           const secretInputs = new Set<string>();
@@ -314,12 +313,14 @@ export function simulateAzure(options: SimulationOptions): Simulation {
             propertyDependencies,
             provider: req.getProvider() || undefined,
             id: resp.getId() || undefined,
+            ...(req.getDeletebeforereplace() ? { deleteBeforeReplace: true } : {}),
           });
         }
         cb(err, resp);
         settled();
       }),
     );
+  };
   const read = monitor.readResource.bind(monitor);
   monitor.readResource = (req, cb) =>
     track((settled) =>

@@ -9,13 +9,18 @@
  * - the array `az ad sp list --all` prints (Graph `servicePrincipal` objects), or
  * - an object `{ "applications": [...], "servicePrincipals": [...] }` (either may be absent), or
  *   Graph's own page shape `{ "value": [...] }`.
+ * The object may also say which Microsoft Graph permission the deploying identity holds:
+ * `"deployer": { "graphPermission": "Application.ReadWrite.All" }` (or
+ * `"Application.ReadWrite.OwnedBy"`, the simulation's default); `npm start --graph-permission`
+ * wins over it.
  * Without `--all` the Azure CLI returns only the first 100 objects: a snapshot that is cut short
  * makes real objects look missing.
  *
  * In an array, an element is a service principal when it carries a service-principal-only
  * property (`servicePrincipalType`, `appOwnerOrganizationId`, `servicePrincipalNames`), else an
- * application. Only `id` (the object id) is required; `appId`, `displayName`, and two optional
- * additions the Azure CLI list does not print are read:
+ * application. Only `id` (the object id) is required; `appId`, `displayName`, `signInAudience` (an
+ * application's account types: personal-account audiences hold at most two client secrets), and
+ * two optional additions the Azure CLI list does not print are read:
  * - `owners`: object ids of the owners (`az ad app owner list --id <appId>` / `az ad sp owner list
  *   --id <id>`); when absent, the deployer is assumed to own the object;
  * - `servicePrincipalLockConfiguration`: Graph's application property (app instance property
@@ -25,6 +30,31 @@
  *   another tenant).
  */
 import * as fs from "fs";
+import type { GraphPermission } from "./directory";
+
+/**
+ * The Microsoft Graph application permissions a deployer of app credentials holds, by their Graph
+ * names (Microsoft Graph permissions reference,
+ * https://learn.microsoft.com/graph/permissions-reference#applicationreadwriteall and
+ * #applicationreadwriteownedby), with the simulated directory's name of each.
+ */
+export const GRAPH_PERMISSIONS = {
+  "Application.ReadWrite.All": "All",
+  "Application.ReadWrite.OwnedBy": "OwnedBy",
+} as const satisfies Record<string, GraphPermission>;
+
+/** A Graph permission by its Graph name: `Application.ReadWrite.All` or `…OwnedBy`. */
+export type GraphPermissionName = keyof typeof GRAPH_PERMISSIONS;
+
+/** The allowed Graph permission names, for messages: `A or B`. */
+export const GRAPH_PERMISSION_CHOICES = Object.keys(GRAPH_PERMISSIONS).join(" or ");
+
+/** True when `value` is one of {@link GRAPH_PERMISSIONS}' names (exactly, as Graph spells it). */
+export function isGraphPermissionName(value: unknown): value is GraphPermissionName {
+  return (
+    typeof value === "string" && Object.prototype.hasOwnProperty.call(GRAPH_PERMISSIONS, value)
+  );
+}
 
 /** The app instance property lock of an application (Graph `servicePrincipalLockConfiguration`). */
 export interface LockConfiguration {
@@ -41,6 +71,11 @@ export interface TenantObject {
   /** Application (client) id (Graph `appId`). */
   appId?: string;
   displayName?: string;
+  /**
+   * An application's `signInAudience` (printed by `az ad app list`): audiences with personal
+   * Microsoft accounts limit the application to two client secrets.
+   */
+  signInAudience?: string;
   /** Owner object ids; undefined when the snapshot does not say (the deployer is assumed owner). */
   owners?: string[];
   lock?: LockConfiguration;
@@ -57,6 +92,8 @@ export interface TenantSnapshot {
    * exist), not empty. A single array holds the kinds found in it.
    */
   covers: { applications: boolean; servicePrincipals: boolean };
+  /** The deployer's Graph permission the file states (`deployer.graphPermission`), if any. */
+  graphPermission?: GraphPermissionName;
 }
 
 /** The snapshot file is unreadable or not of the accepted shape; the message names the file. */
@@ -124,18 +161,23 @@ export function parseTenantSnapshot(json: unknown, source: string): TenantSnapsh
     list.forEach((element, index) => add(element, `${path}[${index}]`, kind));
   };
   let covers = { applications: false, servicePrincipals: false };
+  let graphPermission: GraphPermissionName | undefined;
   if (Array.isArray(json)) {
     addAll(json, "");
-  } else if (isRecord(json) && ("applications" in json || "servicePrincipals" in json)) {
+  } else if (
+    isRecord(json) &&
+    ("applications" in json || "servicePrincipals" in json || "deployer" in json)
+  ) {
     covers = {
       applications: json.applications !== undefined,
       servicePrincipals: json.servicePrincipals !== undefined,
     };
     for (const key of Object.keys(json)) {
-      if (key !== "applications" && key !== "servicePrincipals") {
-        fail(key, "only `applications` and `servicePrincipals` keys");
+      if (key !== "applications" && key !== "servicePrincipals" && key !== "deployer") {
+        fail(key, "only `applications`, `servicePrincipals` and `deployer` keys");
       }
     }
+    if (json.deployer !== undefined) graphPermission = readDeployer(json.deployer, fail);
     if (json.applications !== undefined) addAll(json.applications, "applications", "application");
     if (json.servicePrincipals !== undefined) {
       addAll(json.servicePrincipals, "servicePrincipals", "servicePrincipal");
@@ -152,7 +194,33 @@ export function parseTenantSnapshot(json: unknown, source: string): TenantSnapsh
     applications: covers.applications || applications.size > 0,
     servicePrincipals: covers.servicePrincipals || servicePrincipals.size > 0,
   };
-  return { source, applications, servicePrincipals, covers };
+  return {
+    source,
+    applications,
+    servicePrincipals,
+    covers,
+    ...(graphPermission !== undefined ? { graphPermission } : {}),
+  };
+}
+
+/** The `deployer` object: `{ "graphPermission": "Application.ReadWrite.All" }` (key optional). */
+function readDeployer(
+  deployer: unknown,
+  fail: (path: string, expected: string) => never,
+): GraphPermissionName | undefined {
+  if (!isRecord(deployer)) return fail("deployer", 'an object such as {"graphPermission": "…"}');
+  for (const key of Object.keys(deployer)) {
+    if (key !== "graphPermission") fail(`deployer.${key}`, "only a `graphPermission` key");
+  }
+  const value = deployer.graphPermission;
+  if (value === undefined) return undefined;
+  if (!isGraphPermissionName(value)) {
+    return fail(
+      "deployer.graphPermission",
+      `${GRAPH_PERMISSION_CHOICES}, not ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
 }
 
 function readObject(
@@ -168,6 +236,8 @@ function readObject(
     object.appId = (element.appId as string).toLowerCase();
   }
   if (typeof element.displayName === "string") object.displayName = element.displayName;
+  // Graph's application property, in `az ad app list` output: the account types it signs in.
+  if (typeof element.signInAudience === "string") object.signInAudience = element.signInAudience;
   if (element.owners !== undefined) {
     const owners = element.owners;
     if (!Array.isArray(owners)) return fail(`${path}.owners`, "a list of owner object ids");

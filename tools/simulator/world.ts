@@ -71,9 +71,12 @@ export interface ProviderEntry {
 }
 
 /**
- * Credential types whose provider (azuread, bridged Terraform) diffs new inputs against the stored
- * state, which holds dates to the second (./providers.ts `providerInstant`).
+ * True for the credential types whose provider (azuread, bridged Terraform) diffs new inputs
+ * against the stored state, which holds dates to the second (./providers.ts `providerInstant`).
  */
+export function diffsAgainstState(type: string): boolean {
+  return DIFF_AGAINST_STATE.test(type);
+}
 const DIFF_AGAINST_STATE = /^azuread:index\/(application|servicePrincipal)(Password|Certificate):/;
 
 /** The simulated Azure of one tenant and subscription. */
@@ -111,6 +114,44 @@ export class SimulatedWorld {
     );
   }
 
+  /** Passwords this run has added so far, per owner resource id (`/applications/{id}`). */
+  private addedThisRun = new Map<string, number>();
+  /** `type::name` of the state's passwords this run replaced delete-before-create (gone first). */
+  private deletedFirstThisRun = new Set<string>();
+
+  /** Starts a program run: forgets what the previous run added (it was deployed or discarded). */
+  beginRun(): void {
+    this.addedThisRun = new Map();
+    this.deletedFirstThisRun = new Set();
+  }
+
+  /**
+   * How many passwords the owner holds at the moment the engine creates the password `type`/`name`:
+   * those of the last deployment's state (a password replaced create-before-delete is deleted only
+   * after its replacement exists; with `deleteBeforeReplace` its old version is gone first), plus
+   * those this run has already added (pulumi/pulumi pkg/resource/deploy/step_generator.go: a
+   * replacement is create-then-delete unless `deleteBeforeReplace`; the deletes of
+   * create-before-delete replacements run at the end of the deployment).
+   *
+   * @param owner the password's `applicationId` / `servicePrincipalId` (a resource id)
+   */
+  passwordsHeld(owner: string, type: string, name: string, deleteBeforeReplace: boolean): number {
+    if (deleteBeforeReplace) this.deletedFirstThisRun.add(`${type}::${name}`);
+    let held = this.addedThisRun.get(owner) ?? 0;
+    for (const entry of this.entries.values()) {
+      if (entry.type !== type) continue;
+      const of = entry.inputs.applicationId ?? entry.inputs.servicePrincipalId;
+      if (of !== owner || this.deletedFirstThisRun.has(`${entry.type}::${entry.name}`)) continue;
+      held++;
+    }
+    return held;
+  }
+
+  /** Records a password this run added to `owner` (see {@link passwordsHeld}). */
+  passwordAdded(owner: string): void {
+    this.addedThisRun.set(owner, (this.addedThisRun.get(owner) ?? 0) + 1);
+  }
+
   /** True when the stack's state holds a resource of this type and name. */
   inState(type: string, name: string): boolean {
     return this.names.has(`${type}::${name}`);
@@ -124,7 +165,7 @@ export class SimulatedWorld {
   unchanged(key: string, type: string, inputs: Record<string, unknown>): ProviderEntry | undefined {
     const previous = this.committed.get(key);
     if (!previous) return undefined;
-    const against = DIFF_AGAINST_STATE.test(type) ? previous.state : previous.inputs;
+    const against = diffsAgainstState(type) ? previous.state : previous.inputs;
     const keys = new Set([...Object.keys(inputs), ...Object.keys(previous.inputs)]);
     for (const name of keys) {
       if (JSON.stringify(inputs[name]) !== JSON.stringify(against[name])) return undefined;

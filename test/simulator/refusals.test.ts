@@ -1,0 +1,234 @@
+/**
+ * Every rule of the simulated Azure (tools/simulator/refusals.ts), triggered once: the refusal names
+ * its rule, carries the rule's phase and code, and says Azure's or the provider's answer.
+ */
+import * as assert from "assert";
+import * as azuread from "@pulumi/azuread";
+import * as keyvault from "@pulumi/azure-native/keyvault";
+import * as tls from "@pulumi/tls";
+import { deploy } from "../../tools/simulator/deployment";
+import { REFUSAL_RULES, RefusalRuleId } from "../../tools/simulator/refusals";
+import { SimulatedFailure, simulateAzure } from "../../tools/simulator/simulatedAzure";
+import { parseTenantSnapshot } from "../../tools/simulator/tenant";
+import { SimulatedWorld } from "../../tools/simulator/world";
+
+const NOW = Date.parse("2026-11-30T10:00:00Z");
+const MISSING = "0a0b0c0d-0e0f-4a1b-8c2d-3e4f5a6b7c8d";
+const OTHERS_APP = "1c2d3e4f-5a6b-4c7d-8e9f-a0b1c2d3e4f5";
+const LOCKED_SP = "8a7b6c5d-4e3f-4a2b-9c1d-0e9f8a7b6c5d";
+
+/** Declares resources against `world` and returns the refusals of that run. */
+async function refusals(
+  world: SimulatedWorld,
+  declare: () => void,
+  deployAfter = false,
+): Promise<SimulatedFailure[]> {
+  const simulation = simulateAzure({ project: "p", stack: "s", world, nowMs: () => NOW });
+  declare();
+  await simulation.settle();
+  if (deployAfter) deploy(world, simulation.registrations, NOW);
+  return simulation.failures;
+}
+
+const tenant = () =>
+  parseTenantSnapshot(
+    {
+      applications: [{ id: OTHERS_APP, appId: MISSING }],
+      servicePrincipals: [
+        {
+          id: LOCKED_SP,
+          appId: "5b4a3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d",
+          servicePrincipalLockConfiguration: {
+            isEnabled: true,
+            allProperties: false,
+            credentialsWithUsageVerify: true,
+            credentialsWithUsageSign: false,
+          },
+        },
+      ],
+    },
+    "tenant.json",
+  );
+
+const personalApp = () =>
+  new azuread.Application("personal", {
+    displayName: "personal",
+    signInAudience: "PersonalMicrosoftAccount",
+    api: { requestedAccessTokenVersion: 2 },
+  });
+
+const vaultSecret = (name: string, value = "v") =>
+  new keyvault.Secret(name, {
+    resourceGroupName: "rg",
+    vaultName: "vault-1",
+    secretName: name,
+    properties: { value },
+  });
+
+/** Per rule: how to trigger it, and a text its message must hold. */
+const CASES: Record<RefusalRuleId, { run: () => Promise<SimulatedFailure[]>; says: RegExp }> = {
+  "provider-input-invalid": {
+    run: () =>
+      refusals(new SimulatedWorld(), () => {
+        const key = new tls.PrivateKey("key", { algorithm: "RSA" });
+        new tls.SelfSignedCert("cert", {
+          privateKeyPem: key.privateKeyPem,
+          validityPeriodHours: 24,
+          allowedUses: ["digitalSignature", "client_auth"],
+        });
+      }),
+    says: /allowedUses.*digitalSignature/,
+  },
+  "object-not-found-read": {
+    run: () =>
+      refusals(new SimulatedWorld({ tenant: tenant() }), () => {
+        azuread.Application.get("gone", `/applications/${MISSING}`);
+      }),
+    says: /404 Request_ResourceNotFound/,
+  },
+  "object-not-found-write": {
+    run: () =>
+      refusals(new SimulatedWorld({ tenant: tenant() }), () => {
+        new azuread.ApplicationPassword("pw", {
+          applicationId: `/applications/${MISSING}`,
+          endDate: "2027-01-01T00:00:00Z",
+        });
+      }),
+    says: /404 Request_ResourceNotFound/,
+  },
+  "owned-by-not-owner": {
+    run: () => {
+      const world = new SimulatedWorld();
+      world.directory.create("application", OTHERS_APP, undefined, [MISSING]);
+      return refusals(world, () => {
+        new azuread.ApplicationPassword("pw", {
+          applicationId: `/applications/${OTHERS_APP}`,
+          endDate: "2027-01-01T00:00:00Z",
+        });
+      });
+    },
+    says: /Authorization_RequestDenied \(403\)/,
+  },
+  "service-principal-locked": {
+    run: () =>
+      refusals(new SimulatedWorld({ tenant: tenant(), deployer: { permission: "All" } }), () => {
+        new azuread.ServicePrincipalPassword("pw", {
+          servicePrincipalId: `/servicePrincipals/${LOCKED_SP}`,
+          endDate: "2027-01-01T00:00:00Z",
+        });
+      }),
+    says: /CannotUpdateLockedServicePrincipalProperty/,
+  },
+  "personal-account-password-limit": {
+    run: () =>
+      refusals(new SimulatedWorld({ deployer: { permission: "All" } }), () => {
+        const app = personalApp();
+        for (const n of [1, 2, 3]) {
+          new azuread.ApplicationPassword(`pw${n}`, {
+            applicationId: app.id,
+            endDate: "2027-01-01T00:00:00Z",
+          });
+        }
+      }),
+    says: /at most 2 client secrets/,
+  },
+  "personal-account-symmetric-key": {
+    run: () =>
+      refusals(new SimulatedWorld({ deployer: { permission: "All" } }), () => {
+        const app = personalApp();
+        new azuread.ApplicationCertificate("key", {
+          applicationId: app.id,
+          type: "Symmetric",
+          value: "c2VjcmV0",
+          encoding: "base64",
+          endDate: "2027-01-01T00:00:00Z",
+        });
+      }),
+    says: /only encryption and asymmetric signing keys/,
+  },
+  "key-credential-value-invalid": {
+    run: () =>
+      refusals(new SimulatedWorld({ deployer: { permission: "All" } }), () => {
+        new azuread.ApplicationCertificate("cert", {
+          applicationId: `/applications/${OTHERS_APP}`,
+          type: "AsymmetricX509Cert",
+          value: "not a certificate",
+          encoding: "pem",
+        });
+      }),
+    says: /not a pem-encoded X\.509 certificate/,
+  },
+  "key-credential-end-after-certificate": {
+    run: () =>
+      refusals(new SimulatedWorld({ deployer: { permission: "All" } }), () => {
+        const key = new tls.PrivateKey("key", { algorithm: "RSA" });
+        const cert = new tls.SelfSignedCert("cert", {
+          privateKeyPem: key.privateKeyPem,
+          validityPeriodHours: 24,
+          allowedUses: ["digital_signature", "client_auth"],
+          subject: { commonName: "c" },
+        });
+        new azuread.ApplicationCertificate("credential", {
+          applicationId: `/applications/${OTHERS_APP}`,
+          type: "AsymmetricX509Cert",
+          value: cert.certPem,
+          encoding: "pem",
+          endDate: "2027-01-01T00:00:00Z",
+        });
+      }),
+    says: /400 Key credential end date is invalid/,
+  },
+  "tls-private-key-invalid": {
+    run: () =>
+      refusals(new SimulatedWorld(), () => {
+        new tls.SelfSignedCert("cert", {
+          privateKeyPem:
+            "-----BEGIN RSA PRIVATE KEY-----\nnot a key\n-----END RSA PRIVATE KEY-----",
+          validityPeriodHours: 24,
+          allowedUses: ["digital_signature"],
+        });
+      }),
+    says: /not a PEM private key/,
+  },
+  "keyvault-secret-deleted-recoverable": {
+    run: async () => {
+      const world = new SimulatedWorld({ successiveDeployments: true });
+      world.vaults.create("vault-1", "old-secret", NOW - 86_400_000, false, "seed");
+      world.vaults.delete("vault-1", "old-secret", NOW - 3_600_000, true, "seed");
+      return refusals(world, () => vaultSecret("old-secret"));
+    },
+    says: /409 Conflict ObjectIsDeletedButRecoverable/,
+  },
+  "keyvault-secret-delete-forbidden": {
+    run: async () => {
+      const world = new SimulatedWorld({ successiveDeployments: true });
+      await refusals(world, () => vaultSecret("kept"), true);
+      const simulation = simulateAzure({ project: "p", stack: "s", world, nowMs: () => NOW });
+      await simulation.settle();
+      return deploy(world, simulation.registrations, NOW).failures;
+    },
+    says: /403 Forbidden.*secrets\/delete/,
+  },
+};
+
+describe("the simulated Azure's refusals, one rule at a time", () => {
+  for (const [id, rule] of Object.entries(REFUSAL_RULES) as [
+    RefusalRuleId,
+    (typeof REFUSAL_RULES)[RefusalRuleId],
+  ][]) {
+    it(`${id}: ${rule.phase}, ${rule.code} — ${rule.answer}`, async () => {
+      const found = await CASES[id].run();
+      assert.strictEqual(found.length, 1, JSON.stringify(found, null, 1));
+      const [refusal] = found;
+      assert.strictEqual(refusal.rule, id);
+      assert.strictEqual(refusal.phase, rule.phase);
+      assert.strictEqual(refusal.code, rule.code);
+      assert.match(refusal.message, CASES[id].says);
+      assert.ok(rule.source.length > 0);
+    });
+  }
+
+  it("a test for every rule, and a rule for every test", () => {
+    assert.deepStrictEqual(Object.keys(CASES).sort(), Object.keys(REFUSAL_RULES).sort());
+  });
+});

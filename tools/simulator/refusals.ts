@@ -1,0 +1,151 @@
+/**
+ * Every refusal the simulated Azure can make, as a list of rules: an id, when the real engine meets
+ * it (its phase), Azure's or the provider's answer with its error code, and the source of the rule.
+ * The simulator refuses only through {@link refuse}, so each refusal names its rule;
+ * test/simulator/refusals.test.ts triggers every rule and asserts its answer.
+ *
+ * The phase decides what the Pulumi engine does (pulumi/pulumi pkg/resource/deploy):
+ * - `check`: the provider's `Check` fails (schema validators, CustomizeDiff). step_generator.go
+ *   `generateSteps` marks the resource invalid, still sends it to the analyzers, then bails
+ *   ("resource … is invalid"): `pulumi preview` and `pulumi up` stop there, whatever
+ *   `--continue-on-error` says (it covers failed step executions only); resources registered later
+ *   are not analysed and stack policies do not run.
+ * - `read`: a Read step fails (`Resource.get` of an object that does not exist). Read steps run
+ *   during previews (step.go, ReadStep.Apply), so `pulumi preview` stops on it; under `pulumi up
+ *   --continue-on-error` the step executor records the failed step and goes on
+ *   (step_executor.go `cancelDueToError`): the resources depending on it are skipped, the others
+ *   are deployed.
+ * - `apply`: Azure refuses a Create, Update or Delete. `pulumi preview` runs no such step, so it
+ *   never sees the refusal; under `pulumi up` the resource policies judged the resource's inputs
+ *   before its step ran (step_generator.go), and with `--continue-on-error` the step fails, the
+ *   steps depending on it are skipped (deployment_executor.go), every other step still runs, and
+ *   the stack policies are skipped because a step failed.
+ */
+
+/** When the engine meets a refusal (see the module comment). */
+export type RefusalPhase = "check" | "read" | "apply";
+
+/** True for the phases `pulumi preview` meets (and stops on). */
+export function isPlanTime(phase: RefusalPhase): boolean {
+  return phase !== "apply";
+}
+
+/** One rule of the simulated Azure. */
+export interface RefusalRule {
+  phase: RefusalPhase;
+  /** HTTP-like code: `NotFound`, `Forbidden`, `Conflict`, `BadRequest`. */
+  code: string;
+  /** What Azure or the provider answers (status and error code), as the user would see it. */
+  answer: string;
+  /** Where the rule comes from. */
+  source: string;
+}
+
+/** Every rule, by id. */
+export const REFUSAL_RULES = {
+  "provider-input-invalid": {
+    phase: "check",
+    code: "BadRequest",
+    answer:
+      "the provider's schema validation fails the resource's Check (an attribute value outside what it accepts)",
+    source:
+      "the provider facts table, policy/lib/provider-facts.ts (each validation with its provider source)",
+  },
+
+  "object-not-found-read": {
+    phase: "read",
+    code: "NotFound",
+    answer:
+      "404 Request_ResourceNotFound while reading an existing application or service principal",
+    source:
+      "Microsoft Graph GET /applications/{id}, /servicePrincipals/{id}; pulumi/pulumi step.go (Read steps run during previews)",
+  },
+  "object-not-found-write": {
+    phase: "apply",
+    code: "NotFound",
+    answer: "404 Request_ResourceNotFound when adding a credential to a missing object",
+    source: "Microsoft Graph addPassword / application update on a deleted object",
+  },
+  "owned-by-not-owner": {
+    phase: "apply",
+    code: "Forbidden",
+    answer: "403 Authorization_RequestDenied: Insufficient privileges to complete the operation",
+    source:
+      "Microsoft Graph permissions reference, Application.ReadWrite.OwnedBy; terraform-provider-azuread docs/resources/service_principal_password.md",
+  },
+  "service-principal-locked": {
+    phase: "apply",
+    code: "BadRequest",
+    answer: "400 CannotUpdateLockedServicePrincipalProperty",
+    source:
+      "Microsoft Entra docs, How to configure app instance property lock; Azure/azure-cli#28734",
+  },
+  "personal-account-password-limit": {
+    phase: "apply",
+    code: "BadRequest",
+    answer:
+      "400 Bad Request: applications whose signInAudience includes personal Microsoft accounts hold at most two client secrets",
+    source:
+      "https://learn.microsoft.com/entra/identity-platform/supported-accounts-validation (passwordCredentials: maximum of two client secrets)",
+  },
+  "personal-account-symmetric-key": {
+    phase: "apply",
+    code: "BadRequest",
+    answer:
+      "400 Bad Request: applications whose signInAudience includes personal Microsoft accounts accept only encryption and asymmetric signing keys",
+    source:
+      "https://learn.microsoft.com/entra/identity-platform/supported-accounts-validation (keyCredentials)",
+  },
+  "key-credential-value-invalid": {
+    phase: "apply",
+    code: "BadRequest",
+    answer: "the key credential's value is not a certificate in the given encoding",
+    source:
+      "terraform-provider-azuread internal/helpers/credentials/credentials.go (KeyCredentialForResource decodes the value)",
+  },
+  "key-credential-end-after-certificate": {
+    phase: "apply",
+    code: "BadRequest",
+    answer: "400 Key credential end date is invalid.",
+    source: "Azure/azure-cli#11146; Azure/azure-rest-api-specs#11985",
+  },
+  "tls-private-key-invalid": {
+    phase: "apply",
+    code: "BadRequest",
+    answer: "the tls provider cannot parse private_key_pem when it creates the certificate",
+    source: "terraform-provider-tls internal/provider/resource_self_signed_cert.go (Create)",
+  },
+  "keyvault-secret-deleted-recoverable": {
+    phase: "apply",
+    code: "Conflict",
+    answer: "409 Conflict ObjectIsDeletedButRecoverable",
+    source:
+      "Azure Key Vault soft delete; pulumi-azure-native#4759 (recovers on create when the caller may)",
+  },
+  "keyvault-secret-delete-forbidden": {
+    phase: "apply",
+    code: "Forbidden",
+    answer:
+      "403 Forbidden: the caller is not authorized (Microsoft.KeyVault/vaults/secrets/delete)",
+    source:
+      "pulumi-azure-native provider/pkg/resources/customresources/custom_keyvault.go (deletes through the data plane)",
+  },
+} as const satisfies Record<string, RefusalRule>;
+
+/** The id of a rule of {@link REFUSAL_RULES}. */
+export type RefusalRuleId = keyof typeof REFUSAL_RULES;
+
+/** Why Azure refuses a step: the rule, its phase and code, and the message the user would see. */
+export interface Refusal {
+  rule: RefusalRuleId;
+  phase: RefusalPhase;
+  /** HTTP-like code: `NotFound`, `Forbidden`, `Conflict`, `BadRequest`. */
+  code: string;
+  message: string;
+}
+
+/** A refusal under `rule`, with its phase and code. */
+export function refuse(rule: RefusalRuleId, message: string): Refusal {
+  const { phase, code } = REFUSAL_RULES[rule];
+  return { rule, phase, code, message };
+}
