@@ -143,6 +143,11 @@ export function rawConfigFromValues(
     .filter((k) => k.startsWith(prefix))
     .map((k) => k.slice(prefix.length))
     .filter((k) => !(CONFIG_KEYS as readonly string[]).includes(k));
+  for (const key of Object.keys(PUBLISHED_KEYS)) {
+    if (secret.has(key) && values[`${prefix}${key}`] !== undefined) {
+      problems.push(publishedSecretProblem(key));
+    }
+  }
   const appFiles = object("appFiles");
   const size = configSizeAdvice(values);
   if (size?.level === "over") problems.push(`${CONFIG_NAMESPACE}: ${size.message}`);
@@ -159,6 +164,29 @@ export function rawConfigFromValues(
     sourceProblems: problems,
     configBytes: size?.bytes,
   };
+}
+
+/**
+ * Keys whose values the program publishes in resource inputs, which Pulumi stores in the state and
+ * shows in every diff in plain text (and, since @pulumi/pulumi 3.202, sends to the engine as
+ * component arguments too), where it is read from: where each one goes.
+ */
+const PUBLISHED_KEYS: Readonly<Record<string, string>> = {
+  rotationTrigger:
+    "the rotateWhenChanged of every password and the keepers of every certificate schedule",
+  rotation: "the schedule keys (rotateWhenChanged, keepers) and end dates of every credential",
+  apps: "app names, display names, owners and rotation triggers of the resources declared",
+  keyVault: "the vault's and secrets' names and resource group",
+};
+
+/**
+ * The one-line refusal of a secret value (`pulumi config set --secret`) under a key the program
+ * publishes: it would stand in plain text in the state and in diffs. None of these values is a
+ * secret (a rotation trigger is a label such as an incident id), so the program refuses rather
+ * than publish one.
+ */
+function publishedSecretProblem(key: string): string {
+  return `${CONFIG_NAMESPACE}:${key}: [secret] is invalid; a secret value would be published in plain text in ${PUBLISHED_KEYS[key]} (Pulumi state and diffs). Set it without --secret: it holds no secret (a rotation trigger is a label such as an incident id)`;
 }
 
 /** The known key closest to a misspelt one (edit distance), for the error message. */
@@ -188,17 +216,12 @@ function readAppFiles(value: unknown, projectDir: string, problems: string[]): F
       continue;
     }
     seen.add(absolute);
-    let text: string;
-    try {
-      text = fs.readFileSync(absolute, "utf8");
-    } catch (error) {
-      const reason =
-        (error as NodeJS.ErrnoException).code === "ENOENT" ? "not found" : (error as Error).message;
-      problems.push(
-        `${file}: cannot be read (${reason}); ${field} paths are relative to ${projectDir}`,
-      );
+    const read = readCatalogueFile(projectDir, absolute);
+    if (!read.ok) {
+      problems.push(`${file}: ${read.reason}; ${field} paths are relative to ${projectDir}`);
       continue;
     }
+    const text = read.text;
     let document: unknown;
     try {
       document = parseYaml(text);
@@ -219,4 +242,61 @@ function readAppFiles(value: unknown, projectDir: string, problems: string[]): F
     document.apps.forEach((entry: unknown, index: number) => entries.push({ file, index, entry }));
   }
   return entries;
+}
+
+/** Largest catalogue file read: 16 MiB (about 80,000 app entries). */
+export const CATALOGUE_FILE_MAX_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Reads one catalogue file, if it is a regular file inside the project directory (after resolving
+ * links) of at most {@link CATALOGUE_FILE_MAX_BYTES}: never a device (`/dev/zero` would grow the
+ * program until it times out), a FIFO (it would hang), a directory, or a file outside the project
+ * reached through `..` or a link.
+ *
+ * @returns the text, or why it is refused (one clause, without the file name)
+ */
+export function readCatalogueFile(
+  projectDir: string,
+  absolute: string,
+): { ok: true; text: string } | { ok: false; reason: string } {
+  let real: string;
+  let project: string;
+  try {
+    project = fs.realpathSync(projectDir);
+    real = fs.realpathSync(absolute);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { ok: false, reason: `cannot be read (${code === "ENOENT" ? "not found" : code})` };
+  }
+  const inside = path.relative(project, real);
+  if (inside === "" || inside.startsWith("..") || path.isAbsolute(inside)) {
+    return { ok: false, reason: `is outside the project directory (it resolves to ${real})` };
+  }
+  let fd: number;
+  try {
+    // Non-blocking: opening a FIFO must not wait for a writer.
+    fd = fs.openSync(real, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch (error) {
+    return { ok: false, reason: `cannot be read (${(error as NodeJS.ErrnoException).code})` };
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) return { ok: false, reason: "is not a regular file" };
+    if (stat.size > CATALOGUE_FILE_MAX_BYTES) {
+      return {
+        ok: false,
+        reason: `is ${stat.size} bytes, above the ${CATALOGUE_FILE_MAX_BYTES}-byte limit for a catalogue file (split it)`,
+      };
+    }
+    const buffer = Buffer.alloc(stat.size);
+    let read = 0;
+    while (read < stat.size) {
+      const n = fs.readSync(fd, buffer, read, stat.size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return { ok: true, text: buffer.subarray(0, read).toString("utf8") };
+  } finally {
+    fs.closeSync(fd);
+  }
 }

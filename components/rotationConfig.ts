@@ -263,6 +263,15 @@ export function resolveRotation(
   if (anchor !== undefined && anchorMs === undefined) return undefined;
 
   const anchorForCheck = anchorMs ?? defaultAnchor(appName, periodDuration);
+  if (anchorMs === undefined && anchorForCheck > nowMs) {
+    // The same rule as an explicit anchor: window 0 starts at the anchor, never after now.
+    report(
+      where("anchor"),
+      undefined,
+      `the default anchor ${formatInstant(anchorForCheck)} (2024-01-01T00:00:00Z plus this app's offset) is after now (${formatInstant(nowMs)}): window 0 starts at the anchor; set an explicit anchor not later than now`,
+    );
+    return undefined;
+  }
   const lifetime = worstCaseLifetime(
     { anchorMs: anchorForCheck, periodDuration, graceDuration, slots },
     max,

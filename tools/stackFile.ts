@@ -54,7 +54,7 @@ export class StackFileError extends Error {
 export function loadProject(dir: string): ProjectFile {
   const root = path.resolve(dir);
   const projectFile = path.join(root, "Pulumi.yaml");
-  const project = (readYaml(projectFile) ?? {}) as Record<string, unknown>;
+  const project = readYamlMap(projectFile);
   if (typeof project.name !== "string" || project.name === "") {
     throw new StackFileError(`${projectFile}: \`name\` is missing`);
   }
@@ -85,10 +85,12 @@ export function loadStackFile(dir: string, stack: string): StackFile {
   const project = loadProject(dir);
   const root = project.dir;
   const stackFile = path.join(root, `Pulumi.${stack}.yaml`);
-  const stackYaml = (readYaml(stackFile) ?? {}) as Record<string, unknown>;
-  const rawConfig = (stackYaml.config ?? {}) as Record<string, unknown>;
-  if (typeof rawConfig !== "object" || Array.isArray(rawConfig)) {
-    throw new StackFileError(`${stackFile}: \`config\` must be a map`);
+  const stackYaml = readYamlMap(stackFile);
+  const rawConfig = stackYaml.config ?? {};
+  if (!isMap(rawConfig)) {
+    throw new StackFileError(
+      `${stackFile}: \`config\` must be a map of settings (found ${describeValue(rawConfig)})`,
+    );
   }
   const config: Record<string, string> = {};
   const secureKeys: string[] = [];
@@ -106,12 +108,63 @@ export function loadStackFile(dir: string, stack: string): StackFile {
   return { ...project, stack, config, secureKeys };
 }
 
+/**
+ * A project or stack file's top level: a YAML map of settings (an empty file is an empty map).
+ *
+ * @throws StackFileError naming the file when it is missing, not YAML, not text, or holds
+ *   something else than a map (a list, a string, a number…)
+ */
+function readYamlMap(file: string): Record<string, unknown> {
+  const value = readYaml(file) ?? {};
+  if (!isMap(value)) {
+    throw new StackFileError(`${file}: not a YAML map of settings (found ${describeValue(value)})`);
+  }
+  return value;
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** What a YAML or JSON value is, for messages: `a list`, `a string`, `a number`, `true`. */
+function describeValue(value: unknown): string {
+  if (Array.isArray(value)) return "a list";
+  if (value === null) return "null";
+  if (typeof value === "boolean") return String(value);
+  return `a ${typeof value}`;
+}
+
+/**
+ * Text that is not a YAML file: a NUL byte or invalid UTF-8 (a binary file, e.g. a stack file
+ * encrypted or saved in another encoding).
+ */
+function looksBinary(bytes: Buffer): boolean {
+  if (bytes.includes(0)) return true;
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 function readYaml(file: string): unknown {
   if (!fs.existsSync(file)) {
     throw new StackFileError(`${file}: not found (check the project directory and the stack name)`);
   }
+  let bytes: Buffer;
   try {
-    return parse(fs.readFileSync(file, "utf8"));
+    bytes = fs.readFileSync(file);
+  } catch (error) {
+    throw new StackFileError(`${file}: cannot be read (${(error as Error).message})`);
+  }
+  if (looksBinary(bytes)) {
+    throw new StackFileError(
+      `${file}: not a YAML map of settings (found binary content, not UTF-8 text)`,
+    );
+  }
+  try {
+    return parse(bytes.toString("utf8"));
   } catch (error) {
     throw new StackFileError(`${file}: not valid YAML: ${(error as Error).message.split("\n")[0]}`);
   }
@@ -140,13 +193,39 @@ function replaceSecure(value: unknown, key: string, secureKeys: string[]): unkno
   return value;
 }
 
+/**
+ * `main` of a project's package.json, when it has one.
+ *
+ * @throws StackFileError naming the file and the JSON error, or what is wrong with `main`
+ */
+function packageMain(pkgFile: string): string | undefined {
+  let pkg: unknown;
+  try {
+    pkg = JSON.parse(fs.readFileSync(pkgFile, "utf8"));
+  } catch (error) {
+    throw new StackFileError(
+      `${pkgFile}: not valid JSON (${(error as Error).message.split("\n")[0]})`,
+    );
+  }
+  if (!isMap(pkg)) {
+    throw new StackFileError(`${pkgFile}: not a JSON object (found ${describeValue(pkg)})`);
+  }
+  if (pkg.main === undefined || pkg.main === "") return undefined;
+  if (typeof pkg.main !== "string") {
+    throw new StackFileError(
+      `${pkgFile}: \`main\` must be a string (found ${describeValue(pkg.main)})`,
+    );
+  }
+  return pkg.main;
+}
+
 function resolveMain(root: string, project: Record<string, unknown>): string {
   const candidates: string[] = [];
   if (typeof project.main === "string") candidates.push(project.main);
   const pkgFile = path.join(root, "package.json");
   if (fs.existsSync(pkgFile)) {
-    const pkg = JSON.parse(fs.readFileSync(pkgFile, "utf8")) as { main?: string };
-    if (pkg.main) candidates.push(pkg.main);
+    const main = packageMain(pkgFile);
+    if (main !== undefined) candidates.push(main);
   }
   candidates.push("index.ts", "index.js");
   for (const candidate of candidates) {

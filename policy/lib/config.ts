@@ -27,6 +27,31 @@ export interface DurationSetting {
 const ISO_DURATION_PATTERN =
   "^P([0-9]+Y)?([0-9]+M)?([0-9]+W)?([0-9]+D)?(T([0-9]+H)?([0-9]+M)?([0-9]+([.,][0-9]+)?S)?)?$";
 
+/** True for a config-schema property holding an ISO 8601 duration (see {@link durationSchema}). */
+export function isDurationSchema(schema: { pattern?: unknown } | undefined): boolean {
+  return schema?.pattern === ISO_DURATION_PATTERN;
+}
+
+/**
+ * Why a configured duration cannot be used (zero, `P`, fractional years…), in one line naming the
+ * policy, the property, the value and what is allowed; undefined when it is usable or absent. The
+ * offline preview and the audit refuse such a file before judging anything, instead of the pack's
+ * "cannot be checked" on every credential.
+ *
+ * @param examples valid values to show, e.g. `P2Y, P1Y or P180D`
+ */
+export function durationConfigProblem(
+  policy: string,
+  key: string,
+  value: unknown,
+  examples = "P2Y, P1Y or P180D",
+): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  const parsed = parseDuration(value);
+  if (parsed.ok) return undefined;
+  return `${policy}.${key}: ${JSON.stringify(value) ?? String(value)} is invalid; expected a positive ISO 8601 duration such as ${examples} (${parsed.reason})`;
+}
+
 /** JSON schema of an ISO 8601 duration property with its default. */
 export function durationSchema(description: string, defaultValue: string): PolicyConfigJSONSchema {
   return { type: "string", pattern: ISO_DURATION_PATTERN, default: defaultValue, description };

@@ -49,17 +49,18 @@ describe("audit: CLI", () => {
       lines[2],
       /^Object type\s+Display name\s+appId\s+Object id\s+Credential\s+keyId\s+End\s+Days left\s+Findings$/,
     );
-    // One row per credential, the expired one first, days left with one decimal.
+    // One row per credential: mandatory findings first, then advisory ones, then none; by end
+    // within each; days left with one decimal.
     const rows = lines.slice(3, 19);
     assert.match(
       rows[0],
-      /^application\s+Billing worker\s+b0000300-\S+\s+a0000300-\S+\s+password\s+c0ffee00-0500-\S+\s+2025-12-01T00:00:00Z\s+-31\.0\s+credential-expired$/,
-    );
-    assert.match(
-      rows[1],
       /Reporting job .* 2026-01-14T23:00:00Z\s+13\.9\s+credential-rotation-required\*, credential-expiring-soon$/,
     );
-    assert.match(rows[10], /servicePrincipal\s+Adopted SP .*304\.0$/);
+    assert.match(
+      rows[12],
+      /^application\s+Billing worker\s+b0000300-\S+\s+a0000300-\S+\s+password\s+c0ffee00-0500-\S+\s+2025-12-01T00:00:00Z\s+-31\.0\s+credential-expired$/,
+    );
+    assert.match(rows[15], /servicePrincipal\s+Adopted SP .*304\.0$/);
     assert.equal(lines[19], "");
     assert.match(run.stdout, /Findings \(\* mandatory\):\n {2}credential-expired\s+1 {2}advisory /);
     assert.match(run.stdout, /credential-max-lifetime\s+4 {2}mandatory .*\(maxLifetime P2Y\)/);
@@ -94,14 +95,26 @@ describe("audit: CLI", () => {
         "credential-count": 3,
         "credential-max-lifetime": 4,
       },
+      disabledPolicies: [],
+      warnings: [],
       exitCode: 1,
     });
-    const ends = document.findings.map((f) => Date.parse(f.endDateTime as string));
+    // By urgency: credentials with a mandatory finding first, then the others; by end within each.
+    const byCredential = new Map<string, { mandatory: boolean; end: number }>();
+    for (const f of document.findings) {
+      const seen = byCredential.get((f.keyId as string) + f.credentialType);
+      byCredential.set((f.keyId as string) + f.credentialType, {
+        mandatory: (seen?.mandatory ?? false) || f.level === "mandatory",
+        end: Date.parse(f.endDateTime as string),
+      });
+    }
+    const order = [...byCredential.values()].map((c) => [c.mandatory ? 0 : 1, c.end]);
     assert.deepEqual(
-      ends,
-      [...ends].sort((a, b) => a - b),
+      order,
+      [...order].sort((a, b) => a[0] - b[0] || a[1] - b[1]),
     );
-    assert.deepEqual(document.findings[0], {
+    const expired = document.findings.find((f) => f.policy === "credential-expired");
+    assert.deepEqual(expired, {
       objectType: "application",
       objectId: "a0000300-0000-4000-8000-000000000000",
       appId: "b0000300-0000-4000-8000-000000000000",
@@ -111,7 +124,7 @@ describe("audit: CLI", () => {
       endDateTime: "2025-12-01T00:00:00Z",
       policy: "credential-expired",
       level: "advisory",
-      message: document.findings[0].message,
+      message: expired?.message,
     });
   });
 

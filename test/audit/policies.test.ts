@@ -126,7 +126,7 @@ describe("audit: policy configuration", () => {
     );
     rejects(
       { "credential-expiring-soon": { warnBefore: "P" } },
-      /credential-expiring-soon: policy config warnBefore: "P" is not an ISO 8601 duration/,
+      /credential-expiring-soon\.warnBefore: "P" is invalid; expected a positive ISO 8601 duration such as P30D, P14D or P2M \("P" is not an ISO 8601 duration/,
     );
     assert.throws(
       () => auditSettings("{", "policy.json"),

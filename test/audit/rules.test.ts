@@ -218,11 +218,12 @@ describe("audit: rules", () => {
     for (const row of rows) assert.equal(row.role, "entra-certificate");
     assert.deepEqual(
       rows.map((r) => r.findings.map((f) => f.policy)),
+      // The mandatory lifetime findings first, then the advisory one (most urgent first).
       [
+        ["credential-max-lifetime"],
+        ["credential-max-lifetime"],
+        ["credential-max-lifetime"],
         ["credential-expiring-soon"],
-        ["credential-max-lifetime"],
-        ["credential-max-lifetime"],
-        ["credential-max-lifetime"],
       ],
     );
   });
@@ -283,6 +284,8 @@ describe("audit: rules", () => {
         "credential-rotation-required": 1,
         "service-principal-credential": 1,
       },
+      disabledPolicies: [],
+      warnings: [],
       exitCode: 1,
     });
     assert.deepEqual(Object.keys(findings[0]), [

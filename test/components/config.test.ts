@@ -258,4 +258,20 @@ describe("stack configuration validation", () => {
       ],
     );
   });
+
+  it("a default anchor after now is refused as an explicit one is, before anything is declared", () => {
+    const early = Date.parse("2024-01-01T00:00:01Z");
+    assert.throws(
+      () => parseStackConfig(base({}), early),
+      (error: ConfigError) =>
+        error instanceof ConfigError &&
+        error.problems.length === 1 &&
+        /rotation\.anchor: .*the default anchor 2024-\S+ .* is after now \(2024-01-01T00:00:01Z\)/.test(
+          error.problems[0],
+        ),
+    );
+    // An explicit anchor not later than now is the way out.
+    const config = parseStackConfig(base({ rotation: { anchor: "2024-01-01T00:00:00Z" } }), early);
+    assert.strictEqual(config.apps[0].rotation.anchorMs, Date.parse("2024-01-01T00:00:00Z"));
+  });
 });

@@ -4,12 +4,14 @@
  * too large for Pulumi to pass to a program is refused with what to do instead.
  */
 import * as assert from "assert";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { ConfigError, parseStackConfig } from "../../components/config";
 import {
+  CATALOGUE_FILE_MAX_BYTES,
   CONFIG_ENV_LIMIT_BYTES,
   configEnvironmentBytes,
   configSizeAdvice,
@@ -31,8 +33,12 @@ function problemsOf(values: Record<string, string>, dir = process.cwd(), secret:
   assert.fail("expected the configuration to be rejected");
 }
 
+/** Folders made by {@link tempProject}, removed after the tests. */
+const tempProjects: string[] = [];
+
 function tempProject(files: Record<string, unknown>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "appcred-config-"));
+  tempProjects.push(dir);
   for (const [name, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     fs.writeFileSync(
@@ -44,6 +50,10 @@ function tempProject(files: Record<string, unknown>): string {
 }
 
 describe("configuration sources: unknown keys, secrets, catalogue files, size", () => {
+  after(() => {
+    for (const dir of tempProjects.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it("stops on a misspelt top-level key, naming it and the closest known key", () => {
     const problems = problemsOf({
       [ns("keyVault")]: VAULT,
@@ -114,6 +124,59 @@ describe("configuration sources: unknown keys, secrets, catalogue files, size", 
         'a.yaml: apps[1].signInAudience: "Everyone" is invalid; expected one of AzureADMyOrg, AzureADMultipleOrgs, AzureADandPersonalMicrosoftAccount, PersonalMicrosoftAccount',
       ],
     );
+  });
+
+  it("reads only regular files inside the project, of bounded size: never a device, a FIFO or a path outside", () => {
+    const dir = tempProject({ "ok.yaml": { apps: [{ name: "inside" }] } });
+    const outside = tempProject({ "elsewhere.yaml": { apps: [{ name: "outside" }] } });
+    fs.symlinkSync(path.join(outside, "elsewhere.yaml"), path.join(dir, "link.yaml"));
+    fs.symlinkSync("/dev/zero", path.join(dir, "zero.yaml"));
+    execFileSync("mkfifo", [path.join(dir, "fifo.yaml")]);
+    fs.mkdirSync(path.join(dir, "folder.yaml"));
+    fs.writeFileSync(path.join(dir, "big.yaml"), Buffer.alloc(CATALOGUE_FILE_MAX_BYTES + 1, 32));
+    const files = [
+      "../" + path.basename(outside) + "/elsewhere.yaml",
+      "link.yaml",
+      "/etc/passwd",
+      "zero.yaml",
+      "fifo.yaml",
+      "folder.yaml",
+      "big.yaml",
+      "ok.yaml",
+    ];
+    const started = Date.now();
+    const problems = problemsOf(
+      { [ns("keyVault")]: VAULT, [ns("appFiles")]: JSON.stringify(files) },
+      dir,
+    );
+    assert.ok(Date.now() - started < 5_000, "no file is read without bound");
+    const byFile = (file: string) => problems.find((p) => p.startsWith(`${file}: `)) ?? "";
+    assert.match(byFile(files[0]), /is outside the project directory/);
+    assert.match(byFile("link.yaml"), /is outside the project directory/);
+    assert.match(byFile("/etc/passwd"), /is outside the project directory/);
+    assert.match(byFile("zero.yaml"), /is outside the project directory|is not a regular file/);
+    assert.match(byFile("fifo.yaml"), /is not a regular file/);
+    assert.match(byFile("folder.yaml"), /is not a regular file/);
+    assert.match(byFile("big.yaml"), /above the 16777216-byte limit/);
+    assert.strictEqual(byFile("ok.yaml"), "");
+    assert.strictEqual(problems.length, 7, problems.join("\n"));
+  });
+
+  it("refuses a secret value under a key the program publishes in resource inputs", () => {
+    const values = {
+      [ns("keyVault")]: VAULT,
+      [ns("apps")]: JSON.stringify([{ name: "a" }]),
+      [ns("rotationTrigger")]: "incident-hunter2",
+    };
+    const problems = problemsOf(values, process.cwd(), [ns("rotationTrigger")]);
+    assert.deepStrictEqual(problems.length, 1, problems.join("\n"));
+    assert.match(
+      problems[0],
+      /^app-credentials:rotationTrigger: \[secret\] is invalid; a secret value would be published in plain text in the rotateWhenChanged of every password/,
+    );
+    assert.ok(!problems[0].includes("hunter2"));
+    // The same value, not secret, is accepted.
+    assert.strictEqual(parseStackConfig(rawConfigFromValues(values), NOW).apps.length, 1);
   });
 
   it("names a missing, malformed or mis-shaped catalogue file", () => {

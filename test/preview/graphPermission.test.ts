@@ -76,7 +76,7 @@ describe("the deployer's Graph permission in the tenant file", () => {
     // A file without the applications list does not make every application missing.
     assert.deepStrictEqual(only.covers, { applications: false, servicePrincipals: false });
     assert.strictEqual(
-      parseTenantSnapshot({ applications: [] }, "t.json").graphPermission,
+      parseTenantSnapshot({ applications: [{ id: APP }] }, "t.json").graphPermission,
       undefined,
     );
     assert.strictEqual(parseTenantSnapshot({ deployer: {} }, "t.json").graphPermission, undefined);

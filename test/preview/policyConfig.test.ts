@@ -3,7 +3,8 @@
  * pack that did not start (tools/preview/policies.ts).
  */
 import { strict as assert } from "assert";
-import type { AnalyzerInfo } from "../../tools/analyzer";
+import { durationSchema } from "../../policy/lib/config";
+import type { AnalyzerInfo, JsonSchema } from "../../tools/analyzer";
 import { parsePolicyPackConfig } from "../../tools/analyzer";
 import { packStartReason } from "../../tools/preview/policies";
 import {
@@ -25,7 +26,10 @@ const INFO: AnalyzerInfo = {
       description: "",
       enforcementLevel: "mandatory",
       type: "resource",
-      configSchema: { properties: { maxLifetime: { type: "string" } }, required: [] },
+      configSchema: {
+        properties: { maxLifetime: durationSchema("maximum lifetime", "P2Y") as JsonSchema },
+        required: [],
+      },
     },
     {
       name: "keyvault-secret-content-type",
@@ -50,6 +54,16 @@ describe("--policy-pack-config checks", () => {
       "credential-replaced-every-deployment": "disabled",
     });
     assert.deepEqual(checkPolicyPackConfig(config, INFO, [CHURN]), []);
+  });
+
+  it("refuses a duration the pack cannot use (P0D), as the audit does, naming the policy and property", () => {
+    const config = parsePolicyPackConfig({ "credential-max-lifetime": { maxLifetime: "P0D" } });
+    const problems = checkPolicyPackConfig(config, INFO, [CHURN]);
+    assert.equal(problems.length, 1, problems.join("\n"));
+    assert.match(
+      problems[0],
+      /^credential-max-lifetime\.maxLifetime: "P0D" is invalid; expected a positive ISO 8601 duration/,
+    );
   });
 
   it("names unknown policies with the known ones, and unknown properties with the allowed ones", () => {

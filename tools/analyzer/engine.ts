@@ -10,6 +10,9 @@ import * as engineRpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 import * as engineProto from "@pulumi/pulumi/proto/engine_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 
+/** How long {@link FakeEngine.stop} waits for open calls before it closes them, ms. */
+const SHUTDOWN_GRACE_MS = 2000;
+
 /** One `Log` call received from the pack. `severity`: 0 debug, 1 info, 2 warning, 3 error. */
 export interface EngineLogEntry {
   severity: number;
@@ -23,6 +26,7 @@ export interface FakeEngine {
   address: string;
   /** Log calls received so far. */
   logs: EngineLogEntry[];
+  /** Shuts the server down: gracefully, or at once after two seconds. */
   stop(): Promise<void>;
 }
 
@@ -68,7 +72,16 @@ export async function startFakeEngine(): Promise<FakeEngine> {
     logs,
     stop: () =>
       new Promise<void>((resolve) => {
-        server.tryShutdown(() => resolve());
+        // A client that keeps its connection open (a pack killed mid-call) would hold a graceful
+        // shutdown forever: after a moment, the server is shut down at once.
+        const force = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, SHUTDOWN_GRACE_MS);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
       }),
   };
 }

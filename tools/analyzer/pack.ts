@@ -8,13 +8,18 @@
  * the port from stdout's first line, then calls `Handshake` (a Node pack answers Unimplemented,
  * which the engine tolerates) and `ConfigureStack`. run-policy-pack registers ts-node (type-checked,
  * with the pack's tsconfig.json) and requires the pack, whose `new PolicyPack` serves gRPC.
+ *
+ * Unlike the engine, the harness starts the pack in its own process group with a lifeline
+ * (../childProcesses.ts): SIGINT, SIGTERM or SIGHUP to the process that started it, or that
+ * process's death, stop the pack too.
  */
-import { ChildProcess, spawn } from "child_process";
+import { ChildProcess } from "child_process";
 import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
 import * as analyzerRpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { killTree, spawnNode } from "../childProcesses";
 import { AnalyzerInfo, ReconciledConfig, reconcileConfig } from "./config";
 import {
   DEFAULT_IDENTITY,
@@ -28,6 +33,9 @@ import {
   toConfigureRequest,
 } from "./convert";
 import { FakeEngine, startFakeEngine } from "./engine";
+
+/** How long {@link PolicyPack.stop} waits after SIGTERM before it kills the pack, ms. */
+const STOP_GRACE_MS = 5000;
 
 /** The stack the pack is run for (sent with `ConfigureStack` and in the environment). */
 export interface StackContext extends StackIdentity {
@@ -111,18 +119,14 @@ export async function startPolicyPack(
       .join(" ")
       .trim();
   }
-  const child = spawn(process.execPath, [runPolicyPackPath(dir), engine.address, "."], {
-    cwd: dir,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawnNode([runPolicyPackPath(dir), engine.address, "."], { cwd: dir, env });
   let stderr = "";
   child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
   let port: number;
   try {
     port = await readPort(child, options.startTimeoutMs ?? 60_000, () => stderr);
   } catch (error) {
-    child.kill("SIGKILL");
+    killTree(child);
     await engine.stop();
     throw error;
   }
@@ -185,8 +189,11 @@ export async function startPolicyPack(
       client.close();
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-        child.kill("SIGTERM");
+        killTree(child, "SIGTERM");
+        // A pack that ignores SIGTERM is killed after a few seconds.
+        const stubborn = setTimeout(() => killTree(child), STOP_GRACE_MS);
         await exited;
+        clearTimeout(stubborn);
       }
       await engine.stop();
     },

@@ -23,7 +23,7 @@ import { Document, YAMLMap, YAMLSeq } from "yaml";
 import { APP_NAME_MAX } from "../../components/config";
 import { formatInstant } from "../../policy/lib/iso8601";
 import { CREDENTIAL_EXPIRED } from "../../policy/policies/credential-expired";
-import { oneLine } from "./errors";
+import { oneLine, quoted } from "./errors";
 import { AUDIT_POLICIES, AuditPolicy } from "./policies";
 import type { AuditResult, CredentialRow } from "./rules";
 import type { TenantObject } from "./tenant";
@@ -176,10 +176,11 @@ export function adoptionYaml(plan: AdoptionPlan, nowMs: number): string {
       .join("\n");
   });
   if (plan.expiredOnly.length > 0) {
-    doc.comment = [
+    const lines = [
       ` Not adopted: only expired credentials (remove them; adopt by hand if the app is still used):`,
-      ...plan.expiredOnly.map((o) => `   ${describeObject(o)}`),
-    ].join("\n");
+    ];
+    for (const object of plan.expiredOnly) lines.push(`   ${describeObject(object)}`);
+    doc.comment = lines.join("\n");
   }
   return doc.toString({ lineWidth: 0 });
 }
@@ -195,9 +196,13 @@ function entryComment(entry: AdoptionEntry): string[] {
   return lines;
 }
 
+/**
+ * `"Orders API" (application, appId …)`: the display name quoted with control and bidi characters
+ * shown escaped (the YAML is read in a terminal and an editor), on one line.
+ */
 function describeObject(object: TenantObject): string {
   const kind = object.objectType === "application" ? "application" : "service principal";
-  return oneLine(`${JSON.stringify(object.displayName)} (${kind}, appId ${object.appId})`, 300);
+  return oneLine(`${quoted(object.displayName)} (${kind}, appId ${object.appId})`, 300);
 }
 
 function compare(a: string, b: string): number {

@@ -11,17 +11,36 @@
  * entries (`--adopt`, stdout holds only the YAML). Exit codes: 0 no mandatory finding, 1 mandatory
  * findings, 2 bad input (one line on stderr naming the file, option or request, never a stack
  * trace; with `--json` stdout also holds `{error, summary: {exitCode: 2}}`).
+ *
+ * Input files are read only when they are regular files (a FIFO, a device such as /dev/zero or a
+ * directory is refused at once, never waited on) of at most {@link MAX_TENANT_BYTES} (a tenant
+ * export) or {@link MAX_CONFIG_BYTES} (the policy configuration). Warnings (duplicate keyIds, every
+ * policy disabled) go under the table, or to stderr with `--json` and `--adopt`.
  */
 import * as fs from "fs";
 import type { TokenCredential } from "@azure/identity";
 import { Command, CommanderError } from "commander";
 import { formatInstant, parseInstant } from "../../policy/lib/iso8601";
-import { AuditInputError, messageOf, renderFailureJson } from "./errors";
+import { AuditInputError, forTerminal, messageOf, renderFailureJson } from "./errors";
 import type { GraphFetchOptions } from "./graph";
 import { ObjectType, parseTenantJson, parseTenantObjects, TenantObject } from "./tenant";
 
 /** Exit codes of the CLI. */
 export const EXIT = { ok: 0, mandatoryFindings: 1, badInput: 2 } as const;
+
+/**
+ * The largest tenant export read, in bytes: 500 MiB, about 100,000 applications as `az ad app list
+ * --all` prints them. A JavaScript string holds at most 512 MiB of text (2^29 − 24 characters), so
+ * a larger file could not be parsed anyway; split the export (e.g. applications and service
+ * principals apart) or use --graph.
+ */
+export const MAX_TENANT_BYTES = 500 * 2 ** 20;
+
+/** The largest `--policy-pack-config` file read, in bytes (1 MiB; a real one is a few hundred bytes). */
+export const MAX_CONFIG_BYTES = 2 ** 20;
+
+/** Warnings printed on stderr with `--json` and `--adopt` (the JSON's summary.warnings has all). */
+const MAX_WARNINGS_ON_STDERR = 20;
 
 /** What the CLI talks to; tests replace any of it. */
 export interface AuditDeps {
@@ -37,6 +56,8 @@ export interface AuditDeps {
   graph?: Pick<GraphFetchOptions, "maxRetries" | "maxRetryAfterSeconds" | "pageSize">;
   /** The current instant when `--now` is not given, ms since the epoch; default Date.now(). */
   nowMs?: number;
+  /** The largest tenant export read, in bytes; default {@link MAX_TENANT_BYTES} (tests lower it). */
+  maxInputBytes?: number;
 }
 
 interface Options {
@@ -89,7 +110,7 @@ export async function main(argv: string[], deps: AuditDeps = {}): Promise<number
   } catch (error) {
     const message =
       error instanceof AuditInputError ? error.message : `internal error: ${messageOf(error)}`;
-    stderr(`audit: ${message}\n`);
+    stderr(`audit: ${forTerminal(message)}\n`);
     if (options.json) stdout(renderFailureJson(message));
     return EXIT.badInput;
   }
@@ -126,25 +147,39 @@ async function run(
   const configText =
     options.policyPackConfig === undefined
       ? undefined
-      : readText(options.policyPackConfig, configSource);
+      : readText(options.policyPackConfig, configSource, {
+          maxBytes: MAX_CONFIG_BYTES,
+          what: "a policy pack configuration",
+        });
   // Offline input is checked before the rules load: a bad file is reported in a second.
-  const offlineTenant = options.graph ? undefined : readFiles(options);
+  const offlineTenant = options.graph
+    ? undefined
+    : readFiles(options, deps.maxInputBytes ?? MAX_TENANT_BYTES);
   // Loaded only now: the pack's policies bring @pulumi/policy (a second or two), not worth it for
   // a usage error or --help.
-  const { auditSettings } = await import("./policies");
+  const { AUDIT_POLICIES, auditSettings } = await import("./policies");
   const { auditTenant } = await import("./rules");
   // The configuration is checked before Graph is asked: no long fetch to fail afterwards.
   const settings = auditSettings(configText, configSource);
   const { objects, source } = offlineTenant ?? (await readGraph(deps, stderr));
 
   const result = auditTenant(objects, settings, nowMs);
+  if (options.adopt || options.json) {
+    // The table shows these under it; a document on stdout cannot, so stderr says them.
+    for (const line of warningLines(result.summary, AUDIT_POLICIES.length, configSource)) {
+      stderr(`audit: warning: ${line}\n`);
+    }
+  }
   if (options.adopt) {
     const { adoptionYaml, planAdoption } = await import("./adopt");
     const plan = planAdoption(result);
     stdout(adoptionYaml(plan, nowMs));
     const { mandatory, advisory } = result.summary.findings;
+    const { disabledPolicies } = result.summary;
+    const disabled =
+      disabledPolicies.length > 0 ? `; disabled: ${disabledPolicies.join(", ")}` : "";
     stderr(
-      `audit: ${plan.entries.length} app${plan.entries.length === 1 ? "" : "s"} to adopt; ${mandatory} mandatory and ${advisory} advisory findings; exit code ${result.summary.exitCode}\n`,
+      `audit: ${plan.entries.length} app${plan.entries.length === 1 ? "" : "s"} to adopt; ${mandatory} mandatory and ${advisory} advisory findings${disabled}; exit code ${result.summary.exitCode}\n`,
     );
   } else if (options.json) {
     const { renderJson } = await import("./render");
@@ -156,8 +191,36 @@ async function run(
   return result.summary.exitCode;
 }
 
+/**
+ * The warnings of `--json` and `--adopt`, one line each (safe for a terminal): every policy
+ * disabled, then the summary's warnings (at most {@link MAX_WARNINGS_ON_STDERR}, then a count).
+ */
+function warningLines(
+  summary: { disabledPolicies: readonly string[]; warnings: readonly string[] },
+  policyCount: number,
+  configSource: string,
+): string[] {
+  const lines: string[] = [];
+  if (summary.disabledPolicies.length === policyCount) {
+    lines.push(
+      forTerminal(
+        `every policy is disabled by ${configSource} (${summary.disabledPolicies.join(", ")}): no credential was judged, so exit code 0 says nothing about the tenant`,
+      ),
+    );
+  }
+  for (const warning of summary.warnings.slice(0, MAX_WARNINGS_ON_STDERR)) {
+    lines.push(forTerminal(warning));
+  }
+  const more = summary.warnings.length - MAX_WARNINGS_ON_STDERR;
+  if (more > 0) lines.push(`… and ${more} more (summary.warnings lists them all)`);
+  return lines;
+}
+
 /** Reads `--apps` and `--service-principals`. */
-function readFiles(options: Options): { objects: TenantObject[]; source: string } {
+function readFiles(
+  options: Options,
+  maxBytes: number,
+): { objects: TenantObject[]; source: string } {
   const files: [string | undefined, ObjectType][] = [
     [options.apps, "application"],
     [options.servicePrincipals, "servicePrincipal"],
@@ -166,7 +229,8 @@ function readFiles(options: Options): { objects: TenantObject[]; source: string 
   const names: string[] = [];
   for (const [file, objectType] of files) {
     if (file === undefined) continue;
-    objects = objects.concat(parseTenantJson(readText(file, file), file, objectType));
+    const text = readText(file, file, { maxBytes, what: "a tenant export" });
+    objects = objects.concat(parseTenantJson(text, file, objectType));
     names.push(file);
   }
   return { objects, source: names.join(", ") };
@@ -216,24 +280,99 @@ async function readGraph(
 
 /**
  * Reads a text file: UTF-8 (a byte order mark is dropped) or UTF-16LE with its byte order mark
- * (what Windows PowerShell 5's `>` writes).
+ * (what Windows PowerShell 5's `>` writes). Only a regular file (after following links) of at most
+ * `maxBytes`: the file is opened without blocking (a FIFO with no writer would otherwise wait
+ * forever) and checked on the open descriptor, so what is read is what was checked; at most
+ * `maxBytes + 1` bytes are ever read, even from a file that grows.
  *
  * @param name how messages name it (the path as given, or the option and path)
- * @throws AuditInputError `<name>: cannot read (<reason>)`
+ * @param limit the size cap and what the file is (`a tenant export`), for messages
+ * @throws AuditInputError `<name>: cannot read (<reason>)`, `<name>: cannot read: a FIFO (named
+ *   pipe), not a regular file; …` or `<name>: cannot read: <size>, larger than the limit of …`
  */
-function readText(file: string, name: string): string {
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new AuditInputError(
-      `${name}: cannot read (${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : messageOf(error)})`,
-    );
-  }
+function readText(file: string, name: string, limit: { maxBytes: number; what: string }): string {
+  const bytes = readRegularFile(file, name, limit);
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString("utf16le");
   const text = bytes.toString("utf8");
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** {@link readText}'s bytes. */
+function readRegularFile(
+  file: string,
+  name: string,
+  { maxBytes, what }: { maxBytes: number; what: string },
+): Buffer {
+  const cannot = (reason: string) => new AuditInputError(`${name}: cannot read${reason}`);
+  const notRegular = (kind: string) =>
+    cannot(
+      `: ${kind}, not a regular file; the audit reads regular files of at most ${formatBytes(maxBytes)}`,
+    );
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EISDIR") throw notRegular("a directory");
+    throw cannot(` (${code === "ENOENT" ? "no such file" : messageOf(error)})`);
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) throw notRegular(fileKind(stat));
+    if (stat.size > maxBytes) {
+      throw cannot(
+        `: ${formatBytes(stat.size)}, larger than the limit of ${formatBytes(maxBytes)} for ${what}`,
+      );
+    }
+    // Never more than one byte past the limit: a file that grew since fstat is caught too.
+    let buffer = Buffer.allocUnsafe(Math.min(stat.size, maxBytes) + 1);
+    let length = 0;
+    for (;;) {
+      if (length === buffer.length) {
+        if (length > maxBytes) {
+          throw cannot(`: more than ${formatBytes(maxBytes)}, the limit for ${what}`);
+        }
+        const bigger = Buffer.allocUnsafe(Math.min(buffer.length * 2, maxBytes + 1));
+        buffer.copy(bigger, 0, 0, length);
+        buffer = bigger;
+      }
+      const n = fs.readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    return buffer.subarray(0, length);
+  } catch (error) {
+    if (error instanceof AuditInputError) throw error;
+    throw cannot(` (${messageOf(error)})`);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** What a file that is not a regular file is, for messages. */
+function fileKind(stat: fs.Stats): string {
+  if (stat.isDirectory()) return "a directory";
+  if (stat.isFIFO()) return "a FIFO (named pipe)";
+  if (stat.isCharacterDevice()) return "a character device";
+  if (stat.isBlockDevice()) return "a block device";
+  if (stat.isSocket()) return "a socket";
+  return "not a file";
+}
+
+/** `100 bytes`, `1 MiB`, `500 MiB`, `1.2 GiB`. */
+function formatBytes(bytes: number): string {
+  const units: [number, string][] = [
+    [2 ** 30, "GiB"],
+    [2 ** 20, "MiB"],
+    [2 ** 10, "KiB"],
+  ];
+  for (const [size, unit] of units) {
+    if (bytes >= size) {
+      const value = bytes / size;
+      return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
+    }
+  }
+  return `${bytes} bytes`;
 }
 
 if (require.main === module) {

@@ -9,6 +9,7 @@
  */
 import type { Duration } from "luxon";
 import { durationSetting } from "../../policy/lib/config";
+import { parseDuration } from "../../policy/lib/iso8601";
 import { ALL_POLICIES } from "../../policy/policies";
 import { CREDENTIAL_EXPIRED } from "../../policy/policies/credential-expired";
 import {
@@ -194,9 +195,11 @@ export function auditSettings(
     if (found === "remediate") return "mandatory";
     return found ?? "advisory";
   };
-  const duration = (policy: AuditPolicy, key: string, fallback: string) => {
-    const setting = durationSetting(reconciled[policy]?.properties ?? {}, key, fallback);
-    if (!setting.ok) throw new AuditInputError(`${source}: ${policy}: ${setting.reason}`);
+  const duration = (policy: AuditPolicy, key: string, fallback: string, examples: string) => {
+    const properties = reconciled[policy]?.properties ?? {};
+    const setting = durationSetting(properties, key, fallback);
+    if (!setting.ok)
+      throw new AuditInputError(durationError(source, policy, key, properties[key], examples));
     return { text: setting.value.text, duration: setting.value.duration };
   };
   const levels = Object.fromEntries(AUDIT_POLICIES.map((name) => [name, level(name)])) as Record<
@@ -205,9 +208,42 @@ export function auditSettings(
   >;
   return {
     levels,
-    maxLifetime: duration(CREDENTIAL_MAX_LIFETIME, "maxLifetime", DEFAULT_MAX_LIFETIME),
-    warnBefore: duration(CREDENTIAL_EXPIRING_SOON, "warnBefore", DEFAULT_WARN_BEFORE),
+    maxLifetime: duration(
+      CREDENTIAL_MAX_LIFETIME,
+      "maxLifetime",
+      DEFAULT_MAX_LIFETIME,
+      "P2Y, P1Y or P180D",
+    ),
+    warnBefore: duration(
+      CREDENTIAL_EXPIRING_SOON,
+      "warnBefore",
+      DEFAULT_WARN_BEFORE,
+      "P30D, P14D or P2M",
+    ),
   };
+}
+
+/**
+ * One line for a duration the schema let through but the pack cannot use (zero, `P0D`, `PT0S`;
+ * fractional years), in the stack configuration's words (components/config.ts): the field, the
+ * value, what is allowed, and the parser's reason. The pack itself, given such a value, cannot judge
+ * any credential (credential-max-lifetime reports each as "cannot be checked"); the audit refuses
+ * the file instead of judging nothing.
+ *
+ * @example `--policy-pack-config p.json: credential-max-lifetime.maxLifetime: "P0D" is invalid;
+ *   expected a positive ISO 8601 duration such as P2Y, P1Y or P180D ("P0D" is zero; durations must
+ *   be positive)`
+ */
+function durationError(
+  source: string,
+  policy: AuditPolicy,
+  key: string,
+  value: unknown,
+  examples: string,
+): string {
+  const parsed = parseDuration(value);
+  const reason = parsed.ok ? "not usable" : parsed.reason;
+  return `${source}: ${policy}.${key}: ${JSON.stringify(value) ?? String(value)} is invalid; expected a positive ISO 8601 duration such as ${examples} (${reason})`;
 }
 
 /** Unknown policy names, unknown properties and levels the audit-only policies do not take. */

@@ -5,9 +5,18 @@
  * The credential table is laid out here rather than with cli-table3 (which the preview uses):
  * cli-table3's layout grows faster than linearly with the row count (measured here: 1,000 rows
  * 0.8 s, 3,000 rows 3.8 s, 33,000 rows 374 s), and a tenant audit has tens of thousands of rows.
+ * Nothing here spreads rows into a call (`Math.max(...rows)`, `push(...rows)`): a call's arguments
+ * live on the stack, which holds about 125,000 of them.
+ *
+ * Text from the tenant (display names) and the names of the inputs reach the terminal through
+ * tools/text/neutralise.ts: control and bidi characters are shown escaped, so a display name
+ * cannot clear the screen, set the window title, colour or reorder what the administrator reads.
+ * `--json` keeps every value exact.
  */
-import { formatInstant } from "../../policy/lib/iso8601";
+import { neutralise } from "../text/neutralise";
+import { forTerminal } from "./errors";
 import { AUDIT_POLICIES, AUDIT_RULES, AuditSettings } from "./policies";
+import { shownInstant } from "./rules";
 import type { AuditResult, AuditSummary, CredentialRow, Finding } from "./rules";
 
 /** `--json`: exactly these two keys. */
@@ -24,8 +33,11 @@ export interface TextOptions {
   onlyFindings?: boolean;
 }
 
-/** Longest display name shown in the table, in characters (code points). */
+/** Longest display name shown in the table, in characters (code points), before escaping. */
 const NAME_WIDTH = 40;
+
+/** Warnings listed under the table; `--json` has them all. */
+const MAX_WARNINGS_SHOWN = 20;
 
 const HEAD = [
   "Object type",
@@ -41,7 +53,7 @@ const HEAD = [
 
 /**
  * The table (one row per credential, by urgency), a legend of the policies found with their level
- * and count, and a summary line.
+ * and count, the disabled policies, warnings (duplicate keyIds) and a summary line.
  */
 export function renderText(
   result: AuditResult,
@@ -53,7 +65,7 @@ export function renderText(
     ? result.rows.filter((row) => row.findings.length > 0)
     : result.rows;
   const lines = [
-    `Tenant audit of ${options.source} as of ${summary.now}: ${count(summary.objects.application, "application")}, ${count(summary.objects.servicePrincipal, "service principal")}, ${count(summary.credentials, "credential")}.`,
+    `Tenant audit of ${forTerminal(options.source)} as of ${summary.now}: ${count(summary.objects.application, "application")}, ${count(summary.objects.servicePrincipal, "service principal")}, ${count(summary.credentials, "credential")}.`,
     "",
   ];
   if (rows.length === 0) {
@@ -63,13 +75,15 @@ export function renderText(
         : "No credentials found.",
     );
   } else {
-    lines.push(...layout([HEAD, ...rows.map(cells)]));
+    const table: string[][] = [HEAD];
+    for (const row of rows) table.push(cells(row));
+    for (const line of layout(table)) lines.push(line);
   }
   lines.push("");
   const found = AUDIT_POLICIES.filter((policy) => (summary.byPolicy[policy] ?? 0) > 0);
   if (found.length > 0) {
     lines.push("Findings (* mandatory):");
-    const width = Math.max(...found.map((p) => p.length));
+    const width = found.reduce((max, p) => Math.max(max, p.length), 0);
     for (const policy of found) {
       const level = settings.levels[policy];
       lines.push(
@@ -78,9 +92,28 @@ export function renderText(
     }
     lines.push("");
   }
+  const everyPolicyDisabled = summary.disabledPolicies.length === AUDIT_POLICIES.length;
+  if (summary.disabledPolicies.length > 0) {
+    const names = summary.disabledPolicies.join(", ");
+    lines.push(
+      everyPolicyDisabled
+        ? `Disabled by the policy pack configuration: every policy (${names}): no credential was judged.`
+        : `Disabled by the policy pack configuration: ${names}.`,
+      "",
+    );
+  }
+  if (summary.warnings.length > 0) {
+    lines.push("Warnings:");
+    for (const warning of summary.warnings.slice(0, MAX_WARNINGS_SHOWN)) {
+      lines.push(`  ${forTerminal(warning)}`);
+    }
+    const more = summary.warnings.length - MAX_WARNINGS_SHOWN;
+    if (more > 0) lines.push(`  … and ${count(more, "more warning")} (--json lists them all)`);
+    lines.push("");
+  }
   const { mandatory, advisory } = summary.findings;
   lines.push(
-    `Summary: ${count(mandatory, "mandatory finding")}, ${count(advisory, "advisory finding")}; exit code ${summary.exitCode}.`,
+    `Summary: ${count(mandatory, "mandatory finding")}, ${count(advisory, "advisory finding")}; exit code ${summary.exitCode}${everyPolicyDisabled ? " (every policy is disabled: nothing was checked)" : ""}.`,
   );
   if (mandatory + advisory > 0) {
     lines.push(
@@ -100,24 +133,28 @@ export function renderJson(result: AuditResult): string {
 function cells(row: CredentialRow): string[] {
   return [
     row.object.objectType,
-    truncate(row.object.displayName.replace(/\s+/g, " "), NAME_WIDTH),
+    // Cut first, then escaped: the cut never splits an escape; an escaped name is wider, visibly.
+    neutralise(truncate(row.object.displayName.replace(/\s+/g, " "), NAME_WIDTH)),
+    // Ids and keyIds were checked to be GUIDs when read (tenant.ts): nothing to escape.
     row.object.appId,
     row.object.objectId,
     row.credential.credentialType,
     row.credential.keyId,
     ...(row.status === "unreadable"
       ? ["unreadable", "?"]
-      : [
-          formatInstant(Math.floor(row.credential.endMs / 1000) * 1000),
-          (Math.floor(row.daysLeft * 10) / 10).toFixed(1),
-        ]),
+      : [shownInstant(row.credential.endMs), (Math.floor(row.daysLeft * 10) / 10).toFixed(1)]),
     row.findings.map((f) => `${f.policy}${f.level === "mandatory" ? "*" : ""}`).join(", "),
   ];
 }
 
 /** Left-aligned columns separated by two spaces (the days column right-aligned), no trailing blanks. */
 function layout(table: string[][]): string[] {
-  const widths = table[0].map((_, column) => Math.max(...table.map((row) => length(row[column]))));
+  const widths = table[0].map(() => 0);
+  for (const row of table) {
+    for (let column = 0; column < row.length; column++) {
+      widths[column] = Math.max(widths[column], length(row[column]));
+    }
+  }
   const daysColumn = HEAD.indexOf("Days left");
   return table.map((row) =>
     row

@@ -51,7 +51,13 @@ import {
   FindingLevel,
   SERVICE_PRINCIPAL_CREDENTIAL,
 } from "./policies";
-import type { CredentialType, ObjectType, TenantCredential, TenantObject } from "./tenant";
+import {
+  duplicateKeyIds,
+  type CredentialType,
+  type ObjectType,
+  type TenantCredential,
+  type TenantObject,
+} from "./tenant";
 
 /** More valid client secrets than this on one object is a `credential-count` finding. */
 export const MAX_VALID_SECRETS = 2;
@@ -104,11 +110,18 @@ export interface AuditSummary {
   findings: { mandatory: number; advisory: number };
   /** Findings per policy (reported policies only). */
   byPolicy: Partial<Record<AuditPolicy, number>>;
+  /**
+   * The audit's policies the configuration disabled, in {@link AUDIT_POLICIES} order: all of them
+   * means nothing was judged, whatever the exit code says.
+   */
+  disabledPolicies: AuditPolicy[];
+  /** What the input holds that the audit judged anyway but people must know: duplicate keyIds. */
+  warnings: string[];
   /** 1 when any finding is mandatory, else 0. */
   exitCode: 0 | 1;
 }
 
-/** The audit's result: rows sorted by urgency, findings in the same order. */
+/** The audit's result: rows sorted by urgency ({@link compareUrgency}), findings in the same order. */
 export interface AuditResult {
   nowMs: number;
   objects: TenantObject[];
@@ -131,7 +144,11 @@ export function auditTenant(
   nowMs: number,
 ): AuditResult {
   const rows: CredentialRow[] = [];
-  for (const object of objects) rows.push(...auditObject(object, settings, nowMs));
+  // No spread of rows into a call (push(...rows)): its arguments live on the stack, which holds
+  // about 125,000 of them.
+  for (const object of objects) {
+    for (const row of auditObject(object, settings, nowMs)) rows.push(row);
+  }
   rows.sort(compareUrgency);
   const findings = rows.flatMap((row) => row.findings);
   const byPolicy: Partial<Record<AuditPolicy, number>> = {};
@@ -142,7 +159,7 @@ export function auditTenant(
   }
   return {
     nowMs,
-    objects: [...objects],
+    objects: objects.slice(),
     rows,
     findings,
     summary: {
@@ -154,17 +171,22 @@ export function auditTenant(
       credentials: rows.length,
       findings: levels,
       byPolicy,
+      disabledPolicies: AUDIT_POLICIES.filter((policy) => settings.levels[policy] === "disabled"),
+      warnings: duplicateKeyIds(objects),
       exitCode: levels.mandatory > 0 ? 1 : 0,
     },
   };
 }
 
 /**
- * Urgency order: credentials whose end is unreadable first (how urgent they are is unknown), then
- * the earliest end first, so expired credentials come next (the most overdue first), then the
- * soonest to end. Ties: object type, display name, object id, keyId.
+ * Urgency order, most urgent first: by severity (credentials with a mandatory finding, then those
+ * with advisory findings only, then those without findings); within each, credentials whose end is
+ * unreadable first (how urgent they are is unknown), then the earliest end first, so expired
+ * credentials come before the soonest to end. Ties: object type, display name, object id, keyId.
  */
 export function compareUrgency(a: CredentialRow, b: CredentialRow): number {
+  const bySeverity = severity(a) - severity(b);
+  if (bySeverity !== 0) return bySeverity;
   const aUnknown = Number.isNaN(a.credential.endMs);
   const bUnknown = Number.isNaN(b.credential.endMs);
   if (aUnknown !== bUnknown) return aUnknown ? -1 : 1;
@@ -175,6 +197,24 @@ export function compareUrgency(a: CredentialRow, b: CredentialRow): number {
     compareText(a.object.objectId, b.object.objectId) ||
     compareText(a.credential.keyId, b.credential.keyId)
   );
+}
+
+/** 0: a mandatory finding; 1: advisory findings only; 2: no finding. */
+function severity(row: CredentialRow): number {
+  let rank = 2;
+  for (const finding of row.findings) {
+    if (finding.level === "mandatory") return 0;
+    rank = 1;
+  }
+  return rank;
+}
+
+/**
+ * An instant as every line of the audit shows it: RFC 3339, UTC, whole seconds
+ * (`2026-03-01T09:30:00Z`); Graph's fractions of a second are dropped.
+ */
+export function shownInstant(ms: number): string {
+  return formatInstant(Math.floor(ms / 1000) * 1000);
 }
 
 function compareText(a: string, b: string): number {
@@ -246,7 +286,7 @@ function evaluate(
     found.set(
       CREDENTIAL_EXPIRED,
       () =>
-        `${label()} expired ${formatDays(nowMs - credential.endMs)} ago, at ${formatInstant(credential.endMs)}; it can no longer sign in. Fix: ${EXPIRED_FIX[role]}.`,
+        `${label()} expired ${formatDays(nowMs - credential.endMs)} ago, at ${shownInstant(credential.endMs)}; it can no longer sign in. Fix: ${EXPIRED_FIX[role]}.`,
     );
     return;
   }
@@ -254,7 +294,7 @@ function evaluate(
   const startKnown = Number.isFinite(credential.startMs);
   const limitMs = startKnown ? addDuration(credential.startMs, max.duration) : Number.NaN;
   const span = () =>
-    `startDateTime ${formatInstant(credential.startMs)} to endDateTime ${formatInstant(credential.endMs)}`;
+    `startDateTime ${shownInstant(credential.startMs)} to endDateTime ${shownInstant(credential.endMs)}`;
   if (!startKnown) {
     // An unreadable start (credential-unreadable above): the lifetime cannot be judged.
   } else if (credential.endMs <= credential.startMs) {
@@ -266,7 +306,7 @@ function evaluate(
     found.set(
       CREDENTIAL_MAX_LIFETIME,
       () =>
-        `${label()} lives ${formatDays(credential.endMs - credential.startMs)} (${span()}), longer than the maximum lifetime ${max.text} (it should end by ${formatInstant(limitMs)}). Fix: ${LIFETIME_FIX[role]}.`,
+        `${label()} lives ${formatDays(credential.endMs - credential.startMs)} (${span()}), longer than the maximum lifetime ${max.text} (it should end by ${shownInstant(limitMs)}). Fix: ${LIFETIME_FIX[role]}.`,
     );
   }
   if (role === "unmanaged") {
@@ -280,7 +320,7 @@ function evaluate(
     found.set(
       CREDENTIAL_EXPIRING_SOON,
       () =>
-        `${label()} expires in ${formatDays(credential.endMs - nowMs)}, at ${formatInstant(credential.endMs)}, within the warning window ${settings.warnBefore.text}. Fix: ${EXPIRING_FIX[role]}.`,
+        `${label()} expires in ${formatDays(credential.endMs - nowMs)}, at ${shownInstant(credential.endMs)}, within the warning window ${settings.warnBefore.text}. Fix: ${EXPIRING_FIX[role]}.`,
     );
   }
   const countsAsSecret = credential.credentialType === "password" && role !== "entra-certificate";

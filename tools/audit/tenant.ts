@@ -81,6 +81,11 @@ export interface TenantObject {
   /** Graph `displayName` ("" when null). */
   displayName: string;
   credentials: TenantCredential[];
+  /**
+   * Where it was read: the file (or Graph list) and its index, e.g. `apps.json: [3]`; absent for
+   * objects built in code.
+   */
+  source?: string;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -155,6 +160,7 @@ export function parseTenantObjects(
   for (let index = 0; index < items.length; index++) {
     const where = `${base}[${index}]`;
     const object = parseObject(items[index], objectType, (path) => `${source}: ${where}${path}`);
+    object.source = `${source}: ${where}`;
     const key = object.objectId.toLowerCase();
     const first = seen.get(key);
     if (first !== undefined) {
@@ -250,6 +256,63 @@ function parseCredential(
     usage: credentialType === "certificate" ? text("usage") : null,
     customKeyIdentifier: text("customKeyIdentifier"),
   };
+}
+
+/** Where a credential was read, for {@link duplicateKeyIds}. */
+interface Occurrence {
+  object: TenantObject;
+  credential: TenantCredential;
+  /** Its index in the object's `passwordCredentials` or `keyCredentials`. */
+  index: number;
+}
+
+/**
+ * Credentials sharing a keyId, one line each naming the keyId and both places (file, JSON path,
+ * object). Graph gives every credential its own keyId, with one exception the audit knows: the
+ * password that opens a SAML token-signing certificate's private key shares the keyId of that
+ * `Sign` key credential, so a password and a certificate of the same object sharing a keyId are not
+ * reported. Anything else (two objects, or two credentials of one kind) means an export that was
+ * edited, merged or cut: the audit judges both credentials and says so. Pure.
+ *
+ * @returns one line per repeated keyId occurrence, in input order; keyIds compared ignoring case
+ */
+export function duplicateKeyIds(objects: readonly TenantObject[]): string[] {
+  const seen = new Map<string, Occurrence[]>();
+  const lines: string[] = [];
+  for (const object of objects) {
+    const counts: Record<CredentialType, number> = { password: 0, certificate: 0 };
+    for (const credential of object.credentials) {
+      const here: Occurrence = {
+        object,
+        credential,
+        index: counts[credential.credentialType]++,
+      };
+      const key = credential.keyId.toLowerCase();
+      const earlier = seen.get(key);
+      if (earlier === undefined) {
+        seen.set(key, [here]);
+        continue;
+      }
+      const clash = earlier.find(
+        (o) => o.object !== object || o.credential.credentialType === credential.credentialType,
+      );
+      if (clash !== undefined) {
+        lines.push(
+          `keyId ${credential.keyId} appears twice: ${place(clash)} and ${place(here)}; a keyId names one credential, so the export is damaged (edited, merged or cut): both are audited`,
+        );
+      }
+      earlier.push(here);
+    }
+  }
+  return lines;
+}
+
+/** `apps.json: [3].passwordCredentials[1] (application "Orders", object id …)`. */
+function place({ object, credential, index }: Occurrence): string {
+  const list = `${credential.credentialType === "password" ? "passwordCredentials" : "keyCredentials"}[${index}]`;
+  const kind = object.objectType === "application" ? "application" : "service principal";
+  const what = `${kind} ${JSON.stringify(object.displayName)}, object id ${object.objectId}`;
+  return object.source === undefined ? `${list} of ${what}` : `${object.source}.${list} (${what})`;
 }
 
 function guid(value: unknown, at: () => string, what: string): string {

@@ -32,11 +32,30 @@ function iso(ms: number): string {
   return new Date(ms).toISOString().replace(".000Z", ".1234567Z");
 }
 
-/** Writes the generated tenant into `dir`; returns the two file paths. */
+/**
+ * How many credentials {@link generateTenant} writes for `apps` applications: 3 per application,
+ * and one secret on every third of the `apps / 5` service principals.
+ */
+export function tenantCredentials(apps: number): number {
+  return apps * 3 + Math.ceil(Math.floor(apps / 5) / 3);
+}
+
+/** The fewest applications whose generated tenant holds at least `credentials` credentials. */
+export function appsForCredentials(credentials: number): number {
+  let apps = Math.max(1, Math.floor(credentials / 3.07));
+  while (tenantCredentials(apps) < credentials) apps++;
+  while (apps > 1 && tenantCredentials(apps - 1) >= credentials) apps--;
+  return apps;
+}
+
+/**
+ * Writes the generated tenant into `dir` (one JSON file per kind, as `az` prints them, indented);
+ * returns the two file paths and the counts ({@link tenantCredentials} credentials).
+ */
 export function generateTenant(
   dir: string,
   apps: number,
-): { apps: string; servicePrincipals: string } {
+): { apps: string; servicePrincipals: string; credentials: number; servicePrincipalCount: number } {
   const next = random(42);
   let key = 0;
   const credentialAt = (displayName: string | null, startDays: number, lengthDays: number) => ({
@@ -90,5 +109,8 @@ export function generateTenant(
   };
   fs.writeFileSync(files.apps, JSON.stringify(applications, null, 2));
   fs.writeFileSync(files.servicePrincipals, JSON.stringify(servicePrincipals, null, 2));
-  return files;
+  const credentials =
+    applications.reduce((n, a) => n + a.passwordCredentials.length + a.keyCredentials.length, 0) +
+    servicePrincipals.reduce((n, sp) => n + sp.passwordCredentials.length, 0);
+  return { ...files, credentials, servicePrincipalCount: servicePrincipals.length };
 }

@@ -11,12 +11,18 @@
  *
  * Every password bar is a Vega item of the mark named `credential` whose ARIA label starts with
  * `credential <id>`, so the picture can be checked against the simulation.
+ *
+ * Bars are passwords or certificates: each app's title names its kind when the options give it
+ * ({@link ChartOptions.credentialKinds}). Every text from the stack (app names, the stack name,
+ * violation messages) is drawn through `neutralise`: an SVG or HTML file shows control and bidi
+ * characters escaped (XML forbids most control characters outright).
  */
 import type { TopLevelSpec } from "vega-lite/build/index";
 import { formatInstant } from "../../policy/lib/iso8601";
+import { neutralise as n } from "../text/neutralise";
 import { AppSimulation, INVARIANTS, Simulation } from "./simulate";
 import { loadVega, loadVegaLite } from "./esm";
-import { summarize } from "./summary";
+import { CredentialKinds, credentialNoun, summarize } from "./summary";
 
 /** Options of the chart. */
 export interface ChartOptions {
@@ -28,6 +34,8 @@ export interface ChartOptions {
   width?: number;
   /** Draw every deployment when there are at most this many (default 400); else only rotations. */
   maxDeploymentTicks?: number;
+  /** What each app rotates (`credentialKinds(config.apps)`); unknown kinds are "credentials". */
+  credentialKinds?: CredentialKinds;
 }
 
 /** Mark name prefix of the password bars (`credential_<app index>`, one item per password). */
@@ -50,7 +58,7 @@ export function calendarSpec(simulation: Simulation, options: ChartOptions = {})
     ...simulation.apps.flatMap((a) => a.credentials.map((c) => c.endDateMs)),
   );
   const domain = [simulation.fromMs, endMs];
-  const summaries = new Map(summarize(simulation).map((s) => [s.app, s]));
+  const summaries = new Map(summarize(simulation, options.credentialKinds).map((s) => [s.app, s]));
   const today =
     options.todayMs !== undefined &&
     options.todayMs >= simulation.fromMs &&
@@ -61,11 +69,11 @@ export function calendarSpec(simulation: Simulation, options: ChartOptions = {})
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: {
-      text: `Rotation calendar${options.stack ? ` of stack ${options.stack}` : ""}: ${simulation.deploymentsMs.length} deployments every ${simulation.every}, ${formatInstant(simulation.fromMs)} → ${formatInstant(simulation.untilMs)}`,
+      text: `Rotation calendar${options.stack ? ` of stack ${n(options.stack)}` : ""}: ${simulation.deploymentsMs.length} deployments every ${simulation.every}, ${formatInstant(simulation.fromMs)} → ${formatInstant(simulation.untilMs)}`,
       subtitle: [
-        "Light bar: a password from creation to end date (colour = slot); dark band: while Key Vault holds it; black tick: deleted.",
-        `Deployments lane: ${simulation.deploymentsMs.length > maxTicks ? "grey band = the scheduled deployments, ticks = those that rotated a password" : "one tick per deployment"}. ` +
-          `Grey rule: Key Vault switches; dashed rule: today; red: invariant broken (red band: Key Vault holds an expired password).`,
+        "Light bar: a credential (password or certificate) from creation to end date (colour = slot); dark band: while Key Vault holds it; black tick: deleted.",
+        `Deployments lane: ${simulation.deploymentsMs.length > maxTicks ? "grey band = the scheduled deployments, ticks = those that rotated a credential" : "one tick per deployment"}. ` +
+          `Grey rule: Key Vault switches; dashed rule: today; red: invariant broken (red band: Key Vault holds an expired credential).`,
         failed === 0 ? "All invariants hold." : `${failed} app(s) break an invariant.`,
       ],
       anchor: "start",
@@ -92,8 +100,8 @@ export function calendarSpec(simulation: Simulation, options: ChartOptions = {})
         maxTicks,
         today,
         title:
-          `${app.app} — slots ${app.settings.slots}, period ${app.settings.period}, grace ${app.settings.grace}, ` +
-          `anchor ${formatInstant(app.settings.anchorMs)}: ${summary?.rotations ?? 0} rotations, ${app.credentials.length} passwords` +
+          `${n(app.app)} — slots ${app.settings.slots}, period ${app.settings.period}, grace ${app.settings.grace}, ` +
+          `anchor ${formatInstant(app.settings.anchorMs)}: ${summary?.rotations ?? 0} rotations, ${app.credentials.length} ${credentialNoun(summary?.kind, app.credentials.length === 1)}` +
           (first
             ? ` — FAIL: invariant ${first.invariant} (${INVARIANTS[first.invariant]}) at ${first.instant}`
             : " — ok"),
@@ -155,7 +163,7 @@ function appChart(app: AppSimulation, simulation: Simulation, o: AppChartOptions
     start: c.createdAtMs,
     end: c.endDateMs,
     label:
-      `${CREDENTIAL_LABEL_PREFIX}${c.id} created ${formatInstant(c.createdAtMs)} end date ${formatInstant(c.endDateMs)}` +
+      `${CREDENTIAL_LABEL_PREFIX}${n(c.id)} created ${formatInstant(c.createdAtMs)} end date ${formatInstant(c.endDateMs)}` +
       (c.deletedAtMs !== undefined ? ` deleted ${formatInstant(c.deletedAtMs)}` : ""),
   }));
   const active: Row[] = app.credentials
@@ -166,7 +174,7 @@ function appChart(app: AppSimulation, simulation: Simulation, o: AppChartOptions
       slotName: `slot ${c.slot}`,
       start: c.activeFromMs as number,
       end: c.supersededAtMs ?? Math.min(untilMs, c.endDateMs),
-      label: `Key Vault holds ${c.id}`,
+      label: `Key Vault holds ${n(c.id)}`,
     }));
   // Key Vault holding a password past its end date (invariant 3 broken): drawn in red.
   const expired: Row[] = app.credentials
@@ -176,7 +184,7 @@ function appChart(app: AppSimulation, simulation: Simulation, o: AppChartOptions
       row: row(c.generation),
       start: c.endDateMs,
       end: c.supersededAtMs ?? untilMs,
-      label: `Key Vault holds ${c.id} after its end date`,
+      label: `Key Vault holds ${n(c.id)} after its end date`,
     }));
   const deleted: Row[] = app.credentials
     .filter((c) => c.deletedAtMs !== undefined)
@@ -184,11 +192,14 @@ function appChart(app: AppSimulation, simulation: Simulation, o: AppChartOptions
       lane: `slot ${c.slot}`,
       row: row(c.generation),
       at: c.deletedAtMs as number,
-      label: `deleted ${c.id}`,
+      label: `deleted ${n(c.id)}`,
     }));
   const switches: Row[] = app.switches
     .filter((s) => s.fromId !== undefined)
-    .map((s) => ({ at: s.atMs, label: `Key Vault switches ${s.fromId} → ${s.toId}` }));
+    .map((s) => ({
+      at: s.atMs,
+      label: `Key Vault switches ${n(s.fromId ?? "")} → ${n(s.toId)}`,
+    }));
   const allTicks = simulation.deploymentsMs.length <= o.maxTicks;
   const deployTicks: Row[] = allTicks
     ? simulation.deploymentsMs.map((at) => ({
@@ -199,7 +210,7 @@ function appChart(app: AppSimulation, simulation: Simulation, o: AppChartOptions
     : app.rotations.map((r) => ({
         lane: DEPLOY_LANE,
         at: r.atMs,
-        label: `deployment ${formatInstant(r.atMs)} rotates ${r.created.join(", ")}`,
+        label: `deployment ${formatInstant(r.atMs)} rotates ${r.created.map(n).join(", ")}`,
       }));
   const deployBand: Row[] = allTicks
     ? []
@@ -208,14 +219,14 @@ function appChart(app: AppSimulation, simulation: Simulation, o: AppChartOptions
           lane: DEPLOY_LANE,
           start: simulation.deploymentsMs[0] ?? simulation.fromMs,
           end: simulation.deploymentsMs[simulation.deploymentsMs.length - 1] ?? simulation.fromMs,
-          label: `${simulation.deploymentsMs.length} deployments every ${simulation.every} (ticks: the ones that rotate a password)`,
+          label: `${simulation.deploymentsMs.length} deployments every ${simulation.every} (ticks: the ones that rotate a credential)`,
         },
       ];
   const violations: Row[] = app.violations.map((v, i) => ({
     at: v.instantMs,
     lane: lanes[0],
     text: i === 0 ? `✗ invariant ${v.invariant} at ${v.instant}` : `✗ ${v.invariant}`,
-    label: `violation of invariant ${v.invariant} at ${v.instant}: ${v.message}`,
+    label: `violation of invariant ${v.invariant} at ${v.instant}: ${n(v.message)}`,
   }));
 
   const layers: object[] = [
@@ -358,7 +369,13 @@ export async function renderSvg(
   }
 }
 
-/** A self-contained HTML page (no script, no network) embedding the SVG and the report text. */
+/**
+ * A self-contained HTML page (no script, no network) embedding the SVG and the report text.
+ *
+ * @param report `formatReport`'s text, whose stack values are already neutralised (escaped here
+ *   for HTML only)
+ * @param title neutralised here (it names the stack)
+ */
 export function htmlPage(svg: string, report: string, title: string): string {
   const escape = (s: string) =>
     s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -366,7 +383,7 @@ export function htmlPage(svg: string, report: string, title: string): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>${escape(title)}</title>
+<title>${escape(n(title))}</title>
 <style>
   body { font-family: sans-serif; margin: 16px; background: white; color: #222; }
   pre { font-size: 12px; line-height: 1.3; white-space: pre-wrap; }

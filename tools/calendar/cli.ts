@@ -7,11 +7,16 @@
  * every deployment break invariant 5), prints a per-app summary and optionally draws the calendar.
  * Exit codes: 0 every invariant holds; 1 an invariant breaks (app, instant and, for the program,
  * the credential printed); 2 invalid options, stack file or configuration, a program that fails or
- * does not finish, or an `--out` that cannot be written.
+ * does not finish, or an `--out` that cannot be written (or that is a symbolic link: the calendar
+ * never writes through one). Missing folders of `--out` are created only when the calendar is
+ * written. SIGINT, SIGTERM and SIGHUP stop the program runs, remove their temporary files and exit
+ * with 130, 143 and 129.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { Command, CommanderError } from "commander";
+import { stopOnSignals } from "../childProcesses";
+import { neutralise, neutraliseLines } from "../text/neutralise";
 import { ConfigError, parseStackConfig, rawConfigFromValues } from "../../components/config";
 import { formatInstant, parseDuration, parseInstant } from "../../policy/lib/iso8601";
 import { describeSource, InstantError, resolveInstant } from "../preview/clock";
@@ -21,7 +26,7 @@ import { DEFAULT_TIMEOUT_MS, describeDuration, parseTimeout } from "../preview/t
 import { loadStackFile, StackFileError } from "../stackFile";
 import { htmlPage, renderSvg } from "./chart";
 import { simulate, SimulationError } from "./simulate";
-import { describeViolation, formatReport, reportedViolations } from "./summary";
+import { credentialKinds, describeViolation, formatReport, reportedViolations } from "./summary";
 
 /** Exit codes of the CLI. */
 export const EXIT = { ok: 0, violation: 1, usage: 2 } as const;
@@ -102,7 +107,7 @@ export async function main(
       error instanceof InstantError ||
       error instanceof ProgramFailure
     ) {
-      io.stderr.write(`calendar: ${error.message}\n`);
+      io.stderr.write(`calendar: ${neutraliseLines(error.message)}\n`);
       return EXIT.usage;
     }
     throw error;
@@ -153,9 +158,11 @@ async function run(
     every: every.value,
   });
   const program = await programCheck;
+  const kinds = credentialKinds(config.apps);
   const report = formatReport(simulation, options.stack, {
     programInstantsMs: program?.instantsMs,
     programViolations: program?.violations,
+    credentialKinds: kinds,
   });
   if (options.from === undefined && today.source === "environment") {
     io.stdout.write(
@@ -164,7 +171,11 @@ async function run(
   }
   io.stdout.write(`${report}\n`);
   if (out !== undefined) {
-    const svg = await renderSvg(simulation, { todayMs: nowMs, stack: options.stack });
+    const svg = await renderSvg(simulation, {
+      todayMs: nowMs,
+      stack: options.stack,
+      credentialKinds: kinds,
+    });
     const file = path.resolve(out);
     writeOut(
       out,
@@ -181,44 +192,120 @@ async function run(
 }
 
 /**
- * Checks, before anything is simulated, that `--out` can be written: its directory is created
- * (like `mkdir -p`) and must be writable, and an existing file must be writable.
+ * Checks, before anything is simulated, that `--out` can be written: it is not a symbolic link nor
+ * anything but a regular file, and its nearest existing folder is a writable directory. Creates
+ * nothing: missing folders are made by {@link writeOut}, when there is a calendar to write.
  *
  * @throws UsageError `--out <path>: <reason>`
  */
 function checkWritable(out: string): void {
   const file = path.resolve(out);
   try {
-    const dir = path.dirname(file);
-    makeDirectories(dir);
-    if (!fs.statSync(dir).isDirectory()) throw new Error(`ENOTDIR: not a directory, '${dir}'`);
-    fs.accessSync(dir, fs.constants.W_OK);
-    if (fs.existsSync(file)) fs.accessSync(file, fs.constants.W_OK);
+    const existing = lstatOrUndefined(file);
+    if (existing !== undefined) {
+      checkTarget(file, existing);
+      fs.accessSync(file, fs.constants.W_OK);
+    }
+    const { nearest } = missingFolders(path.dirname(file));
+    if (!fs.statSync(nearest).isDirectory()) {
+      throw new Error(`ENOTDIR: not a directory, '${nearest}'`);
+    }
+    fs.accessSync(nearest, fs.constants.W_OK);
   } catch (error) {
     throw new UsageError(`--out ${out}: ${reasonOf(error)}`);
   }
 }
 
-/**
- * `mkdir -p`, one level at a time from the deepest existing ancestor: Node 20's
- * `mkdirSync(dir, {recursive: true})` never returns for some unwritable paths (e.g. under /proc).
- */
-function makeDirectories(dir: string): void {
-  const missing: string[] = [];
-  let current = dir;
-  while (!fs.existsSync(current)) {
-    missing.unshift(current);
-    const parent = path.dirname(current);
-    if (parent === current) break;
-    current = parent;
+/** `fs.lstatSync`, undefined when nothing is there. */
+function lstatOrUndefined(file: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
   }
-  for (const level of missing) fs.mkdirSync(level);
 }
 
+/**
+ * Refuses an existing `--out` that is a symbolic link (whoever made it, the calendar does not
+ * write where it points) or not a regular file.
+ */
+function checkTarget(file: string, stats: fs.Stats): void {
+  if (stats.isSymbolicLink()) {
+    let target = "";
+    try {
+      target = ` (to ${neutralise(fs.readlinkSync(file))})`;
+    } catch {
+      // Unreadable link: named without its target.
+    }
+    throw new Error(
+      `is a symbolic link${target}; the calendar does not write through symbolic links: remove it or name the file itself`,
+    );
+  }
+  if (!stats.isFile()) throw new Error("exists and is not a regular file");
+}
+
+/**
+ * The folders of `dir` that do not exist yet, outermost first, and the nearest one that does (an
+ * existing entry, even a dangling link, ends the walk: nothing is created beside or through it).
+ */
+function missingFolders(dir: string): { missing: string[]; nearest: string } {
+  const missing: string[] = [];
+  let current = dir;
+  while (lstatOrUndefined(current) === undefined) {
+    const parent = path.dirname(current);
+    if (parent === current) break;
+    missing.unshift(current);
+    current = parent;
+  }
+  return { missing, nearest: current };
+}
+
+/**
+ * Writes the calendar: creates the missing folders of `--out` one at a time (each must come out a
+ * real directory), then opens the file without following a symbolic link (O_NOFOLLOW) and writes
+ * it only if it is a regular file. On failure the folders it created are removed again.
+ *
+ * @throws UsageError `--out <path>: <reason>`
+ */
 function writeOut(out: string, file: string, content: string): void {
+  const created: string[] = [];
   try {
-    fs.writeFileSync(file, content);
+    for (const folder of missingFolders(path.dirname(file)).missing) {
+      fs.mkdirSync(folder);
+      created.unshift(folder);
+      if (!fs.lstatSync(folder).isDirectory()) {
+        throw new Error(`ENOTDIR: not a directory, '${folder}'`);
+      }
+    }
+    const existing = lstatOrUndefined(file);
+    if (existing !== undefined) checkTarget(file, existing);
+    const { O_WRONLY, O_CREAT, O_NONBLOCK } = fs.constants;
+    const noFollow = fs.constants.O_NOFOLLOW ?? 0;
+    let fd: number;
+    try {
+      fd = fs.openSync(file, O_WRONLY | O_CREAT | O_NONBLOCK | noFollow, 0o666);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ELOOP") {
+        checkTarget(file, fs.lstatSync(file));
+      }
+      throw error;
+    }
+    try {
+      if (!fs.fstatSync(fd).isFile()) throw new Error("exists and is not a regular file");
+      fs.ftruncateSync(fd, 0);
+      fs.writeFileSync(fd, content);
+    } finally {
+      fs.closeSync(fd);
+    }
   } catch (error) {
+    for (const folder of created) {
+      try {
+        fs.rmdirSync(folder);
+      } catch {
+        // Not empty any more (someone else wrote there): left in place.
+      }
+    }
     throw new UsageError(`--out ${out}: ${reasonOf(error)}`);
   }
 }
@@ -238,12 +325,16 @@ function instantOption(name: string, value: string): number {
 }
 
 if (require.main === module) {
+  // SIGINT, SIGTERM, SIGHUP: every program run stopped, temporary files removed, exit 130, 143, 129.
+  stopOnSignals("calendar");
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`calendar: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(
+        `calendar: ${neutraliseLines(error instanceof Error ? error.message : String(error))}\n`,
+      );
       process.exitCode = 2;
     },
   );

@@ -1,19 +1,47 @@
 /**
  * Per-app figures of a simulation, and the text report the CLI prints. Pure (no I/O).
+ *
+ * Every value from the stack (app names, the stack name, violation messages quoting resource names
+ * and values the program declared) is drawn through `neutralise`: control and bidi characters are
+ * shown escaped, in the terminal as in the HTML page that embeds the report.
  */
 import Table from "cli-table3";
+import type { AppConfig, CredentialType } from "../../components/appConfig";
 import { formatInstant } from "../../policy/lib/iso8601";
+import { neutralise as n } from "../text/neutralise";
 import { AppSimulation, days, INVARIANTS, Simulation, Violation } from "./simulate";
+
+/** What rotates for each app, by app name: `password` or `certificate`. */
+export type CredentialKinds = Readonly<Record<string, CredentialType>>;
+
+/** The kind of each app of the configuration, by name (for {@link ReportExtras}, the chart). */
+export function credentialKinds(
+  apps: readonly Pick<AppConfig, "name" | "credential">[],
+): CredentialKinds {
+  return Object.fromEntries(apps.map((a) => [a.name, a.credential]));
+}
+
+/**
+ * How the credentials of an app are named: `passwords`, `certificates`, or `credentials` when the
+ * kind is not known (`one` for the singular).
+ */
+export function credentialNoun(kind: CredentialType | undefined, one = false): string {
+  const noun =
+    kind === "certificate" ? "certificate" : kind === "password" ? "password" : "credential";
+  return one ? noun : `${noun}s`;
+}
 
 /** The figures printed for one app. Durations in days (two decimals). */
 export interface AppSummary {
   app: string;
+  /** What rotates, when known (see {@link CredentialKinds}). */
+  kind?: CredentialType;
   slots: number;
   period: string;
   grace: string;
   /** Passwords replaced by scheduled deployments (the initial creation is not a rotation). */
   rotations: number;
-  /** Passwords generated, initial ones included (= bars in the chart). */
+  /** Credentials (passwords or certificates) generated, initial ones included (= bars in the chart). */
   credentials: number;
   /**
    * Shortest time left on the password Key Vault held when a deployment moved Key Vault to a new
@@ -31,12 +59,16 @@ export interface AppSummary {
   firstViolation?: Violation;
 }
 
-/** Computes the per-app figures. */
-export function summarize(simulation: Simulation): AppSummary[] {
-  return simulation.apps.map(summarizeApp);
+/**
+ * Computes the per-app figures.
+ *
+ * @param kinds what each app rotates, when known
+ */
+export function summarize(simulation: Simulation, kinds: CredentialKinds = {}): AppSummary[] {
+  return simulation.apps.map((app) => summarizeApp(app, kinds[app.app]));
 }
 
-function summarizeApp(app: AppSimulation): AppSummary {
+function summarizeApp(app: AppSimulation, kind: CredentialType | undefined): AppSummary {
   const byId = new Map(app.credentials.map((c) => [c.id, c]));
   let shortestRemaining: number | undefined;
   for (const change of app.switches) {
@@ -54,6 +86,7 @@ function summarizeApp(app: AppSimulation): AppSummary {
   }
   return {
     app: app.app,
+    ...(kind !== undefined ? { kind } : {}),
     slots: app.settings.slots,
     period: app.settings.period,
     grace: app.settings.grace,
@@ -80,9 +113,12 @@ export function reportedViolations(
   return [...simulation.apps.flatMap((a) => a.violations.slice(0, 1)), ...programViolations];
 }
 
-/** One line naming the app, the instant and the invariant, e.g. for stderr. */
+/**
+ * One line naming the app, the instant and the invariant, e.g. for stderr; the app and the
+ * message neutralised (one line even when a quoted value holds a line break).
+ */
 export function describeViolation(v: Violation): string {
-  return `${v.app} at ${v.instant}: invariant ${v.invariant} (${INVARIANTS[v.invariant]}) broken: ${v.message}`;
+  return `${n(v.app)} at ${v.instant}: invariant ${v.invariant} (${INVARIANTS[v.invariant]}) broken: ${n(v.message)}`;
 }
 
 /** What the CLI adds to the report besides the simulation. */
@@ -97,6 +133,11 @@ export interface ReportExtras {
    * each app's result shows the earliest of its model and program violations).
    */
   programViolations?: Violation[];
+  /**
+   * What each app rotates (`credentialKinds(config.apps)`): the table's kind column; without it
+   * the kind shows as `-` and the count as credentials.
+   */
+  credentialKinds?: CredentialKinds;
 }
 
 /** The report the CLI prints: header, per-app table, notes and violations. */
@@ -105,14 +146,15 @@ export function formatReport(
   stack: string,
   extras: ReportExtras = {},
 ): string {
-  const summaries = summarize(simulation);
+  const summaries = summarize(simulation, extras.credentialKinds);
   const table = new Table({
     head: [
       "app",
+      "kind",
       "slots",
       "period / grace",
       "rotations",
-      "passwords",
+      "credentials",
       "shortest left at rotation (d)",
       "longest lifetime (d)",
       "min overlap (d)",
@@ -126,7 +168,8 @@ export function formatReport(
       .filter((v): v is Violation => v !== undefined)
       .sort((a, b) => a.instantMs - b.instantMs)[0];
     table.push([
-      s.app,
+      n(s.app),
+      s.kind ?? "-",
       String(s.slots),
       `${s.period} / ${s.grace}`,
       String(s.rotations),
@@ -138,7 +181,7 @@ export function formatReport(
     ]);
   }
   const lines = [
-    `Rotation calendar of stack ${stack}: ${simulation.deploymentsMs.length} deployments every ${simulation.every} ` +
+    `Rotation calendar of stack ${n(stack)}: ${simulation.deploymentsMs.length} deployments every ${simulation.every} ` +
       `from ${formatInstant(simulation.fromMs)} until ${formatInstant(simulation.untilMs)}`,
     table.toString(),
     "Checked at every deployment and between deployments: " +
@@ -147,7 +190,7 @@ export function formatReport(
         .join("; ") +
       ".",
     "Note: changing period or anchor changes every generation, so both slots rotate at once " +
-      "(the password Key Vault held is replaced in the same deployment).",
+      "(the credential Key Vault held is replaced in the same deployment).",
     extras.programInstantsMs
       ? `The stack's program ran at ${extras.programInstantsMs.map(formatInstant).join(", ")}: ` +
         "a credential whose replacing inputs change between these runs without a scheduled rotation breaks invariant 5."

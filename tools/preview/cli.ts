@@ -10,9 +10,12 @@
  * Exit codes: 0 no mandatory violation, 1 mandatory violations, 2 the program, its configuration,
  * the command line or the policy pack failed, or the simulated Azure refused a step (a message
  * naming the problem, never a stack trace). Options, the churn check and what an offline preview
- * cannot know: tools/preview/README.md.
+ * cannot know: tools/preview/README.md. SIGINT, SIGTERM and SIGHUP stop the program runs and the
+ * policy pack, remove the temporary files and exit with 130, 143 and 129.
  */
+import { neutraliseLines } from "../text/neutralise";
 import { CommanderError } from "commander";
+import { stopOnSignals } from "../childProcesses";
 import { InstantError, resolveInstant, ResolvedInstant } from "./clock";
 import { messageOf, ProgramFailure } from "./errors";
 import { parseArguments, PreviewOptions } from "./options";
@@ -44,7 +47,7 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
     if (json) {
       await write(stdout, renderJson({ ...usageFailure(message), error: { kind, message } }));
     } else {
-      await write(stderr, `error: ${message}\n`);
+      await write(stderr, `error: ${neutraliseLines(message)}\n`);
     }
     return EXIT.failed;
   };
@@ -95,10 +98,13 @@ function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
 }
 
 if (require.main === module) {
+  // SIGINT, SIGTERM, SIGHUP: every program run and the policy pack stopped, temporary files
+  // removed, exit 130, 143, 129.
+  stopOnSignals("preview");
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {
-      process.stderr.write(`error: ${messageOf(error)}\n`);
+      process.stderr.write(`error: ${neutraliseLines(messageOf(error))}\n`);
       process.exit(EXIT.failed);
     },
   );

@@ -96,21 +96,43 @@ export async function startPack(options: StartPackOptions): Promise<StartedPack>
 
 /**
  * The one line worth showing from a pack that did not start: the message of the error it threw
- * (without "Error:", ANSI colours or stack frames), else the first line it printed, else why the
- * harness gave up.
+ * (without "Error:", ANSI colours, stack frames or Node's "Require stack:" list), else the first
+ * line it printed, else why the harness gave up. A message that is not the harness's (`policy pack
+ * did not start: …`) is an error raised before the pack ran, e.g. `Cannot find module
+ * '@pulumi/pulumi/cmd/run-policy-pack'` when the pack's dependencies are not installed: its first
+ * line is the reason.
  *
- * @param message the harness's error: `policy pack did not start: <reason>\n<the pack's stderr>`
+ * @param message the harness's error: `policy pack did not start: <reason>\n<the pack's stderr>`,
+ *   or the message of an error raised before the pack started
  */
 export function packStartReason(message: string): string {
   // eslint-disable-next-line no-control-regex
   const lines = message.replace(/\u001b\[[0-9;]*m/g, "").split("\n");
   const [first, ...stderr] = lines;
-  const printed = stderr.map((l) => l.trim()).filter((l) => l !== "" && !/^at /.test(l));
+  const fromHarness = /^policy pack did not start:\s*/.test(first);
+  if (!fromHarness) {
+    const reason = first
+      .trim()
+      .replace(/^(?:Uncaught\s+)?[A-Za-z]*Error(?:\s*\[[^\]]*\])?:\s+/, "");
+    return /^Cannot find module '@pulumi\/(?:pulumi|policy)/.test(reason)
+      ? `${reason} (install the pack's dependencies: npm install in its directory)`
+      : reason;
+  }
+  // Node's "Require stack:" heading and its "- /path" entries, stack frames, carets: not reasons.
+  const printed = stderr
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !/^at /.test(l) && !/^Require stack:?$/.test(l) && !/^- \//.test(l));
   for (const line of printed) {
     const thrown = /^(?:Uncaught\s+)?[A-Za-z]*Error(?:\s*\[[^\]]*\])?:\s+(.+)$/.exec(line);
     if (thrown) return thrown[1];
   }
-  const own = printed.find((l) => !/^error: \[runtime\]/.test(l) && !/^\^+$/.test(l));
+  const own = printed.find(
+    (l) =>
+      !/^error: \[runtime\]/.test(l) &&
+      !/^\^+$/.test(l) &&
+      !/^[{}\]]|^[a-zA-Z]+: /.test(l) &&
+      !/^node:internal\//.test(l),
+  );
   return own ?? first.replace(/^policy pack did not start:\s*/, "");
 }
 

@@ -5,6 +5,7 @@
  *
  * Pure: no I/O.
  */
+import { durationConfigProblem, isDurationSchema } from "../../policy/lib/config";
 import type { AnalyzerInfo, EnforcementLevel, ReconciledConfig } from "../analyzer";
 
 /** A policy the preview itself evaluates (not the pack), configured in the same file. */
@@ -51,7 +52,14 @@ export function checkPolicyPackConfig(
       problems.push(`unknown policy ${JSON.stringify(name)} (known: ${known.join(", ")})`);
       continue;
     }
-    const allowed = Object.keys(pack.get(name)?.configSchema?.properties ?? {});
+    const schema = pack.get(name)?.configSchema?.properties ?? {};
+    const allowed = Object.keys(schema);
+    // A duration the schema lets through but the pack cannot use (P0D): refused here, as the
+    // audit refuses it, rather than a "cannot be checked" violation on every credential.
+    for (const property of properties.filter((p) => isDurationSchema(schema[p]))) {
+      const problem = durationConfigProblem(name, property, entry.properties?.[property]);
+      if (problem) problems.push(problem);
+    }
     for (const property of properties.filter((p) => !allowed.includes(p))) {
       problems.push(
         `${JSON.stringify(name)}: unknown property ${JSON.stringify(property)} (` +

@@ -104,6 +104,7 @@ export async function preview(
       nowSource: instant.source,
       churn: { enabled: options.churnCheck, instantsMs: [instant.ms, ...laterMs], findings },
       tenantFile: options.tenant,
+      tenantSnapshot: tenant,
       graphPermission,
     });
   } catch (error) {

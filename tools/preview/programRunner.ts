@@ -4,15 +4,25 @@
  * the clock fixed at the run's instant from the first line (the analyzer harness's fixed-clock
  * preload) and `APP_CREDENTIALS_NOW` set to it. Runs are bounded in time: a run past its timeout is
  * killed and reported, and so is a run whose event loop empties before the program settles.
+ *
+ * The request and result files (which hold the runs' fingerprints) live in a private temporary
+ * directory, removed when the runs end, when this process exits, and when it is stopped by SIGINT,
+ * SIGTERM or SIGHUP, which also stop every run (../childProcesses.ts). A run whose parent dies
+ * ends by itself and removes that directory (../lifeline.js).
  */
-import { spawn } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { formatInstant } from "../../policy/lib/iso8601";
 import { FIXED_CLOCK, FIXED_CLOCK_VARIABLE } from "../analyzer/clockOptions";
-import { ensureSimulatedKeyPool } from "../simulator/certificates";
+import {
+  killTree,
+  makeTemporaryDirectory,
+  removeTemporaryDirectory,
+  spawnNode,
+} from "../childProcesses";
+import { keyPoolForChildren } from "../simulator/certificates";
 import type { GraphPermission } from "../simulator/directory";
 import { NOW_VARIABLE } from "./clock";
 import { ProgramFailure } from "./errors";
@@ -86,9 +96,11 @@ export interface StartedRuns {
  *   project and the time), `never-settled`, or `program` when the child died without a result
  */
 export function startRuns(requests: RunRequest[], options: RunnerOptions): StartedRuns {
-  // Every run draws the simulated certificates' keys from one pool (made once per machine).
-  ensureSimulatedKeyPool();
-  const tmp = makeScratch();
+  // Private (0700): the request and result files hold the runs' fingerprints.
+  const tmp = makeTemporaryDirectory("app-credentials-preview-");
+  // Every run draws the simulated certificates' keys from one pool (made once per user and
+  // machine; handed over in `tmp` when the user's folder cannot be used).
+  const keyPoolEnv = keyPoolForChildren(tmp);
   const fingerprintKey = randomBytes(32).toString("hex");
   const concurrency = options.concurrency ?? defaultConcurrency(requests.length);
   const controllers = requests.map(() => new AbortController());
@@ -118,6 +130,7 @@ export function startRuns(requests: RunRequest[], options: RunnerOptions): Start
       const result = await runChild(request, index, {
         ...options,
         tmp,
+        keyPoolEnv,
         fingerprintKey,
         signal: controllers[index].signal,
       });
@@ -132,7 +145,7 @@ export function startRuns(requests: RunRequest[], options: RunnerOptions): Start
       release();
     }
   });
-  void Promise.allSettled(runs).then(() => removeScratch(tmp));
+  void Promise.allSettled(runs).then(() => removeTemporaryDirectory(tmp));
   // Callers may await only some of the runs: a failure is reported once, through those awaited.
   for (const run of runs) run.catch(() => undefined);
   return {
@@ -144,30 +157,15 @@ export function startRuns(requests: RunRequest[], options: RunnerOptions): Start
   };
 }
 
-/** Scratch directories not removed yet: removed at exit at the latest (a run may be stopped). */
-const scratch = new Set<string>();
-
-function makeScratch(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "app-credentials-preview-"));
-  if (scratch.size === 0) process.once("exit", removeAllScratch);
-  scratch.add(dir);
-  return dir;
-}
-
-function removeScratch(dir: string): void {
-  fs.rmSync(dir, { recursive: true, force: true });
-  scratch.delete(dir);
-  if (scratch.size === 0) process.off("exit", removeAllScratch);
-}
-
-function removeAllScratch(): void {
-  for (const dir of [...scratch]) removeScratch(dir);
-}
-
 async function runChild(
   request: RunRequest,
   index: number,
-  options: RunnerOptions & { tmp: string; fingerprintKey: string; signal: AbortSignal },
+  options: RunnerOptions & {
+    tmp: string;
+    keyPoolEnv: Record<string, string>;
+    fingerprintKey: string;
+    signal: AbortSignal;
+  },
 ): Promise<ChildSuccess> {
   const requestFile = path.join(options.tmp, `request-${index}.json`);
   const outFile = path.join(options.tmp, `result-${index}.json`);
@@ -181,10 +179,9 @@ async function runChild(
     graphPermission: options.graphPermission,
     outFile,
   };
-  fs.writeFileSync(requestFile, JSON.stringify(childRequest));
+  fs.writeFileSync(requestFile, JSON.stringify(childRequest), { mode: 0o600, flag: "wx" });
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const child = spawn(
-    process.execPath,
+  const child = spawnNode(
     [
       "--require",
       FIXED_CLOCK,
@@ -196,10 +193,11 @@ async function runChild(
     {
       env: {
         ...process.env,
+        ...options.keyPoolEnv,
         [FIXED_CLOCK_VARIABLE]: new Date(request.nowMs).toISOString(),
         [NOW_VARIABLE]: formatInstant(request.nowMs),
       },
-      stdio: ["ignore", "pipe", "pipe"],
+      scratch: options.tmp,
     },
   );
   if (request.priority === "low" && child.pid !== undefined) {
@@ -219,11 +217,11 @@ async function runChild(
   let aborted = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    child.kill("SIGKILL");
+    killTree(child);
   }, timeoutMs);
   const onAbort = () => {
     aborted = true;
-    child.kill("SIGKILL");
+    killTree(child);
   };
   options.signal.addEventListener("abort", onAbort, { once: true });
   const exit = await new Promise<{ code: number | null; signal: string | null }>((resolve) => {

@@ -1,8 +1,16 @@
 /**
  * Renders a preview for a terminal (plain text, no colours: readable in CI logs) or as one JSON
  * document.
+ *
+ * Every value that comes from the stack, the program, the tenant snapshot or the policy pack
+ * (resource types and names, app names, secret and vault names, tags, messages quoting them,
+ * notes) is drawn through `neutralise`: control and bidi characters are shown escaped, so a name
+ * cannot clear the screen, retitle the terminal, recolour or reorder rows. It is neutralised
+ * before it is measured or split into lines, so columns stay aligned and a line break in a value
+ * cannot forge a row. The JSON document keeps every value exact.
  */
 import Table from "cli-table3";
+import { neutralise as n } from "../text/neutralise";
 import type { PolicyDiagnostic } from "./policies";
 import type { FailureReport, PreviewReport, ResourceNode } from "./report";
 
@@ -10,8 +18,8 @@ import type { FailureReport, PreviewReport, ResourceNode } from "./report";
 const LEVEL_ORDER = ["mandatory", "remediate", "advisory", "disabled"];
 
 /** `1 credential`, `2 credentials`. */
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+function count(k: number, noun: string): string {
+  return `${k} ${noun}${k === 1 ? "" : "s"}`;
 }
 
 /** cli-table3's text without the trailing padding of each line. */
@@ -48,13 +56,15 @@ function table(head: string[]): Table.Table {
   });
 }
 
-/** `2027-07-11T04:56:00Z` → `2027-07-11 04:56Z` (seconds dropped when zero). */
-function short(instant: string | undefined): string {
+/**
+ * `2027-07-11T04:56:00Z` → `2027-07-11 04:56:00Z`: one format for every instant of the tables
+ * (whole seconds, as the provider stores credential dates; a fraction is dropped), so start and
+ * end dates line up and compare at a glance. Not an RFC 3339 instant: shown as is, neutralised.
+ */
+export function short(instant: string | undefined): string {
   if (instant === undefined) return "-";
-  return instant
-    .replace("T", " ")
-    .replace(/\.\d+Z$/, "Z")
-    .replace(/:00Z$/, "Z");
+  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?Z$/.exec(instant);
+  return match ? `${match[1]} ${match[2]}Z` : n(instant);
 }
 
 /** The resource tree, grouped by parent like `pulumi preview`. */
@@ -71,7 +81,7 @@ export function renderTree(resources: ResourceNode[]): string[] {
     const marker =
       node.status === "failed" ? "!" : plan === "read" ? ">" : plan === "skip" ? " " : "+";
     const status = node.status === "failed" ? "  (refused: see Refused steps)" : "";
-    rows.push([`${prefix}${branch}${node.type}`, node.name, marker, `${plan}${status}`]);
+    rows.push([`${prefix}${branch}${n(node.type)}`, n(node.name), marker, `${plan}${status}`]);
     const kids = children.get(node.urn) ?? [];
     const nextPrefix = prefix + (branch === "" ? "" : branch === "└─ " ? "   " : "│  ");
     kids.forEach((kid, i) => walk(kid, nextPrefix, i === kids.length - 1 ? "└─ " : "├─ "));
@@ -106,19 +116,22 @@ function renderCredentials(report: PreviewReport): string[] {
   ]);
   for (const c of report.credentials) {
     t.push([
-      c.app,
-      c.kind,
-      c.slot ?? "-",
+      n(c.app),
+      n(c.kind),
+      n(c.slot ?? "-"),
       c.generation === undefined ? "-" : String(c.generation),
-      c.keyId ? `${c.keyId.slice(0, 8)}…` : "-",
+      c.keyId ? `${n(c.keyId.slice(0, 8))}…` : "-",
       short(c.start),
       short(c.end),
       c.lifetimeDays === undefined ? "-" : c.lifetimeDays.toFixed(1),
       c.nextRotation ? short(c.nextRotation) : c.scheduleError ? "invalid schedule" : "never",
       ...(certificates
-        ? [c.thumbprint ? `${c.thumbprint.slice(0, 8)}…` : "", c.notAfter ? short(c.notAfter) : ""]
+        ? [
+            c.thumbprint ? `${n(c.thumbprint.slice(0, 8))}…` : "",
+            c.notAfter ? short(c.notAfter) : "",
+          ]
         : []),
-      c.keyVaultSecrets.length > 0 ? `◀ ${c.keyVaultSecrets.join(", ")}` : "",
+      c.keyVaultSecrets.length > 0 ? `◀ ${c.keyVaultSecrets.map(n).join(", ")}` : "",
     ]);
   }
   return [`Credentials (as of ${short(report.now)}):`, tableText(t)];
@@ -129,38 +142,39 @@ function renderSecrets(report: PreviewReport): string[] {
   const t = table(["Secret", "Vault", "Content type", "Expires", "In days", "Holds key"]);
   for (const s of report.secrets) {
     t.push([
-      s.secretName,
-      s.vault,
-      s.contentType ?? "-",
+      n(s.secretName),
+      n(s.vault),
+      n(s.contentType ?? "-"),
       s.expires ? short(s.expires) : "never",
       s.expiresInDays === undefined ? "-" : s.expiresInDays.toFixed(1),
-      s.holdsKeyId ? `${s.holdsKeyId.slice(0, 8)}…` : "",
+      s.holdsKeyId ? `${n(s.holdsKeyId.slice(0, 8))}…` : "",
     ]);
   }
   return ["Key Vault secrets:", tableText(t)];
 }
 
 function renderDiagnostic(d: PolicyDiagnostic): string[] {
-  const where = d.resource ? `${d.resource.type} (${d.resource.name})` : d.urn || "stack";
+  const where = d.resource ? `${n(d.resource.type)} (${n(d.resource.name)})` : n(d.urn || "stack");
+  // The pack writes its messages over several lines: each line is neutralised on its own.
   const message = d.message
     .split("\n")
-    .map((line) => `        ${line}`)
+    .map((line) => `        ${n(line)}`)
     .join("\n");
   const stops = d.engine.stopsUpdate ? "  [stops the whole update]" : "";
-  return [`    [${d.policy}]  ${where}${stops}`, message];
+  return [`    [${n(d.policy)}]  ${where}${stops}`, message];
 }
 
 function renderPolicies(report: PreviewReport): string[] {
   const { pack, diagnostics, policies } = report.policy;
-  const own = policies.filter((p) => p.origin === "preview").map((p) => p.name);
+  const own = policies.filter((p) => p.origin === "preview").map((p) => n(p.name));
   const lines = [
-    `Policies (${pack.name}@${pack.version}${own.length > 0 ? `, and the preview's ${own.join(", ")}` : ""}):`,
+    `Policies (${n(pack.name)}@${n(pack.version)}${own.length > 0 ? `, and the preview's ${own.join(", ")}` : ""}):`,
   ];
-  const disabled = policies.filter((p) => p.enforcementLevel === "disabled").map((p) => p.name);
+  const disabled = policies.filter((p) => p.enforcementLevel === "disabled").map((p) => n(p.name));
   const disabledText = disabled.length > 0 ? `; disabled: ${disabled.join(", ")}` : "";
   if (diagnostics.length === 0) {
-    const n = policies.length;
-    lines.push(`    no violations (${n} ${n === 1 ? "policy" : "policies"}${disabledText})`);
+    const k = policies.length;
+    lines.push(`    no violations (${k} ${k === 1 ? "policy" : "policies"}${disabledText})`);
     return lines;
   }
   if (disabled.length > 0) lines.push(`  disabled: ${disabled.join(", ")}`);
@@ -168,7 +182,7 @@ function renderPolicies(report: PreviewReport): string[] {
   for (const level of levels) {
     const group = diagnostics.filter((d) => d.enforcementLevel === level);
     if (group.length === 0) continue;
-    lines.push(`  ${level} (${group.length}):`);
+    lines.push(`  ${n(level)} (${group.length}):`);
     for (const d of group) lines.push(...renderDiagnostic(d));
   }
   return lines;
@@ -180,7 +194,7 @@ export function summaryLine(report: PreviewReport): string {
   const v = s.violations;
   const others = Object.entries(v)
     .filter(([level, n]) => level !== "mandatory" && level !== "advisory" && n > 0)
-    .map(([level, n]) => `, ${n} ${level}`)
+    .map(([level, k]) => `, ${k} ${n(level)}`)
     .join("");
   const mandatory =
     v.mandatory > 0 ? `${count(v.mandatory, "mandatory violation")}` : "no mandatory violation";
@@ -206,12 +220,12 @@ function renderFailures(report: PreviewReport): string[] {
   for (const f of report.failures) {
     const when = f.phase === "apply" ? "apply-time" : `plan-time (${f.phase})`;
     lines.push(
-      `    ${f.app}: ${f.code} ${f.type} (${f.name}), ${when}${f.engine.stopsUpdate ? " [stops the whole update]" : ""}`,
-      `        ${f.message}`,
-      `        engine: ${f.engine.summary}`,
+      `    ${n(f.app)}: ${n(f.code)} ${n(f.type)} (${n(f.name)}), ${when}${f.engine.stopsUpdate ? " [stops the whole update]" : ""}`,
+      `        ${n(f.message)}`,
+      `        engine: ${n(f.engine.summary)}`,
     );
     if (f.skipped.length > 0)
-      lines.push(`        skipped by pulumi up as a consequence: ${f.skipped.join(", ")}`);
+      lines.push(`        skipped by pulumi up as a consequence: ${f.skipped.map(n).join(", ")}`);
   }
   return [...lines, ""];
 }
@@ -219,13 +233,13 @@ function renderFailures(report: PreviewReport): string[] {
 /** The header: what, where, as of when, the churn check's instants, the deployer's Graph permission. */
 function renderHeader(report: PreviewReport): string[] {
   const lines = [
-    `Previewing stack ${report.stack} of ${report.project} offline (${report.dir}) as of ${report.now}`,
+    `Previewing stack ${n(report.stack)} of ${n(report.project)} offline (${n(report.dir)}) as of ${report.now}`,
   ];
   const [, ...later] = report.churnCheck.instants;
   if (report.churnCheck.enabled && later.length > 0) {
     lines.push(`Churn check: the program also ran as of ${later.join(" and ")}`);
   }
-  if (report.tenant !== undefined) lines.push(`Tenant snapshot: ${report.tenant}`);
+  if (report.tenant !== undefined) lines.push(`Tenant snapshot: ${n(report.tenant)}`);
   const { permission, source } = report.graphPermission;
   const from =
     source === "option"
@@ -253,19 +267,19 @@ export function renderText(report: PreviewReport): string {
     "",
   ];
   if (report.notes.length > 0) {
-    lines.push("Notes:", ...report.notes.map((n) => `  - ${n}`), "");
+    lines.push("Notes:", ...report.notes.map((note) => `  - ${n(note)}`), "");
   }
   lines.push(summaryLine(report), "");
   if (report.simulatedChecks.length > 0) {
     lines.push(
       "The simulated Azure refuses what the real one would for:",
-      ...report.simulatedChecks.map((c) => `  - ${c}`),
+      ...report.simulatedChecks.map((c) => `  - ${n(c)}`),
     );
   }
   lines.push(
     "An offline preview runs the program against a simulated Azure. It cannot know:",
-    ...report.offlineLimits.map((l) => `  - ${l}`),
-    `Run \`pulumi preview --policy-pack ${report.policy.pack.dir}\` with Azure credentials to check those.`,
+    ...report.offlineLimits.map((l) => `  - ${n(l)}`),
+    `Run \`pulumi preview --policy-pack ${n(report.policy.pack.dir)}\` with Azure credentials to check those.`,
   );
   return lines.join("\n") + "\n";
 }

@@ -3,11 +3,21 @@
  * renderer draws.
  */
 import { formatInstant } from "../../policy/lib/iso8601";
+import {
+  APPLICATION,
+  APPLICATION_CERTIFICATE,
+  APPLICATION_PASSWORD,
+  SERVICE_PRINCIPAL,
+  SERVICE_PRINCIPAL_CERTIFICATE,
+  SERVICE_PRINCIPAL_PASSWORD,
+  TOKEN_SIGNING_CERTIFICATE,
+} from "../../policy/lib/resource-types";
 import type { Registration, SimulatedFailure } from "../simulator/simulatedAzure";
+import { loadTenantSnapshot, TenantSnapshot } from "../simulator/tenant";
 import type { StackFile } from "../stackFile";
 import type { ChurnFinding } from "./churn";
 import { describeSource, InstantSource } from "./clock";
-import { CredentialRow, credentialRows, SecretRow, secretRows } from "./credentials";
+import { appOf, CredentialRow, credentialRows, SecretRow, secretRows } from "./credentials";
 import {
   appsOnExternalServicePrincipals,
   externalServicePrincipalNote,
@@ -76,6 +86,8 @@ export interface PreviewReport {
   failures: FailureRow[];
   /** The `--tenant` snapshot file, when given. */
   tenant?: string;
+  /** What the `--tenant` snapshot lists, per kind, when given (see {@link TenantCoverage}). */
+  tenantCoverage?: TenantCoverage;
   /** The deployer's Graph permission the simulation applied, and where it came from. */
   graphPermission: GraphPermissionSetting;
   summary: {
@@ -125,6 +137,11 @@ export interface ReportInput {
   nowSource: InstantSource;
   churn: { enabled: boolean; instantsMs: number[]; findings: ChurnFinding[] };
   tenantFile?: string;
+  /**
+   * The snapshot read from `tenantFile` (what it lists); read from the file when absent. Only its
+   * `covers` and the sizes of its lists are used.
+   */
+  tenantSnapshot?: Pick<TenantSnapshot, "covers" | "applications" | "servicePrincipals">;
   /** The deployer's effective Graph permission; default OwnedBy (`source: "default"`). */
   graphPermission?: GraphPermissionSetting;
 }
@@ -138,12 +155,151 @@ export const SIMULATED_CHECKS = [
   "Key Vault soft delete: a deleted secret's name stays reserved (across simulated deployments; one preview deletes nothing)",
 ];
 
-/** Facts an offline preview cannot establish; printed in the footer of every preview. */
-export function offlineLimits(tenantFile: string | undefined, refusalsModelled: boolean): string[] {
-  const existence =
-    tenantFile === undefined
-      ? "existence: every application and service principal id in the program is assumed to exist (pass --tenant with `az ad app list --all` / `az ad sp list --all` output to check)"
-      : `existence: applications and service principals are checked against the snapshot ${tenantFile}, not the live tenant (objects created or deleted since it was taken are not seen)`;
+/** What one kind of object the `--tenant` snapshot lists. */
+export interface KindCoverage {
+  /** True when the snapshot lists this kind: an id of it that the snapshot lacks is missing. */
+  listed: boolean;
+  /** Objects of the kind the snapshot holds. */
+  count: number;
+}
+
+/**
+ * What a `--tenant` snapshot covers. A kind it does not list is not checked: its ids are assumed
+ * to exist (an array of `az ad app list` output lists no service principal).
+ */
+export interface TenantCoverage {
+  file: string;
+  applications: KindCoverage;
+  servicePrincipals: KindCoverage;
+}
+
+/** The coverage of a snapshot read from `file`. */
+export function tenantCoverage(
+  file: string,
+  snapshot: Pick<TenantSnapshot, "covers" | "applications" | "servicePrincipals">,
+): TenantCoverage {
+  return {
+    file,
+    applications: { listed: snapshot.covers.applications, count: snapshot.applications.size },
+    servicePrincipals: {
+      listed: snapshot.covers.servicePrincipals,
+      count: snapshot.servicePrincipals.size,
+    },
+  };
+}
+
+/** `3 applications`, `1 service principal`. */
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
+/** The footer's line on which ids were checked against which snapshot, if any. */
+function existenceLimit(tenant: string | TenantCoverage | undefined): string {
+  if (tenant === undefined) {
+    return "existence: every application and service principal id in the program is assumed to exist (pass --tenant with `az ad app list --all` / `az ad sp list --all` output to check)";
+  }
+  const notSeen =
+    "not the live tenant (objects created or deleted since it was taken are not seen)";
+  if (typeof tenant === "string") {
+    return `existence: applications and service principals are checked against the snapshot ${tenant}, ${notSeen}`;
+  }
+  const { file, applications, servicePrincipals } = tenant;
+  if (applications.listed && servicePrincipals.listed) {
+    return `existence: applications and service principals are checked against the snapshot ${file} (${plural(applications.count, "application")}, ${plural(servicePrincipals.count, "service principal")}), ${notSeen}`;
+  }
+  if (!applications.listed && !servicePrincipals.listed) {
+    return `existence: the snapshot ${file} lists no applications and no service principals (only the deployer's permission): every application and service principal id in the program is assumed to exist`;
+  }
+  const [checked, unchecked, command] = applications.listed
+    ? [
+        `applications (${plural(applications.count, "application")})`,
+        "service principal",
+        "az ad sp list --all",
+      ]
+    : [
+        `service principals (${plural(servicePrincipals.count, "service principal")})`,
+        "application",
+        "az ad app list --all",
+      ];
+  return `existence: only ${checked} are checked against the snapshot ${file}, ${notSeen}; it lists no ${unchecked}s, so every ${unchecked} id is assumed to exist (add \`${command}\` output: {"applications": [...], "servicePrincipals": [...]})`;
+}
+
+/** Credential types by the input naming the object they are added to. */
+const OWNER_INPUT: Record<string, { key: string; kind: "application" | "servicePrincipal" }> = {
+  [APPLICATION_PASSWORD]: { key: "applicationId", kind: "application" },
+  [APPLICATION_CERTIFICATE]: { key: "applicationId", kind: "application" },
+  [SERVICE_PRINCIPAL_PASSWORD]: { key: "servicePrincipalId", kind: "servicePrincipal" },
+  [SERVICE_PRINCIPAL_CERTIFICATE]: { key: "servicePrincipalId", kind: "servicePrincipal" },
+  [TOKEN_SIGNING_CERTIFICATE]: { key: "servicePrincipalId", kind: "servicePrincipal" },
+};
+
+/** An id a program names of an existing object: `/applications/<id>` or the bare object id. */
+function objectIdOf(value: unknown): string | undefined {
+  if (typeof value !== "string") return undefined;
+  const match = /^(?:\/(?:applications|servicePrincipals)\/)?([0-9a-fA-F-]{36})$/.exec(value);
+  return match ? match[1].toLowerCase() : undefined;
+}
+
+/**
+ * Ids of existing objects (read with `Resource.get`, or named literally as a credential's
+ * `applicationId` / `servicePrincipalId`) of a kind the snapshot does not list: not checked.
+ *
+ * @returns per kind, `id (app)` in order of first appearance, without duplicates
+ */
+export function uncheckedObjects(
+  registrations: Registration[],
+  coverage: TenantCoverage,
+): Record<"application" | "servicePrincipal", string[]> {
+  const byUrn = new Map(registrations.map((r) => [r.urn, r]));
+  const found = { application: [] as string[], servicePrincipal: [] as string[] };
+  const add = (kind: "application" | "servicePrincipal", id: string, r: Registration) => {
+    const listed =
+      kind === "application" ? coverage.applications.listed : coverage.servicePrincipals.listed;
+    const entry = `${id} (${appOf(r, byUrn)})`;
+    if (!listed && !found[kind].includes(entry)) found[kind].push(entry);
+  };
+  for (const r of registrations) {
+    if (r.read === true && (r.type === APPLICATION || r.type === SERVICE_PRINCIPAL)) {
+      const id = objectIdOf(r.id);
+      if (id) add(r.type === APPLICATION ? "application" : "servicePrincipal", id, r);
+      continue;
+    }
+    const owner = OWNER_INPUT[r.type];
+    if (owner === undefined || (r.propertyDependencies[owner.key] ?? []).length > 0) continue;
+    const id = objectIdOf(r.inputs[owner.key]);
+    if (id) add(owner.kind, id, r);
+  }
+  return found;
+}
+
+/** The note naming the ids the snapshot could not check, or undefined when there are none. */
+export function uncheckedObjectsNote(
+  registrations: Registration[],
+  coverage: TenantCoverage,
+): string | undefined {
+  const unchecked = uncheckedObjects(registrations, coverage);
+  const parts = [
+    unchecked.application.length > 0
+      ? `application ${unchecked.application.join(", ")}`
+      : undefined,
+    unchecked.servicePrincipal.length > 0
+      ? `service principal ${unchecked.servicePrincipal.join(", ")}`
+      : undefined,
+  ].filter((p): p is string => p !== undefined);
+  if (parts.length === 0) return undefined;
+  return `not checked against the tenant snapshot ${coverage.file}, which does not list their kind (assumed to exist): ${parts.join("; ")}`;
+}
+
+/**
+ * Facts an offline preview cannot establish; printed in the footer of every preview.
+ *
+ * @param tenant the `--tenant` snapshot's coverage (or only its file name), when given
+ */
+export function offlineLimits(
+  tenant: string | TenantCoverage | undefined,
+  refusalsModelled: boolean,
+): string[] {
+  const existence = existenceLimit(tenant);
   return [
     refusalsModelled
       ? "real permissions: the deploying identity's actual Graph permission and ownerships, and its Azure RBAC on the vault (secrets are written through Azure Resource Manager, e.g. with Contributor)"
@@ -216,6 +372,9 @@ export function buildReport(input: ReportInput): PreviewReport {
   }
   const external = externalServicePrincipalNote(appsOnExternalServicePrincipals(run.registrations));
   if (external) notes.push(external);
+  const coverage = coverageOf(input);
+  const unchecked = coverage && uncheckedObjectsNote(run.registrations, coverage);
+  if (unchecked) notes.push(unchecked);
   const stoppedAt = failures.find((f) => f.phase !== "apply");
   if (stoppedAt) {
     notes.push(
@@ -249,6 +408,7 @@ export function buildReport(input: ReportInput): PreviewReport {
     },
     failures,
     ...(input.tenantFile !== undefined ? { tenant: input.tenantFile } : {}),
+    ...(coverage ? { tenantCoverage: coverage } : {}),
     graphPermission: input.graphPermission ?? resolveGraphPermission(undefined, undefined),
     summary: {
       resources: resources.length,
@@ -263,6 +423,23 @@ export function buildReport(input: ReportInput): PreviewReport {
     },
     notes,
     simulatedChecks: run.refusalsModelled ? SIMULATED_CHECKS : [],
-    offlineLimits: offlineLimits(input.tenantFile, run.refusalsModelled),
+    offlineLimits: offlineLimits(coverage ?? input.tenantFile, run.refusalsModelled),
   };
+}
+
+/**
+ * The `--tenant` snapshot's coverage: from the snapshot given, else read from the file (the
+ * preview validated it before the program ran); undefined without `--tenant`, or when the file
+ * can no longer be read (the footer then names only the file).
+ */
+function coverageOf(input: ReportInput): TenantCoverage | undefined {
+  if (input.tenantFile === undefined) return undefined;
+  try {
+    return tenantCoverage(
+      input.tenantFile,
+      input.tenantSnapshot ?? loadTenantSnapshot(input.tenantFile),
+    );
+  } catch {
+    return undefined;
+  }
 }

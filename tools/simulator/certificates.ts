@@ -4,10 +4,11 @@
  *
  * - `tls.PrivateKey`: real RSA keys, drawn from a small pool (an RSA key takes ~100 ms to generate;
  *   thousands of simulated apps share a few), chosen by a hash of the resource's URN. The pool is
- *   generated once per machine and kept in the OS's temporary directory, so every simulated run
- *   (the offline preview runs the program several times, in separate processes) draws the same
- *   keys and issues the same certificates for the same inputs and instant. Only the simulation
- *   ever sees them; recorded outputs mask them.
+ *   generated once per user and machine and kept in the user's private folder of the OS's
+ *   temporary directory (see `keyPoolDirectory`), so every simulated run (the offline preview runs
+ *   the program several times, in separate processes) draws the same keys and issues the same
+ *   certificates for the same inputs and instant. Only the simulation ever sees them; recorded
+ *   outputs mask them.
  * - `tls.SelfSignedCert`: a real X.509 certificate (built with node-forge, signed with Node's
  *   crypto) valid from the simulated clock for `validityPeriodHours`, as the tls provider issues it
  *   (terraform-provider-tls internal/provider/resource_self_signed_cert.go: validity starts at
@@ -23,6 +24,7 @@ import {
   createPublicKey,
   generateKeyPairSync,
   KeyObject,
+  randomBytes,
   sign,
   X509Certificate,
 } from "crypto";
@@ -32,43 +34,160 @@ import * as os from "os";
 import * as path from "path";
 
 const KEY_POOL_SIZE = 4;
-/** Where the pool is kept between processes (PKCS#8 PEM keys, JSON). */
-export const KEY_POOL_FILE = path.join(os.tmpdir(), "app-credentials-simulated-rsa-keys-v1.json");
+/** The pool's file name, in {@link keyPoolDirectory}. */
+const KEY_POOL_NAME = "simulated-rsa-keys-v1.json";
+/** Largest pool file read, bytes (four PEM keys take about 7 KB). */
+const KEY_POOL_MAX_BYTES = 64 * 1024;
+/**
+ * A pool file handed to child processes by {@link keyPoolForChildren} (in their parent's private
+ * directory), read before the user's folder.
+ */
+const KEY_POOL_VARIABLE = "APP_CREDENTIALS_KEY_POOL_FILE";
 let keyPool: KeyObject[] | undefined;
+/** Whether {@link keyPool} is in (or was read from) a file other processes read. */
+let keyPoolKept = false;
 
 /**
- * The pool of simulated RSA 2048 keys: read from {@link KEY_POOL_FILE}, or generated and written
- * there (atomically: written aside, then renamed). The offline preview calls this before it starts
- * its program runs, so concurrent runs never generate pools of their own.
+ * The current user's private folder for the pool: `app-credentials-<uid>` (on Windows
+ * `app-credentials-<user name>`) in the OS's temporary directory, made 0700. Another user cannot
+ * read or replace what is in it.
+ */
+export function keyPoolDirectory(): string {
+  const uid = process.getuid?.();
+  const owner = uid ?? (os.userInfo().username.replace(/[^A-Za-z0-9_.-]/g, "_") || "user");
+  return path.join(os.tmpdir(), `app-credentials-${owner}`);
+}
+
+/** Where the pool is kept between processes (PKCS#8 PEM keys, JSON), see {@link keyPoolDirectory}. */
+export function keyPoolFile(): string {
+  return path.join(keyPoolDirectory(), KEY_POOL_NAME);
+}
+
+/**
+ * The pool of simulated RSA 2048 keys: read from {@link keyPoolFile}, or generated and written
+ * there. The offline preview calls this before it starts its program runs, so concurrent runs
+ * never generate pools of their own.
+ *
+ * Shared temporary directories are hostile ground: the folder is used only when it is a real
+ * directory (not a symbolic link) owned by the current user and closed to others (made 0700
+ * otherwise); the file is read only when it is a regular file owned by the current user, opened
+ * without following a link; it is written to a new file created exclusively (O_EXCL, 0600, random
+ * name) and renamed into place. When the folder cannot be trusted or written, this process keeps
+ * a private pool of its own (the runs then issue different certificates, nothing else changes).
  */
 export function ensureSimulatedKeyPool(): KeyObject[] {
   if (keyPool) return keyPool;
-  try {
-    const pems = JSON.parse(fs.readFileSync(KEY_POOL_FILE, "utf8")) as unknown;
-    if (Array.isArray(pems) && pems.length === KEY_POOL_SIZE) {
-      keyPool = pems.map((pem) => createPrivateKey(String(pem)));
-      return keyPool;
-    }
-  } catch {
-    // Missing or unreadable: generate it.
+  const handed = process.env[KEY_POOL_VARIABLE];
+  if (handed) {
+    keyPool = readPool(handed);
+    keyPoolKept = keyPool !== undefined;
+    if (keyPool) return keyPool;
+  }
+  const dir = trustedDirectory(keyPoolDirectory());
+  if (dir !== undefined) {
+    keyPool = readPool(path.join(dir, KEY_POOL_NAME));
+    keyPoolKept = keyPool !== undefined;
+    if (keyPool) return keyPool;
   }
   const keys = Array.from(
     { length: KEY_POOL_SIZE },
     () => generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey,
   );
-  const aside = `${KEY_POOL_FILE}.${process.pid}`;
-  try {
-    fs.writeFileSync(
-      aside,
-      JSON.stringify(keys.map((k) => k.export({ type: "pkcs8", format: "pem" }).toString())),
-      { mode: 0o600 },
-    );
-    fs.renameSync(aside, KEY_POOL_FILE);
-  } catch {
-    // A read-only temporary directory: this process keeps its own pool.
-  }
   keyPool = keys;
+  if (dir !== undefined) keyPoolKept = writePool(dir, poolText(keys)) !== undefined;
   return keyPool;
+}
+
+/**
+ * What child processes need to draw the same keys as this one: nothing when the pool is kept in
+ * the user's folder; else (an untrusted or read-only temporary directory) the pool is written to
+ * `scratch`, a private directory of the caller's, and its path handed over in an environment
+ * variable.
+ *
+ * @returns environment variables for the children
+ */
+export function keyPoolForChildren(scratch: string): Record<string, string> {
+  ensureSimulatedKeyPool();
+  if (keyPoolKept || keyPool === undefined) return {};
+  const file = writePool(scratch, poolText(keyPool));
+  return file === undefined ? {} : { [KEY_POOL_VARIABLE]: file };
+}
+
+function poolText(keys: KeyObject[]): string {
+  return JSON.stringify(keys.map((k) => k.export({ type: "pkcs8", format: "pem" }).toString()));
+}
+
+/**
+ * `dir` when it is (or has just been made) a directory of the current user's, not a link, closed
+ * to group and others; else undefined.
+ */
+function trustedDirectory(dir: string): string | undefined {
+  try {
+    fs.mkdirSync(dir, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") return undefined;
+  }
+  try {
+    const stats = fs.lstatSync(dir);
+    if (!stats.isDirectory() || !ownedByMe(stats)) return undefined;
+    if (process.platform !== "win32" && (stats.mode & 0o077) !== 0) {
+      // Ours but open to others (e.g. made under a permissive umask before): close it.
+      fs.chmodSync(dir, 0o700);
+      if ((fs.lstatSync(dir).mode & 0o077) !== 0) return undefined;
+    }
+    return dir;
+  } catch {
+    return undefined;
+  }
+}
+
+function ownedByMe(stats: fs.Stats): boolean {
+  const uid = process.getuid?.();
+  return uid === undefined || stats.uid === uid;
+}
+
+/** The pool in `file` when it is a regular file of the current user's holding a whole pool. */
+function readPool(file: string): KeyObject[] | undefined {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
+    const stats = fs.fstatSync(fd);
+    if (!stats.isFile() || !ownedByMe(stats) || stats.size > KEY_POOL_MAX_BYTES) return undefined;
+    const pems = JSON.parse(fs.readFileSync(fd, "utf8")) as unknown;
+    if (!Array.isArray(pems) || pems.length !== KEY_POOL_SIZE) return undefined;
+    return pems.map((pem) => createPrivateKey(String(pem)));
+  } catch {
+    // Missing, a link, unreadable or damaged: a new pool replaces it.
+    return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/**
+ * Writes the pool beside its place, created exclusively (0600), then renames it into place.
+ *
+ * @returns the pool's file, undefined when it could not be written
+ */
+function writePool(dir: string, content: string): string | undefined {
+  const aside = path.join(dir, `.${KEY_POOL_NAME}.${randomBytes(8).toString("hex")}`);
+  const { O_WRONLY, O_CREAT, O_EXCL } = fs.constants;
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(aside, O_WRONLY | O_CREAT | O_EXCL | (fs.constants.O_NOFOLLOW ?? 0), 0o600);
+    fs.writeFileSync(fd, content);
+    fs.closeSync(fd);
+    fd = undefined;
+    // rename replaces a link at the destination; it never writes where a link points.
+    const file = path.join(dir, KEY_POOL_NAME);
+    fs.renameSync(aside, file);
+    return file;
+  } catch {
+    // Full or read-only: this process keeps its own pool.
+    if (fd !== undefined) fs.closeSync(fd);
+    fs.rmSync(aside, { force: true });
+    return undefined;
+  }
 }
 
 /** A pooled RSA 2048 private key for this seed. */

@@ -14,7 +14,12 @@
  * `"Application.ReadWrite.OwnedBy"`, the simulation's default); `npm start --graph-permission`
  * wins over it.
  * Without `--all` the Azure CLI returns only the first 100 objects: a snapshot that is cut short
- * makes real objects look missing.
+ * makes real objects look missing. A file whose lists hold no object at all (`[]`, what the Azure
+ * CLI prints signed in to another tenant or account) is refused: it could check nothing.
+ *
+ * A single array covers only the kinds found in it: an array of applications says nothing about
+ * service principals, whose ids stay unchecked (assumed to exist); {@link TenantSnapshot.covers}
+ * says which kinds were listed.
  *
  * In an array, an element is a service principal when it carries a service-principal-only
  * property (`servicePrincipalType`, `appOwnerOrganizationId`, `servicePrincipalNames`), else an
@@ -137,7 +142,8 @@ export function loadTenantSnapshot(file: string): TenantSnapshot {
  * Builds a snapshot from parsed JSON (see the module comment for the accepted shapes).
  *
  * @param source the file name, used in messages
- * @throws TenantSnapshotError naming the source, the JSON path and what was expected
+ * @throws TenantSnapshotError naming the source, the JSON path and what was expected, or saying
+ *   that the file lists no object at all (an empty snapshot)
  */
 export function parseTenantSnapshot(json: unknown, source: string): TenantSnapshot {
   const applications = new Map<string, TenantObject>();
@@ -162,6 +168,8 @@ export function parseTenantSnapshot(json: unknown, source: string): TenantSnapsh
   };
   let covers = { applications: false, servicePrincipals: false };
   let graphPermission: GraphPermissionName | undefined;
+  // True when the file holds a list of objects (a file with only `deployer` claims no list).
+  let listed = true;
   if (Array.isArray(json)) {
     addAll(json, "");
   } else if (
@@ -177,6 +185,7 @@ export function parseTenantSnapshot(json: unknown, source: string): TenantSnapsh
         fail(key, "only `applications`, `servicePrincipals` and `deployer` keys");
       }
     }
+    listed = covers.applications || covers.servicePrincipals;
     if (json.deployer !== undefined) graphPermission = readDeployer(json.deployer, fail);
     if (json.applications !== undefined) addAll(json.applications, "applications", "application");
     if (json.servicePrincipals !== undefined) {
@@ -188,6 +197,11 @@ export function parseTenantSnapshot(json: unknown, source: string): TenantSnapsh
     fail(
       "",
       "the JSON array of `az ad app list --all` or `az ad sp list --all`, or an object {applications: [...], servicePrincipals: [...]}",
+    );
+  }
+  if (listed && applications.size === 0 && servicePrincipals.size === 0) {
+    throw new TenantSnapshotError(
+      `${source}: lists no application and no service principal, so it could check nothing: an empty list is what \`az ad sp list\` / \`az ad app list\` print when signed in to another tenant or account (check \`az account show\`), or leave out --tenant`,
     );
   }
   covers = {

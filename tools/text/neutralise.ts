@@ -38,3 +38,11 @@ export function hasUnsafeCharacters(text: string): boolean {
   UNSAFE.lastIndex = 0;
   return [...text.matchAll(UNSAFE)].some((m) => m[0] !== "\\");
 }
+
+/**
+ * A message of several lines drawn for people: each line neutralised, the line breaks kept (a
+ * carriage return or any other control character inside a line is still shown escaped).
+ */
+export function neutraliseLines(text: string): string {
+  return text.split("\n").map(neutralise).join("\n");
+}
