@@ -5,7 +5,7 @@
  * The rotation windows are computed from the deployment instant: `APP_CREDENTIALS_NOW` (RFC 3339)
  * when set — a pipeline sets it once per job, so the preview and the update of one `pulumi up`
  * see the same windows — else the clock at the start of the run. Run `pulumi up` on a schedule
- * shorter than the grace (see README). Configuration is validated before any resource is declared.
+ * shorter than the grace (docs/rotation-model.md). Configuration is validated before any resource is declared.
  *
  * An async program (Pulumi awaits the exported function): its stack outputs are `keyVault` and
  * `apps`, see {@link StackOutputs}.

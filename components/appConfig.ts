@@ -3,7 +3,7 @@
  * name, how the app came to exist, its credential type, tags and rotation overrides. Pure.
  */
 import type { Duration } from "luxon";
-import { wholeMultipleOf } from "../policy/lib/iso8601";
+import { wholeMultipleOf } from "../policy/core";
 import { checkKeys, isRecord, optionalString, Report, requireString } from "./configFields";
 import { parseRotation, parseTrigger, RawRotation, resolveRotation } from "./rotationConfig";
 import type { RotationSettings } from "./rotation";

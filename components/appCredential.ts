@@ -50,7 +50,7 @@ export interface AppCredentialArgs {
  * Existing objects are read as resources, never looked up with a data source: a data source that
  * fails (the object was deleted, or its id mistyped) fails the whole program, so no app would
  * rotate. A failed read is a Read step: it stops a `pulumi preview` (Read steps run during
- * previews), and under `pulumi up --continue-on-error` it fails only this app's steps (README,
+ * previews), and under `pulumi up --continue-on-error` it fails only this app's steps (docs/operations.md,
  * "Rotate on a schedule", what the engine stops on).
  *
  * No output holds a secret value.

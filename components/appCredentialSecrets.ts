@@ -1,6 +1,6 @@
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as pulumi from "@pulumi/pulumi";
-import { parseInstant } from "../policy/lib/iso8601";
+import { parseInstant } from "../policy/core";
 import { SlotCredential } from "./credentials";
 import { expiresSeconds } from "./rotation";
 

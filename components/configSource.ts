@@ -105,7 +105,7 @@ export function configSizeAdvice(
 
 /**
  * The raw config of this project from a flat `namespace:key` → string map (the form the Pulumi CLI,
- * `pulumi.runtime.allConfig()` and `tools/stackFile.ts` give): object values are JSON text, the
+ * `pulumi.runtime.allConfig()` and `tools/offline/stackFile.ts` give): object values are JSON text, the
  * trigger stays a string; catalogue files are read from `projectDir`.
  *
  * Never throws: problems (a value that is not JSON, a missing or malformed catalogue file, a

@@ -6,7 +6,7 @@
  * preview the user approved (and break `--plan`). A pipeline therefore sets `APP_CREDENTIALS_NOW`
  * once per job, and both runs read the same instant.
  */
-import { formatInstant, parseInstant } from "../policy/lib/iso8601";
+import { formatInstant, parseInstant } from "../policy/core";
 import { ConfigError } from "./config";
 
 /** Environment variable holding the deployment instant (RFC 3339), set once per deployment job. */

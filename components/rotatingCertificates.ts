@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
 import { X509Certificate } from "crypto";
-import { formatInstant } from "../policy/lib/iso8601";
+import { formatInstant } from "../policy/core";
 import { CredentialOwner, RotatingCredentials, SlotCredential } from "./credentials";
 import {
   CERTIFICATE_KEY,
@@ -44,7 +44,7 @@ export interface RotatingCertificatesArgs {
  * - `<name>-slot<s>`, the `ApplicationCertificate` / `ServicePrincipalCertificate`
  *   (`AsymmetricX509Cert`, PEM) with the slot's `endDate`, no later than the certificate's notAfter.
  *
- * The private keys live, encrypted, in Pulumi state (README, "Certificates"). No output holds key
+ * The private keys live, encrypted, in Pulumi state (docs/certificates.md). No output holds key
  * material in plain text: the PEM bundle is a secret output.
  */
 export class RotatingCertificates extends pulumi.ComponentResource implements RotatingCredentials {

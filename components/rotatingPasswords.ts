@@ -1,6 +1,6 @@
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
-import { formatInstant } from "../policy/lib/iso8601";
+import { formatInstant } from "../policy/core";
 import { CredentialOwner, RotatingCredentials, SlotCredential } from "./credentials";
 import { passwordInputs, RotationSettings, rotationState, RotationState } from "./rotation";
 
@@ -17,7 +17,7 @@ export interface RotatingPasswordsArgs {
    * secrets: with two slots the slot a rotation replaces is the one Key Vault moved away from a
    * whole period earlier, so deleting it first keeps two secrets at most and never touches the one
    * consumers hold. A trigger or a change of period or anchor then replaces both slots, and both
-   * old secrets are revoked before the new ones exist (README, "Personal Microsoft accounts").
+   * old secrets are revoked before the new ones exist (docs/rotation-model.md, "Personal Microsoft accounts").
    */
   deleteBeforeReplace?: boolean;
 }

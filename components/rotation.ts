@@ -1,7 +1,7 @@
 /**
  * The rotation model, as pure functions of (anchor, period, grace, slots, trigger, now).
  *
- * See ../shared/docs/rotation-model.md (summarised here):
+ * See docs/rotation-model.md (summarised here):
  * - window index `k(t)`: the largest k with `anchor + k·period ≤ t` (calendar-correct, UTC);
  * - with `slots: 2`, slot s has generation `g_s = floor((k - s) / 2)` and is replaced at the start
  *   of every window whose parity is s; its end date `anchor + (2·g_s + s + 2)·period + grace`
@@ -13,9 +13,16 @@
  */
 import { createHash } from "crypto";
 import { Duration } from "luxon";
-import { addDuration, formatInstant, isFixedLength } from "../policy/lib/iso8601";
-import { managedCertificateCommonName, managedPasswordDisplayName } from "../policy/lib/managed";
-import { formatSchedule, nextRotation, SlotSchedule } from "../policy/lib/schedule";
+import {
+  addDuration,
+  formatInstant,
+  isFixedLength,
+  managedCertificateCommonName,
+  managedPasswordDisplayName,
+  formatSchedule,
+  nextRotation,
+  SlotSchedule,
+} from "../policy/core";
 
 /** Resolved rotation settings of one app (validated: see `config.ts`). */
 export interface RotationSettings {
@@ -176,7 +183,7 @@ export const CERTIFICATE_USES = ["digital_signature", "key_encipherment", "clien
  * - `commonName`: `app-credentials <app> slot <s> generation <g>` (Graph shows the subject as the
  *   key credential's display name: the audit recognises rotated certificates by it), at most 64
  *   characters (RFC 5280 `ub-common-name`): a longer app name is shortened to its first
- *   characters, `.` and a hash (`managedCertificateCommonName`, policy/lib/managed.ts);
+ *   characters, `.` and a hash (`managedCertificateCommonName`, policy/core/managed.ts);
  * - `validityPeriodHours`: from the start of the window the slot was issued for to its end date.
  *   The certificate is valid from its creation, never earlier than that start, so it covers the
  *   credential's end date; and that span is `slots·period + grace`, which the configuration caps

@@ -1,7 +1,7 @@
 /**
  * The rotation settings of the configuration (`app-credentials:rotation`, per-app `rotation`,
  * the triggers): parsed, defaulted and checked against the same rules the policy pack applies at
- * its defaults (policy/lib/defaults.ts), so that a configuration accepted here never yields a
+ * its defaults (policy/core/defaults.ts), so that a configuration accepted here never yields a
  * mandatory violation, and one the pack would reject is refused here first, with the same reason:
  *
  * | rule (config field)                  | the pack's policy (default)                       |
@@ -16,8 +16,14 @@
  * second). Pure: no Pulumi runtime, no clock.
  */
 import { Duration } from "luxon";
-import { DEFAULT_MAX_LIFETIME, DEFAULT_MIN_GRACE } from "../policy/lib/defaults";
-import { formatInstant, parseDuration, parseInstant, wholeMultipleOf } from "../policy/lib/iso8601";
+import {
+  DEFAULT_MAX_LIFETIME,
+  DEFAULT_MIN_GRACE,
+  formatInstant,
+  parseDuration,
+  parseInstant,
+  wholeMultipleOf,
+} from "../policy/core";
 import { checkKeys, formatDays, isRecord, optionalString, Report } from "./configFields";
 import { defaultAnchor, durationExceeds, RotationSettings, worstCaseLifetime } from "./rotation";
 

@@ -21,8 +21,8 @@
  * credential; it was judged in the deployment that last changed it.
  */
 
-import { APPLICATION, hasInlinePassword } from "./resource-types";
-import { field } from "./unknowns";
+import { APPLICATION, hasInlinePassword } from "../core/resource-types";
+import { field } from "../core/unknowns";
 
 /** The "type" a skipped stack policy applies to: never a real resource type. */
 export const NOT_ANALYZED = "(a credential or Key Vault secret analysed in this deployment)";

@@ -14,7 +14,7 @@ import * as path from "path";
 /**
  * The sources (relative paths, `/`-separated) whose compiled file in `outDir` is missing or older
  * than the source. Sources are the `.ts` files (not `.d.ts`) directly in `packDir` and under its
- * `lib/` and `policies/` (the `include` of tsconfig.json).
+ * `core/`, `lib/` and `policies/` (the `include` of tsconfig.json).
  *
  * @param packDir the pack's directory (holds PulumiPolicy.yaml)
  * @param outDir the compiled output directory (`<packDir>/bin`)
@@ -36,7 +36,7 @@ export function staleSources(packDir: string, outDir: string): string[] {
     }
   };
   visit("", false);
-  for (const dir of ["lib", "policies"]) {
+  for (const dir of ["core", "lib", "policies"]) {
     if (fs.existsSync(path.join(packDir, dir))) visit(dir, true);
   }
   return stale.sort();

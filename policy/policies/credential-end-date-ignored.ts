@@ -21,12 +21,12 @@ import type {
 } from "@pulumi/policy";
 import { recordAnalyzed } from "../lib/analyzed-types";
 import { Clock, systemClock } from "../lib/clock";
-import { addDuration } from "../lib/iso8601";
-import { credentialLifetime, isSet } from "../lib/lifetime";
-import { at, resourceLabel, showValue } from "../lib/messages";
-import { parseRelativeDuration } from "../lib/relative-duration";
-import { credentialKind } from "../lib/resource-types";
-import { field, knownOrThrow } from "../lib/unknowns";
+import { addDuration } from "../core/iso8601";
+import { credentialLifetime, isSet } from "../core/lifetime";
+import { at, resourceLabel, showValue } from "../core/messages";
+import { parseRelativeDuration } from "../core/relative-duration";
+import { credentialKind } from "../core/resource-types";
+import { field, knownOrThrow } from "../core/unknowns";
 
 export const CREDENTIAL_END_DATE_IGNORED = "credential-end-date-ignored";
 

@@ -10,8 +10,8 @@
 import type { ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { skipWithoutAnalyzed } from "../lib/analyzed-types";
 import { Clock, systemClock } from "../lib/clock";
-import { endDates, hasEndDates } from "../lib/end-dates";
-import { at, formatDays, resourceLabel } from "../lib/messages";
+import { endDates, hasEndDates } from "../core/end-dates";
+import { at, formatDays, resourceLabel } from "../core/messages";
 import { RENEWAL_FIXES } from "./credential-expiring-soon";
 
 export const CREDENTIAL_EXPIRED = "credential-expired";

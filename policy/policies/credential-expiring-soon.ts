@@ -8,11 +8,11 @@
 import type { ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { skipWithoutAnalyzed } from "../lib/analyzed-types";
 import { Clock, systemClock } from "../lib/clock";
-import { DEFAULT_WARN_BEFORE } from "../lib/defaults";
-import { durationSchema, durationSetting } from "../lib/config";
-import { endDates, hasEndDates, endStatus } from "../lib/end-dates";
-import { at, formatDays, resourceLabel } from "../lib/messages";
-import { CredentialKind } from "../lib/resource-types";
+import { DEFAULT_WARN_BEFORE } from "../core/defaults";
+import { durationSchema, durationSetting } from "../core/config";
+import { endDates, hasEndDates, endStatus } from "../core/end-dates";
+import { at, formatDays, resourceLabel } from "../core/messages";
+import { CredentialKind } from "../core/resource-types";
 
 export const CREDENTIAL_EXPIRING_SOON = "credential-expiring-soon";
 export { DEFAULT_WARN_BEFORE };

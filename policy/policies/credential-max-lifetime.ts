@@ -18,13 +18,13 @@ import type {
 } from "@pulumi/policy";
 import { recordAnalyzed } from "../lib/analyzed-types";
 import { Clock, systemClock } from "../lib/clock";
-import { DEFAULT_MAX_LIFETIME } from "../lib/defaults";
-import { DurationSetting, durationSchema, durationSetting } from "../lib/config";
-import { addDuration } from "../lib/iso8601";
-import { credentialLifetime, CredentialDates, Lifetime } from "../lib/lifetime";
-import { at, formatDays, resourceLabel, showValue } from "../lib/messages";
-import { CredentialKind, credentialKind } from "../lib/resource-types";
-import { field, knownOrThrow } from "../lib/unknowns";
+import { DEFAULT_MAX_LIFETIME } from "../core/defaults";
+import { DurationSetting, durationSchema, durationSetting } from "../core/config";
+import { addDuration } from "../core/iso8601";
+import { credentialLifetime, CredentialDates, Lifetime } from "../core/lifetime";
+import { at, formatDays, resourceLabel, showValue } from "../core/messages";
+import { CredentialKind, credentialKind } from "../core/resource-types";
+import { field, knownOrThrow } from "../core/unknowns";
 
 export const CREDENTIAL_MAX_LIFETIME = "credential-max-lifetime";
 export { DEFAULT_MAX_LIFETIME };

@@ -25,27 +25,27 @@ import type {
 } from "@pulumi/policy";
 import { skipWithoutAnalyzed } from "../lib/analyzed-types";
 import { Clock, systemClock } from "../lib/clock";
-import { DEFAULT_MIN_GRACE } from "../lib/defaults";
-import { durationSchema, durationSetting } from "../lib/config";
-import { addDuration, parseInstant } from "../lib/iso8601";
-import { isSet } from "../lib/lifetime";
-import { at, formatDays, resourceLabel } from "../lib/messages";
+import { DEFAULT_MIN_GRACE } from "../core/defaults";
+import { durationSchema, durationSetting } from "../core/config";
+import { addDuration, parseInstant } from "../core/iso8601";
+import { isSet } from "../core/lifetime";
+import { at, formatDays, resourceLabel } from "../core/messages";
 import {
   NextRotation,
   rotatingNextRotation,
   RotatingProps,
   scheduleNextRotation,
-} from "../lib/rotation";
-import { certificateSchedule } from "../lib/certificate-schedule";
+} from "../core/rotation";
+import { certificateSchedule } from "../core/certificate-schedule";
 import {
   APPLICATION_CERTIFICATE,
   isPasswordType,
   SERVICE_PRINCIPAL_CERTIFICATE,
   TIME_ROTATING,
-} from "../lib/resource-types";
-import { ROTATION_FIELD_ORDER, RotationField } from "../lib/time-rotating";
-import { field, readMapPartial } from "../lib/unknowns";
-import { SLOT_KEY, WINDOW_KEY } from "../lib/schedule";
+} from "../core/resource-types";
+import { ROTATION_FIELD_ORDER, RotationField } from "../core/time-rotating";
+import { field, readMapPartial } from "../core/unknowns";
+import { SLOT_KEY, WINDOW_KEY } from "../core/schedule";
 
 export const CREDENTIAL_ROTATES_BEFORE_EXPIRY = "credential-rotates-before-expiry";
 export { DEFAULT_MIN_GRACE };

@@ -27,17 +27,17 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import { recordAnalyzed, skipWithoutAnalyzed } from "../lib/analyzed-types";
-import { certificateSchedule, hasSchedule } from "../lib/certificate-schedule";
-import { stringListSchema, stringListSetting } from "../lib/config";
-import { resourceLabel, showValue } from "../lib/messages";
+import { certificateSchedule, hasSchedule } from "../core/certificate-schedule";
+import { stringListSchema, stringListSetting } from "../core/config";
+import { resourceLabel, showValue } from "../core/messages";
 import {
   APPLICATION,
   APPLICATION_CERTIFICATE,
   hasInlinePassword,
   isPasswordType,
   SERVICE_PRINCIPAL_CERTIFICATE,
-} from "../lib/resource-types";
-import { field, knownOrThrow, readMapPartial } from "../lib/unknowns";
+} from "../core/resource-types";
+import { field, knownOrThrow, readMapPartial } from "../core/unknowns";
 
 export const CREDENTIAL_ROTATION_REQUIRED = "credential-rotation-required";
 

@@ -10,10 +10,10 @@ import type {
   ResourceValidationArgs,
   ResourceValidationPolicy,
 } from "@pulumi/policy";
-import { stringListSchema, stringListSetting } from "../lib/config";
-import { secretContentType } from "../lib/keyvault";
-import { resourceLabel, showValue } from "../lib/messages";
-import { keyVaultSecretFlavour } from "../lib/resource-types";
+import { stringListSchema, stringListSetting } from "../core/config";
+import { secretContentType } from "../core/keyvault";
+import { resourceLabel, showValue } from "../core/messages";
+import { keyVaultSecretFlavour } from "../core/resource-types";
 
 export const KEYVAULT_SECRET_CONTENT_TYPE = "keyvault-secret-content-type";
 

@@ -13,12 +13,12 @@ import type {
 } from "@pulumi/policy";
 import { recordAnalyzed } from "../lib/analyzed-types";
 import { Clock, systemClock } from "../lib/clock";
-import { DEFAULT_MAX_VALIDITY } from "../lib/defaults";
-import { durationSchema, durationSetting } from "../lib/config";
-import { addDuration } from "../lib/iso8601";
-import { expiryField, expiryUnit, secretExpiry } from "../lib/keyvault";
-import { at, resourceLabel } from "../lib/messages";
-import { keyVaultSecretFlavour } from "../lib/resource-types";
+import { DEFAULT_MAX_VALIDITY } from "../core/defaults";
+import { durationSchema, durationSetting } from "../core/config";
+import { addDuration } from "../core/iso8601";
+import { expiryField, expiryUnit, secretExpiry } from "../core/keyvault";
+import { at, resourceLabel } from "../core/messages";
+import { keyVaultSecretFlavour } from "../core/resource-types";
 
 export const KEYVAULT_SECRET_EXPIRY = "keyvault-secret-expiry";
 export { DEFAULT_MAX_VALIDITY };

@@ -5,7 +5,7 @@ import * as path from "path";
 import fc from "fast-check";
 import { parse } from "yaml";
 import { APP_NAME_MAX, parseStackConfig, rawConfigFromValues } from "../../components/config";
-import { managedPasswordDisplayName } from "../../policy/lib/managed";
+import { managedPasswordDisplayName } from "../../policy/core/managed";
 import { adoptionBaseName, adoptionYaml, planAdoption, uniqueName } from "../../tools/audit/adopt";
 import { auditTenant } from "../../tools/audit/rules";
 import { parseTenantJson } from "../../tools/audit/tenant";

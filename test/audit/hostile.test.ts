@@ -1,5 +1,5 @@
 /**
- * Issue 24, the audit's parts: what a careful attacker (anyone allowed to register an app) or an
+ * The audit against what a careful attacker (anyone allowed to register an app) or an
  * unlucky operator meets. Terminal escapes in tenant text (1), a table of more credentials than a
  * spread fits on the stack (3), input files that are not regular files or too large (6), a
  * configuration that disables every policy, a zero duration and duplicate keyIds (7), and the
@@ -71,7 +71,7 @@ function rank(row: CredentialRow): number {
   return row.findings.length > 0 ? 1 : 2;
 }
 
-describe("audit: hostile input (issue 24)", () => {
+describe("audit: hostile input", () => {
   describe("1. tenant text never reaches the terminal raw", () => {
     it("the table shows escapes, control and bidi characters escaped", async () => {
       const { file } = hostileTenant();

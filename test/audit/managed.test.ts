@@ -1,5 +1,5 @@
 /**
- * Recognising this project's credentials in Graph display names (policy/lib/managed.ts), as the
+ * Recognising this project's credentials in Graph display names (policy/core/managed.ts), as the
  * audit sees them: certificate subjects in either RDN order, with any label form for the serial
  * number, cut at Graph's 90 characters; and common names within X.509's 64-character bound.
  */
@@ -11,7 +11,7 @@ import {
   managedCertificateCommonName,
   managedPasswordDisplayName,
   parseManagedCredentialName,
-} from "../../policy/lib/managed";
+} from "../../policy/core/managed";
 import { APP_NAME_MAX } from "../../components/appConfig";
 import { Duration } from "luxon";
 import {

@@ -1,7 +1,7 @@
 /** Invariants of the audit's rules over random tenants (fast-check). */
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { managedPasswordDisplayName } from "../../policy/lib/managed";
+import { managedPasswordDisplayName } from "../../policy/core/managed";
 import { auditSettings, AUDIT_POLICIES } from "../../tools/audit/policies";
 import { auditTenant, MAX_VALID_SECRETS } from "../../tools/audit/rules";
 import type { TenantObject } from "../../tools/audit/tenant";

@@ -1,6 +1,6 @@
 /** The audit's rules, one policy at a time, on tenant objects built in the test. */
 import { strict as assert } from "assert";
-import { managedPasswordDisplayName } from "../../policy/lib/managed";
+import { managedPasswordDisplayName } from "../../policy/core/managed";
 import { auditSettings } from "../../tools/audit/policies";
 import { auditTenant, CredentialRow } from "../../tools/audit/rules";
 import type { TenantObject } from "../../tools/audit/tenant";

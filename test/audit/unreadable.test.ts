@@ -4,7 +4,7 @@
  * `--json`, from a file and from live Graph, while every other credential is judged as usual.
  */
 import { strict as assert } from "assert";
-import { managedCertificateCommonName } from "../../policy/lib/managed";
+import { managedCertificateCommonName } from "../../policy/core/managed";
 import { auditTenant } from "../../tools/audit/rules";
 import { parseTenantJson } from "../../tools/audit/tenant";
 import { startFakeGraph } from "./fakeGraph";

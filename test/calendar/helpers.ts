@@ -1,7 +1,7 @@
 /** Shared set-up of the calendar tests: stacks read the way the CLI reads them. */
 import * as path from "path";
 import { AppConfig, parseStackConfig, rawConfigFromValues } from "../../components/config";
-import { loadStackFile } from "../../tools/stackFile";
+import { loadStackFile } from "../../tools/offline/stackFile";
 
 /** The repository root (holds Pulumi.yaml and Pulumi.dev.yaml). */
 export const ROOT = path.resolve(__dirname, "../..");

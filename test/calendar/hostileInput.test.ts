@@ -1,5 +1,5 @@
 /**
- * Issue 24, the calendar's part: values from the stack and the program (the stack name, violation
+ * The calendar against values from the stack and the program (the stack name, violation
  * messages quoting resource names and values) drawn neutralised in the text report, the SVG and
  * the HTML page; certificate apps labelled by their kind, not as passwords.
  */
@@ -40,7 +40,7 @@ function programViolation(app: string): Violation {
   };
 }
 
-describe("calendar: hostile values (issue 24.1)", () => {
+describe("calendar: hostile values", () => {
   it("the text report and the violation lines show control and bidi characters escaped", () => {
     const { sim } = simulation();
     const violation = programViolation(sim.apps[0].app);
@@ -71,7 +71,7 @@ describe("calendar: hostile values (issue 24.1)", () => {
   });
 });
 
-describe("calendar: credentials labelled by kind (issue 24.10)", () => {
+describe("calendar: credentials labelled by kind", () => {
   it("a certificate app's credentials are certificates, in the table and the chart", () => {
     const { apps, sim } = simulation();
     const kinds = credentialKinds(apps);

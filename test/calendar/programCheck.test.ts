@@ -4,8 +4,8 @@
  */
 import { strict as assert } from "assert";
 import { churnViolations } from "../../tools/calendar/programCheck";
-import type { ChurnFinding } from "../../tools/preview/churn";
-import type { Registration } from "../../tools/simulator/simulatedAzure";
+import type { ChurnFinding } from "../../tools/offline/churn";
+import type { Registration } from "../../tools/offline/simulator/simulatedAzure";
 import { registration } from "../support/registrations";
 
 const PASSWORD = "azuread:index/applicationPassword:ApplicationPassword";

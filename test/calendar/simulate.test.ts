@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { Duration } from "luxon";
 import { rotationState } from "../../components/rotation";
-import { formatInstant } from "../../policy/lib/iso8601";
+import { formatInstant } from "../../policy/core/iso8601";
 import { RotationModel, simulate, Simulation, Violation } from "../../tools/calendar/simulate";
 import { summarize } from "../../tools/calendar/summary";
 import { DAY_MS, FIXTURE, ms, ROOT, stackApps } from "./helpers";

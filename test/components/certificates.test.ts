@@ -7,8 +7,8 @@ import * as assert from "assert";
 import { X509Certificate } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, parseStackConfig, RawStackConfig } from "../../components/config";
-import { deploy, planDeployment } from "../../tools/simulator/deployment";
-import { simulateAzure } from "../../tools/simulator/simulatedAzure";
+import { deploy, planDeployment } from "../../tools/offline/simulator/deployment";
+import { simulateAzure } from "../../tools/offline/simulator/simulatedAzure";
 import { runStack, SAMPLE_CONFIG, StackRun } from "../support/runStack";
 
 const IN_WINDOW_3 = Date.parse("2026-11-21T09:00:00Z");

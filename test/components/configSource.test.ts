@@ -17,7 +17,7 @@ import {
   configSizeAdvice,
   rawConfigFromValues,
 } from "../../components/configSource";
-import { simulateAzure } from "../../tools/simulator/simulatedAzure";
+import { simulateAzure } from "../../tools/offline/simulator/simulatedAzure";
 
 const NOW = Date.parse("2026-11-21T12:00:00Z");
 const VAULT = JSON.stringify({ existing: { resourceGroupName: "rg", name: "kv-creds" } });

@@ -20,7 +20,7 @@ import {
   RotationSettings,
   rotationState,
 } from "../../components/rotation";
-import { formatInstant, parseDuration } from "../../policy/lib/iso8601";
+import { formatInstant, parseDuration } from "../../policy/core/iso8601";
 import { credentialMaxLifetimePolicy } from "../../policy/policies/credential-max-lifetime";
 import { credentialRotatesBeforeExpiryPolicy } from "../../policy/policies/credential-rotates-before-expiry";
 import { credentialRotationRequiredPolicy } from "../../policy/policies/credential-rotation-required";

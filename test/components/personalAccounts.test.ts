@@ -7,9 +7,9 @@
  */
 import * as assert from "assert";
 import { RawStackConfig } from "../../components/config";
-import { deploy } from "../../tools/simulator/deployment";
-import { simulateAzure } from "../../tools/simulator/simulatedAzure";
-import { SimulatedWorld } from "../../tools/simulator/world";
+import { deploy } from "../../tools/offline/simulator/deployment";
+import { simulateAzure } from "../../tools/offline/simulator/simulatedAzure";
+import { SimulatedWorld } from "../../tools/offline/simulator/world";
 import { runStack, SAMPLE_CONFIG } from "../support/runStack";
 
 const ANCHOR = Date.parse("2025-01-01T00:00:00Z");

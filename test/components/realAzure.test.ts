@@ -1,5 +1,5 @@
 /**
- * What a first real `pulumi up` would meet, modelled by the simulated Azure (tools/simulator, each
+ * What a first real `pulumi up` would meet, modelled by the simulated Azure (tools/offline/simulator, each
  * rule with its source) and respected by the program: ownership under Application.ReadWrite.OwnedBy,
  * personal-account audiences, whole-second dates, missing objects, Key Vault soft delete, locked
  * service principals, and one instant per deployment.
@@ -7,10 +7,14 @@
 import * as assert from "assert";
 import { install } from "@sinonjs/fake-timers";
 import { ConfigError, parseStackConfig, RawStackConfig } from "../../components/config";
-import { deploy, planDeployment, skippedByFailures } from "../../tools/simulator/deployment";
-import { simulateAzure } from "../../tools/simulator/simulatedAzure";
-import { parseTenantSnapshot } from "../../tools/simulator/tenant";
-import { SIMULATED_DEPLOYER_OBJECT_ID, SimulatedWorld } from "../../tools/simulator/world";
+import {
+  deploy,
+  planDeployment,
+  skippedByFailures,
+} from "../../tools/offline/simulator/deployment";
+import { simulateAzure } from "../../tools/offline/simulator/simulatedAzure";
+import { parseTenantSnapshot } from "../../tools/offline/simulator/tenant";
+import { SIMULATED_DEPLOYER_OBJECT_ID, SimulatedWorld } from "../../tools/offline/simulator/world";
 import { runStack, SAMPLE_CONFIG } from "../support/runStack";
 
 const IN_WINDOW_3 = Date.parse("2026-11-21T09:00:00Z");

@@ -1,5 +1,5 @@
 /**
- * Property-based tests of the rotation model's invariants (../shared/docs/rotation-model.md) over
+ * Property-based tests of the rotation model's invariants (docs/rotation-model.md) over
  * random schedules, each deployed at a random cadence shorter than its grace for 5 simulated years.
  */
 import * as assert from "assert";
@@ -12,7 +12,7 @@ import {
   windowStart,
   worstCaseLifetime,
 } from "../../components/rotation";
-import { addDuration, formatInstant } from "../../policy/lib/iso8601";
+import { addDuration, formatInstant } from "../../policy/core/iso8601";
 
 const DAY = 86_400_000;
 const YEARS = 5;
@@ -48,7 +48,7 @@ const anySchedule = fc
       slots: s.slots,
       trigger: s.trigger,
     };
-    // A deployment at least once every D < G (the README's requirement), at least hourly steps.
+    // A deployment at least once every D < G (docs/rotation-model.md's requirement), at least hourly steps.
     const cadenceMs = Math.max(3_600_000, Math.floor(s.cadenceFraction * s.graceDays * DAY));
     return { settings, startMs: s.anchorMs + s.startOffsetHours * 3_600_000, cadenceMs };
   });

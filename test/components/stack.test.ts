@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../components/config";
-import { simulateAzure } from "../../tools/simulator/simulatedAzure";
+import { simulateAzure } from "../../tools/offline/simulator/simulatedAzure";
 import { runStack, SAMPLE_CONFIG, StackRun } from "../support/runStack";
 
 const ms = (iso: string) => Date.parse(iso);

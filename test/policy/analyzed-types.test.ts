@@ -6,8 +6,8 @@ import {
   resetAnalyzedTypes,
   skipWithoutAnalyzed,
 } from "../../policy/lib/analyzed-types";
-import { hasEndDates } from "../../policy/lib/end-dates";
-import { APPLICATION } from "../../policy/lib/resource-types";
+import { hasEndDates } from "../../policy/core/end-dates";
+import { APPLICATION } from "../../policy/core/resource-types";
 
 /** The SDK's own reader of `__pulumiType` (stripped from its type declarations, marked internal). */
 const getPulumiType = (policySdk as unknown as { getPulumiType(fn: unknown): string | undefined })

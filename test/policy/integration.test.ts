@@ -20,7 +20,7 @@ import {
   secret,
   startPolicyPack,
   UNKNOWN,
-} from "../../tools/analyzer";
+} from "../../tools/offline/analyzer";
 
 const PACK_DIR = path.join(__dirname, "..", "..", "policy");
 const APP_PASSWORD = "azuread:index/applicationPassword:ApplicationPassword";
@@ -45,7 +45,7 @@ function summary(d: Diagnostic): [string, string, string, string] {
   return [d.policyName, d.enforcementLevel, d.urn, d.message];
 }
 
-describe("policy pack through the engine protocol (tools/analyzer)", function () {
+describe("policy pack through the engine protocol (tools/offline/analyzer)", function () {
   this.timeout(90_000);
   let pack: PolicyPack;
   let info: AnalyzerInfo;

@@ -1,10 +1,10 @@
 import * as assert from "assert";
-import { durationSetting, stringListSetting } from "../../policy/lib/config";
-import { credentialLifetime } from "../../policy/lib/lifetime";
-import { parseRelativeDuration } from "../../policy/lib/relative-duration";
-import { credentialKind, keyVaultSecretFlavour } from "../../policy/lib/resource-types";
-import { parseSchedule } from "../../policy/lib/schedule";
-import { field, fieldPath } from "../../policy/lib/unknowns";
+import { durationSetting, stringListSetting } from "../../policy/core/config";
+import { credentialLifetime } from "../../policy/core/lifetime";
+import { parseRelativeDuration } from "../../policy/core/relative-duration";
+import { credentialKind, keyVaultSecretFlavour } from "../../policy/core/resource-types";
+import { parseSchedule } from "../../policy/core/schedule";
+import { field, fieldPath } from "../../policy/core/unknowns";
 import { NOW, UNKNOWN, unknownCheckingProxy } from "./helpers";
 
 describe("policy/lib", () => {

@@ -9,7 +9,7 @@ import {
   secretOutputsOf,
   TLS_ALLOWED_USES,
   validateInputs,
-} from "../../policy/lib/provider-facts";
+} from "../../policy/core/provider-facts";
 import {
   APPLICATION,
   APPLICATION_CERTIFICATE,
@@ -29,7 +29,7 @@ import {
   TLS_PRIVATE_KEY,
   TLS_SELF_SIGNED_CERT,
   TOKEN_SIGNING_CERTIFICATE,
-} from "../../policy/lib/resource-types";
+} from "../../policy/core/resource-types";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const CERT_PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";

@@ -1,19 +1,19 @@
 /**
- * policy/lib/time-rotating.ts against examples worked by hand from hashicorp/terraform-provider-time
+ * policy/core/time-rotating.ts against examples worked by hand from hashicorp/terraform-provider-time
  * `internal/provider/resource_time_rotating.go` `setRotationValues`: every rotation field is
  * applied to the base timestamp in the order days, hours, minutes, months, rotation_rfc3339, years,
  * each overwriting the previous result; days/months/years with Go's `time.AddDate` (normalised
  * like `time.Date`, never clamped), hours/minutes as `time.Duration`.
  */
 import { strict as assert } from "assert";
-import { rotatingNextRotation } from "../../policy/lib/rotation";
+import { rotatingNextRotation } from "../../policy/core/rotation";
 import {
   decidingRotationField,
   formatGoRfc3339,
   goAddDate,
   rfc3339OffsetMinutes,
   rotationInstant,
-} from "../../policy/lib/time-rotating";
+} from "../../policy/core/time-rotating";
 
 const ms = (iso: string): number => {
   const parsed = Date.parse(iso);

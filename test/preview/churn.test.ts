@@ -1,12 +1,12 @@
 /**
- * The churn check's comparison (tools/preview/churn.ts), on registrations shaped as the simulator
+ * The churn check's comparison (tools/offline/churn.ts), on registrations shaped as the simulator
  * records them: which credentials a second deployment would replace, and which not.
  */
 import { strict as assert } from "assert";
-import { ChurnFinding, detectChurn, RunSnapshot } from "../../tools/preview/churn";
-import { churnMessage } from "../../tools/preview/churnMessage";
-import type { Registration } from "../../tools/simulator/simulatedAzure";
-import { refuse } from "../../tools/simulator/refusals";
+import { ChurnFinding, detectChurn, RunSnapshot } from "../../tools/offline/churn";
+import { churnMessage } from "../../tools/offline/churnMessage";
+import type { Registration } from "../../tools/offline/simulator/simulatedAzure";
+import { refuse } from "../../tools/offline/simulator/refusals";
 import { registration, testUrn as urn } from "../support/registrations";
 
 const T0 = Date.parse("2026-11-21T10:00:00Z");

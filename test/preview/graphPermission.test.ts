@@ -16,7 +16,7 @@ import * as path from "path";
 import { Writable } from "stream";
 import { main } from "../../tools/preview/cli";
 import type { FailureReport, PreviewReport } from "../../tools/preview/report";
-import { parseTenantSnapshot, TenantSnapshotError } from "../../tools/simulator/tenant";
+import { parseTenantSnapshot, TenantSnapshotError } from "../../tools/offline/simulator/tenant";
 
 /** The existing application the program adds a password to, owned by someone else. */
 const APP = "5b4c3d2e-1f0a-4b9c-8d7e-6f5a4b3c2d1e";

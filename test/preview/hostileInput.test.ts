@@ -1,5 +1,5 @@
 /**
- * Issue 24, the preview's part: values from a stack or a tenant snapshot drawn neutralised in the
+ * The preview against values from a stack or a tenant snapshot drawn neutralised in the
  * text output (JSON exact), a tenant snapshot that says what it covers (an empty one refused), a
  * policy pack that cannot start naming why, stack and package files that are not what they
  * should be named as such, instants in whole seconds and not before the default anchors, one
@@ -9,7 +9,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { resolveInstant } from "../../tools/preview/clock";
+import { resolveInstant } from "../../tools/offline/clock";
 import { diagnosticEffect } from "../../tools/preview/engineEffect";
 import { main } from "../../tools/preview/cli";
 import { packStartReason, PolicyResult } from "../../tools/preview/policies";
@@ -22,9 +22,9 @@ import {
   tenantCoverage,
   uncheckedObjectsNote,
 } from "../../tools/preview/report";
-import { parseTenantSnapshot, TenantSnapshotError } from "../../tools/simulator/tenant";
-import type { Registration } from "../../tools/simulator/simulatedAzure";
-import { loadStackFile, StackFileError } from "../../tools/stackFile";
+import { parseTenantSnapshot, TenantSnapshotError } from "../../tools/offline/simulator/tenant";
+import type { Registration } from "../../tools/offline/simulator/simulatedAzure";
+import { loadStackFile, StackFileError } from "../../tools/offline/stackFile";
 import { registration, testUrn } from "../support/registrations";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -126,7 +126,7 @@ function input(regs: Registration[], extra: Partial<ReportInput> = {}): ReportIn
   };
 }
 
-describe("hostile values in the preview's text output (issue 24.1)", () => {
+describe("hostile values in the preview's text output", () => {
   it("control and bidi characters from the stack and the tenant are shown escaped; JSON stays exact", () => {
     const report = buildReport({
       ...input(registrations(HOSTILE)),
@@ -151,7 +151,7 @@ describe("hostile values in the preview's text output (issue 24.1)", () => {
   });
 });
 
-describe("one instant format in the credential table (issue 24.10)", () => {
+describe("one instant format in the credential table", () => {
   it("start and end dates both show seconds", () => {
     assert.equal(short("2027-07-11T04:56:00Z"), "2027-07-11 04:56:00Z");
     assert.equal(short("2026-11-21T10:11:12Z"), "2026-11-21 10:11:12Z");
@@ -161,7 +161,7 @@ describe("one instant format in the credential table (issue 24.10)", () => {
   });
 });
 
-describe("what a tenant snapshot covers (issue 24.4)", () => {
+describe("what a tenant snapshot covers", () => {
   const refused = (json: unknown): string => {
     try {
       parseTenantSnapshot(json, "t.json");
@@ -217,10 +217,10 @@ describe("what a tenant snapshot covers (issue 24.4)", () => {
   });
 });
 
-describe("a policy pack that cannot start (issue 24.7)", () => {
+describe("a policy pack that cannot start", () => {
   it("names the missing module, not Node's `Require stack:` heading", () => {
     const harness =
-      "Cannot find module '@pulumi/pulumi/cmd/run-policy-pack'\nRequire stack:\n- /work/main/tools/analyzer/pack.ts\n- /work/main/tools/analyzer/index.ts";
+      "Cannot find module '@pulumi/pulumi/cmd/run-policy-pack'\nRequire stack:\n- /work/main/tools/offline/analyzer/pack.ts\n- /work/main/tools/offline/analyzer/index.ts";
     assert.equal(
       packStartReason(harness),
       "Cannot find module '@pulumi/pulumi/cmd/run-policy-pack' (install the pack's dependencies: npm install in its directory)",
@@ -245,7 +245,7 @@ describe("a policy pack that cannot start (issue 24.7)", () => {
   });
 });
 
-describe("project and stack files that are not what they should be (issue 24.7)", () => {
+describe("project and stack files that are not what they should be", () => {
   let tmp: string;
   before(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "hostile-stack-"));
@@ -332,7 +332,7 @@ describe("project and stack files that are not what they should be (issue 24.7)"
   });
 });
 
-describe("instants (issue 24.8)", () => {
+describe("instants", () => {
   it("a fraction of a second is refused, for --now and APP_CREDENTIALS_NOW", () => {
     assert.throws(
       () => resolveInstant("2027-01-01T00:00:00.5Z", "--now", {}, CLOCK),

@@ -20,7 +20,7 @@ const PREVIEW = path.join(ROOT, "tools", "preview", "cli.ts");
 const CALENDAR = path.join(ROOT, "tools", "calendar", "cli.ts");
 const NEVER_FINISHES = path.join(ROOT, "test", "fixtures", "never-finishes");
 const MARKER = "APP_CREDENTIALS_TEST_RUN";
-/** The prefix of the runs' temporary folder (tools/preview/programRunner.ts). */
+/** The prefix of the runs' temporary folder (tools/offline/programRunner.ts). */
 const SCRATCH_PREFIX = "app-credentials-preview-";
 
 /** A CLI started for one case. */

@@ -3,16 +3,16 @@
  * timeout.ts): in process, no program run.
  */
 import { strict as assert } from "assert";
-import { resolveInstant } from "../../tools/preview/clock";
-import { ProgramFailure } from "../../tools/preview/errors";
+import { resolveInstant } from "../../tools/offline/clock";
+import { ProgramFailure } from "../../tools/offline/errors";
+import { checkStackName } from "../../tools/offline/stackFile";
 import {
   checkGraphPermission,
-  checkStackName,
   parseArguments,
   resolveGraphPermission,
 } from "../../tools/preview/options";
-import { defaultConcurrency } from "../../tools/preview/programRunner";
-import { DEFAULT_TIMEOUT_MS, describeDuration, parseTimeout } from "../../tools/preview/timeout";
+import { defaultConcurrency } from "../../tools/offline/programRunner";
+import { DEFAULT_TIMEOUT_MS, describeDuration, parseTimeout } from "../../tools/offline/timeout";
 
 const CLOCK = Date.parse("2026-11-21T10:11:12.345Z");
 

@@ -3,9 +3,9 @@
  * pack that did not start (tools/preview/policies.ts).
  */
 import { strict as assert } from "assert";
-import { durationSchema } from "../../policy/lib/config";
-import type { AnalyzerInfo, JsonSchema } from "../../tools/analyzer";
-import { parsePolicyPackConfig } from "../../tools/analyzer";
+import { durationSchema } from "../../policy/core/config";
+import type { AnalyzerInfo, JsonSchema } from "../../tools/offline/analyzer";
+import { parsePolicyPackConfig } from "../../tools/offline/analyzer";
 import { packStartReason } from "../../tools/preview/policies";
 import {
   checkPolicyPackConfig,

@@ -14,8 +14,8 @@ import { Writable } from "stream";
 import { DateTime } from "luxon";
 import { parseStackConfig, rawConfigFromValues } from "../../components/config";
 import { rotationState } from "../../components/rotation";
-import { formatInstant } from "../../policy/lib/iso8601";
-import { loadStackFile } from "../../tools/stackFile";
+import { formatInstant } from "../../policy/core/iso8601";
+import { loadStackFile } from "../../tools/offline/stackFile";
 import { main } from "../../tools/preview/cli";
 import type { CredentialRow } from "../../tools/preview/credentials";
 import type { PolicyDiagnostic } from "../../tools/preview/policies";
@@ -150,7 +150,7 @@ function stalePackCopy(tmp: string): string {
   });
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
   const later = new Date(Date.now() + 60_000);
-  fs.utimesSync(path.join(dir, "lib", "iso8601.ts"), later, later);
+  fs.utimesSync(path.join(dir, "core", "iso8601.ts"), later, later);
   return dir;
 }
 
@@ -573,7 +573,7 @@ describe("npm start: offline preview with policy verdicts", function () {
     assert.strictEqual(lines.length, 1, run.stderr);
     assert.match(
       lines[0],
-      /^error: the policy pack in .*stale-pack did not start: .*older than its sources \(lib\/iso8601\.ts\)/,
+      /^error: the policy pack in .*stale-pack did not start: .*older than its sources \(core\/iso8601\.ts\)/,
     );
   });
 

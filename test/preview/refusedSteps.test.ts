@@ -6,12 +6,12 @@
 import * as assert from "assert";
 import * as path from "path";
 import { Writable } from "stream";
-import { UNKNOWN } from "../../tools/analyzer/sentinels";
+import { UNKNOWN } from "../../tools/offline/analyzer/sentinels";
 import { main } from "../../tools/preview/cli";
 import { engineView } from "../../tools/preview/engineView";
 import type { PreviewReport } from "../../tools/preview/report";
-import type { SimulatedFailure } from "../../tools/simulator/simulatedAzure";
-import { refuse, RefusalRuleId } from "../../tools/simulator/refusals";
+import type { SimulatedFailure } from "../../tools/offline/simulator/simulatedAzure";
+import { refuse, RefusalRuleId } from "../../tools/offline/simulator/refusals";
 import { registration } from "../support/registrations";
 
 const FIXTURE = path.join(__dirname, "..", "fixtures", "unowned-legacy-program");

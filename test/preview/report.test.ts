@@ -10,7 +10,7 @@ import { appsOnExternalServicePrincipals } from "../../tools/preview/externalSer
 import type { PolicyResult } from "../../tools/preview/policies";
 import { renderText } from "../../tools/preview/render";
 import { buildReport, ReportInput } from "../../tools/preview/report";
-import type { Registration, SimulatedFailure } from "../../tools/simulator/simulatedAzure";
+import type { Registration, SimulatedFailure } from "../../tools/offline/simulator/simulatedAzure";
 import { registration, testUrn as urn } from "../support/registrations";
 
 const NOW = Date.parse("2026-11-21T00:00:00Z");

@@ -1,9 +1,9 @@
 /**
- * Secret values in a program run (tools/preview/secrets.ts): compared by keyed fingerprint, and
+ * Secret values in a program run (tools/offline/secrets.ts): compared by keyed fingerprint, and
  * scrubbed from recorded values when a program strips their secretness.
  */
 import { strict as assert } from "assert";
-import { fingerprintSecrets, SecretScrubber, secretStrings } from "../../tools/preview/secrets";
+import { fingerprintSecrets, SecretScrubber, secretStrings } from "../../tools/offline/secrets";
 
 /** A secret as Pulumi's wire format carries it. */
 const secret = (value: unknown) => ({

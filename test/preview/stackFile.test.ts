@@ -1,10 +1,10 @@
 import * as assert from "assert";
 import * as path from "path";
-import { loadProject, loadStackFile } from "../../tools/stackFile";
+import { loadProject, loadStackFile } from "../../tools/offline/stackFile";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
-describe("Pulumi project files (tools/stackFile.ts)", () => {
+describe("Pulumi project files (tools/offline/stackFile.ts)", () => {
   it("names the tsconfig the CLI compiles with: Pulumi.yaml's tsconfig option", () => {
     const project = loadProject(ROOT);
     assert.strictEqual(project.project, "app-credentials");

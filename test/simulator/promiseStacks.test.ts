@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { skipPromiseDebugStacks } from "../../tools/simulator/promiseStacks";
+import { skipPromiseDebugStacks } from "../../tools/offline/simulator/promiseStacks";
 
 interface DebugPromise extends Promise<unknown> {
   _debugId?: number;

@@ -1,16 +1,16 @@
 /**
- * Every rule of the simulated Azure (tools/simulator/refusals.ts), triggered once: the refusal names
+ * Every rule of the simulated Azure (tools/offline/simulator/refusals.ts), triggered once: the refusal names
  * its rule, carries the rule's phase and code, and says Azure's or the provider's answer.
  */
 import * as assert from "assert";
 import * as azuread from "@pulumi/azuread";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as tls from "@pulumi/tls";
-import { deploy } from "../../tools/simulator/deployment";
-import { REFUSAL_RULES, RefusalRuleId } from "../../tools/simulator/refusals";
-import { SimulatedFailure, simulateAzure } from "../../tools/simulator/simulatedAzure";
-import { parseTenantSnapshot } from "../../tools/simulator/tenant";
-import { SimulatedWorld } from "../../tools/simulator/world";
+import { deploy } from "../../tools/offline/simulator/deployment";
+import { REFUSAL_RULES, RefusalRuleId } from "../../tools/offline/simulator/refusals";
+import { SimulatedFailure, simulateAzure } from "../../tools/offline/simulator/simulatedAzure";
+import { parseTenantSnapshot } from "../../tools/offline/simulator/tenant";
+import { SimulatedWorld } from "../../tools/offline/simulator/world";
 
 const NOW = Date.parse("2026-11-30T10:00:00Z");
 const MISSING = "0a0b0c0d-0e0f-4a1b-8c2d-3e4f5a6b7c8d";

@@ -32,7 +32,7 @@ interface PoolRun {
 function drawPool(tmp: string): Promise<PoolRun> {
   const script = `
     const { createHash, createPublicKey } = require("crypto");
-    const c = require("./tools/simulator/certificates");
+    const c = require("./tools/offline/simulator/certificates");
     const keys = c.ensureSimulatedKeyPool().map((k) =>
       createHash("sha256").update(createPublicKey(k).export({ type: "spki", format: "der" })).digest("hex"));
     process.stdout.write(JSON.stringify({ keys, file: c.keyPoolFile ? c.keyPoolFile() : c.KEY_POOL_FILE }));

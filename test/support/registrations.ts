@@ -1,8 +1,8 @@
 /**
- * Registrations built by hand, as the simulated Azure records them (tools/simulator), for tests of
+ * Registrations built by hand, as the simulated Azure records them (tools/offline/simulator), for tests of
  * what reads them: the preview's report and churn check, the calendar.
  */
-import type { Registration } from "../../tools/simulator/simulatedAzure";
+import type { Registration } from "../../tools/offline/simulator/simulatedAzure";
 
 /** The URN a registration of `type` named `name` gets in the test stack `dev` of project `p`. */
 export function testUrn(type: string, name: string): string {

@@ -9,8 +9,8 @@ import {
   SimulatedFailure,
   simulateAzure,
   SimulationOptions,
-} from "../../tools/simulator/simulatedAzure";
-import { SimulatedWorld } from "../../tools/simulator/world";
+} from "../../tools/offline/simulator/simulatedAzure";
+import { SimulatedWorld } from "../../tools/offline/simulator/world";
 
 export interface StackRun {
   registrations: Registration[];

@@ -1,6 +1,6 @@
 /** Values from a tenant or a stack cannot drive the terminal of whoever reads them. */
 import * as assert from "assert";
-import { hasUnsafeCharacters, neutralise } from "../../tools/text/neutralise";
+import { hasUnsafeCharacters, neutralise } from "../../tools/offline/text/neutralise";
 
 describe("neutralise: control and bidi characters shown escaped", () => {
   const cases: [string, string, string][] = [

@@ -21,7 +21,7 @@
  */
 import { Document, YAMLMap, YAMLSeq } from "yaml";
 import { APP_NAME_MAX } from "../../components/config";
-import { formatInstant } from "../../policy/lib/iso8601";
+import { formatInstant } from "../../policy/core";
 import { CREDENTIAL_EXPIRED } from "../../policy/policies/credential-expired";
 import { oneLine, quoted } from "./errors";
 import { AUDIT_POLICIES, AuditPolicy } from "./policies";

@@ -20,7 +20,7 @@
 import * as fs from "fs";
 import type { TokenCredential } from "@azure/identity";
 import { Command, CommanderError } from "commander";
-import { formatInstant, parseInstant } from "../../policy/lib/iso8601";
+import { formatInstant, parseInstant } from "../../policy/core";
 import { AuditInputError, forTerminal, messageOf, renderFailureJson } from "./errors";
 import type { GraphFetchOptions } from "./graph";
 import { ObjectType, parseTenantJson, parseTenantObjects, TenantObject } from "./tenant";

@@ -3,7 +3,7 @@
  * line for users, never a stack trace; and how text from the tenant is shown to people in them and
  * elsewhere (control and bidi characters escaped by tools/text/neutralise.ts).
  */
-import { hasUnsafeCharacters, neutralise } from "../text/neutralise";
+import { hasUnsafeCharacters, neutralise } from "../offline";
 
 /**
  * Bad input: an unreadable or malformed file, an invalid option or policy configuration, or a

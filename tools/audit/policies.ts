@@ -1,15 +1,22 @@
 /**
  * Which rules the audit applies and at which enforcement level, read from the same
  * `--policy-pack-config` file as `pulumi preview --policy-pack policy`, with the engine's
- * semantics (tools/analyzer/config.ts: schema defaults, then the file; `all` sets every level).
+ * semantics (tools/offline/analyzer/config.ts: schema defaults, then the file; `all` sets every level).
  *
  * The pack's policies and their defaults come from `policy/policies` (ALL_POLICIES); the audit adds
  * policies of its own ({@link AUDIT_ONLY_POLICIES}), whose level the same file may set. Pure: the
  * caller reads the file.
  */
 import type { Duration } from "luxon";
-import { durationSetting } from "../../policy/lib/config";
-import { parseDuration } from "../../policy/lib/iso8601";
+import {
+  AUDIT_ONLY_POLICIES,
+  AUDIT_ONLY_POLICY_NAMES,
+  CREDENTIAL_COUNT,
+  CREDENTIAL_UNREADABLE,
+  durationSetting,
+  parseDuration,
+  SERVICE_PRINCIPAL_CREDENTIAL,
+} from "../../policy/core";
 import { ALL_POLICIES } from "../../policy/policies";
 import { CREDENTIAL_EXPIRED } from "../../policy/policies/credential-expired";
 import {
@@ -28,53 +35,18 @@ import {
   PolicyConfigError,
   PolicyInfo,
   reconcileConfig,
-} from "../analyzer/config";
+} from "../offline";
 import { AuditInputError } from "./errors";
 
-/** `credential-count`: an application or service principal holds more than two valid secrets. */
-export const CREDENTIAL_COUNT = "credential-count";
-/** `service-principal-credential`: a client secret on a service principal. */
-export const SERVICE_PRINCIPAL_CREDENTIAL = "service-principal-credential";
-/**
- * `credential-unreadable`: a credential whose `endDateTime` or `startDateTime` is missing or not an
- * RFC 3339 timestamp in the input. Graph always sets both, so this is a damaged export (or a Graph
- * answer the audit cannot read); the audit reports it on that credential and judges the others.
- */
-export const CREDENTIAL_UNREADABLE = "credential-unreadable";
-
-/**
- * Policies only the tenant audit evaluates (not in the pack). A `--policy-pack-config` file may set
- * their level (`advisory`, `mandatory`, `disabled`), nothing else; tools that validate such a file
- * should accept these names besides the pack's. The Pulumi engine ignores config entries for
- * policies a pack does not have, so one file serves the pack and the audit.
- */
-export const AUDIT_ONLY_POLICIES: readonly {
-  name: string;
-  description: string;
-  enforcementLevel: "advisory" | "mandatory";
-}[] = [
-  {
-    name: CREDENTIAL_UNREADABLE,
-    description:
-      "A credential whose endDateTime or startDateTime is missing or unreadable: the audit cannot tell whether it is expired or how long it lives. Mandatory by default, so that a credential the audit could not judge never passes as fine.",
-    enforcementLevel: "mandatory",
-  },
-  {
-    name: CREDENTIAL_COUNT,
-    description:
-      "An application or service principal holds more than two valid client secrets (the two rotation slots).",
-    enforcementLevel: "advisory",
-  },
-  {
-    name: SERVICE_PRINCIPAL_CREDENTIAL,
-    description:
-      "A client secret on a service principal: invisible in the portal's Certificates & secrets blade of the app registration.",
-    enforcementLevel: "advisory",
-  },
-];
-
-/** The names of {@link AUDIT_ONLY_POLICIES}. */
-export const AUDIT_ONLY_POLICY_NAMES: readonly string[] = AUDIT_ONLY_POLICIES.map((p) => p.name);
+// The audit-only policies are declared in the rule core, so that every tool reading the shared
+// --policy-pack-config file knows their names.
+export {
+  AUDIT_ONLY_POLICIES,
+  AUDIT_ONLY_POLICY_NAMES,
+  CREDENTIAL_COUNT,
+  CREDENTIAL_UNREADABLE,
+  SERVICE_PRINCIPAL_CREDENTIAL,
+};
 
 /** Every policy the audit reports, in the order findings are listed for one credential. */
 export const AUDIT_POLICIES = [

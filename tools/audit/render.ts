@@ -13,7 +13,7 @@
  * cannot clear the screen, set the window title, colour or reorder what the administrator reads.
  * `--json` keeps every value exact.
  */
-import { neutralise } from "../text/neutralise";
+import { neutralise } from "../offline";
 import { forTerminal } from "./errors";
 import { AUDIT_POLICIES, AUDIT_RULES, AuditSettings } from "./policies";
 import { shownInstant } from "./rules";

@@ -5,12 +5,12 @@
  * The pack's rules, with the pack's own code:
  * - `credential-max-lifetime`: `endDateTime > startDateTime + maxLifetime` (calendar-correct, as
  *   the pack compares), or an end not after the start. Start and end were read by the pack's
- *   `credentialLifetime` (policy/lib/lifetime.ts) when the input was parsed (tenant.ts): both are
+ *   `credentialLifetime` (policy/core/lifetime.ts) when the input was parsed (tenant.ts): both are
  *   known, so the lifetime is end − start.
- * - `credential-expired` / `credential-expiring-soon`: `endStatus` (policy/lib/end-dates.ts):
+ * - `credential-expired` / `credential-expiring-soon`: `endStatus` (policy/core/end-dates.ts):
  *   expired when `endDateTime <= now`; expiring soon when it ends before now + warnBefore.
  * - `credential-rotation-required`: the credential was not created by this project's rotation:
- *   its displayName lacks the marker `isManagedCredentialName` tests (policy/lib/managed.ts).
+ *   its displayName lacks the marker `isManagedCredentialName` tests (policy/core/managed.ts).
  *
  * The audit's own rules:
  * - `credential-unreadable`: the credential's `endDateTime` or `startDateTime` is missing or not
@@ -34,10 +34,14 @@
  *   certificate process: they get the lifetime and end-date rules only, never
  *   `credential-rotation-required`, `service-principal-credential` or `credential-count`.
  */
-import { addDuration, formatInstant } from "../../policy/lib/iso8601";
-import { endStatus, EndStatus } from "../../policy/lib/end-dates";
-import { isManagedCredentialName } from "../../policy/lib/managed";
-import { formatDays } from "../../policy/lib/messages";
+import {
+  addDuration,
+  formatInstant,
+  endStatus,
+  EndStatus,
+  isManagedCredentialName,
+  formatDays,
+} from "../../policy/core";
 import { CREDENTIAL_EXPIRED } from "../../policy/policies/credential-expired";
 import { CREDENTIAL_EXPIRING_SOON } from "../../policy/policies/credential-expiring-soon";
 import { CREDENTIAL_MAX_LIFETIME } from "../../policy/policies/credential-max-lifetime";

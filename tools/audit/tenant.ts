@@ -21,12 +21,11 @@
  * ({@link TenantCredential.unreadable}, with the file, JSON path and reason) and the rules report it
  * as a `credential-unreadable` finding naming its keyId (rules.ts); every other credential is read
  * and judged as usual. Each date is read by the pack's RFC 3339 parser (`parseInstant`,
- * policy/lib/iso8601.ts); when both are readable, the lifetime comes from the pack's
- * `credentialLifetime` (policy/lib/lifetime.ts): kind `password` for passwordCredentials,
+ * policy/core/iso8601.ts); when both are readable, the lifetime comes from the pack's
+ * `credentialLifetime` (policy/core/lifetime.ts): kind `password` for passwordCredentials,
  * `certificate` for keyCredentials. Pure: no I/O.
  */
-import { formatInstant, parseInstant } from "../../policy/lib/iso8601";
-import { credentialLifetime } from "../../policy/lib/lifetime";
+import { formatInstant, parseInstant, credentialLifetime } from "../../policy/core";
 import { AuditInputError } from "./errors";
 
 /** The Graph resource an object comes from. */

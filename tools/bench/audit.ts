@@ -1,10 +1,10 @@
 /**
- * The tenant audit at scale (issue 13): `npm run audit -- --apps … --service-principals …` on a
+ * The tenant audit at scale: `npm run audit -- --apps … --service-principals …` on a
  * generated tenant of 10,000 applications × 3 credentials, spawned as users run it, in table and
  * `--json` modes. Wall time from spawn to exit; CPU time and peak RSS of the process (the
  * usage-reporter preload).
  *
- * Opt-in, a larger tenant (issue 24: the table failed above about 125,000 credentials):
+ * Opt-in, a larger tenant (the text table once failed above about 125,000 credentials):
  * - `npm run bench -- --audit-credentials 200000` adds it to the full benchmark;
  * - `npx ts-node -T tools/bench/audit.ts --credentials 200000 [--large-only] [--quick]` runs only
  *   the audit benchmark and prints the table and the Markdown rows for BENCHMARKS.md.

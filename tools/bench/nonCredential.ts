@@ -1,9 +1,9 @@
 /**
  * Resources that are not credentials, as most of an organisation's stacks hold them: resource
  * groups, storage accounts, virtual networks, web apps, and applications without passwords. The
- * pack runs on every stack, so its cost on these is its cost on the organisation (issue 11.6).
+ * pack runs on every stack, so its cost on these is its cost on the organisation.
  */
-import type { ResourceRecord } from "../analyzer";
+import type { ResourceRecord } from "../offline";
 import { fmtMs, log, median, RUNS } from "./common";
 import { OUR_PACK, startConfigured, tmpEnv } from "./policyBench";
 import { Report } from "./report";
@@ -119,7 +119,7 @@ function shapes(i: number, group: string): [string, Record<string, unknown>][] {
 }
 
 /**
- * The pack's cost on an organisation's ordinary stacks (issue 11.6): 10,000 non-credential
+ * The pack's cost on an organisation's ordinary stacks: 10,000 non-credential
  * resources through `Remediate`+`Analyze` one by one, then one `AnalyzeStack`, as the engine sends
  * them, to our pack and to the empty pack, side by side in each iteration (which pack goes first
  * alternates; `AnalyzeStack` repeated {@link STACK_REPEATS} times, interleaved). Targets: per

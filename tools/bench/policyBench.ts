@@ -15,8 +15,8 @@ import {
   secret,
   startFakeEngine,
   startPolicyPack,
-} from "../analyzer";
-import type { Registration } from "../simulator/simulatedAzure";
+} from "../offline";
+import type { Registration } from "../offline";
 import { BENCH_NOW_MS } from "./generate";
 
 export const ROOT = path.resolve(__dirname, "..", "..");

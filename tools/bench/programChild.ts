@@ -12,8 +12,7 @@ async function main(): Promise<void> {
   const t0 = process.hrtime.bigint();
   // Loaded here so module load time is measured separately from the run.
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const { simulateAzure } =
-    require("../simulator/simulatedAzure") as typeof import("../simulator/simulatedAzure");
+  const { simulateAzure } = require("../offline") as typeof import("../offline");
   const { parseStackConfig } =
     require("../../components/config") as typeof import("../../components/config");
   const { createStack } =

@@ -7,8 +7,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as prettier from "prettier";
-import type { Registration } from "../simulator/simulatedAzure";
-import { loadProject } from "../stackFile";
+import { loadProject } from "../offline";
+import type { Registration } from "../offline";
 import { BENCH_NOW, fmtMs, log, median, QUICK, RUNS, runChild } from "./common";
 import {
   buildResources,
@@ -198,7 +198,7 @@ function method(): string[] {
       " --json`, with the churn check (the default: the program also runs a second and a day later, in parallel child processes) and with `--no-churn-check`, on a generated project (`Pulumi.yaml` with this repository's `index.ts` as `main`; the apps in catalogue files of 1,000 apps listed in `app-credentials:appFiles`): program runs, policy pack start, `Analyze` of every resource, `AnalyzeStack`, report. Wall time from spawn to exit; peak memory is the sum of the peaks of every process of the run (preview, program runs, pack; the `tools/bench/usage-reporter.js` preload), an upper bound. Median of " +
       RUNS +
       " runs, one run at 10,000 apps.",
-    `**Policy cost**: the registrations of the 10-app run, repeated with renamed URNs to ${POLICY_RESOURCES.toLocaleString("en")} resources, sent through \`Remediate\`+\`Analyze\` one by one (as the engine does) and one \`AnalyzeStack\`, to our pack (\`policy/\`) and to an empty pack (\`new PolicyPack("empty", {policies: []})\`, generated under \`os.tmpdir()\`), both started by \`tools/analyzer\` as the engine starts them, their clock fixed at ${BENCH_NOW} (the instant the resources were generated at). Both packs run in the same iteration, which goes first alternating; the ratio is the median of per-iteration ratios.`,
+    `**Policy cost**: the registrations of the 10-app run, repeated with renamed URNs to ${POLICY_RESOURCES.toLocaleString("en")} resources, sent through \`Remediate\`+\`Analyze\` one by one (as the engine does) and one \`AnalyzeStack\`, to our pack (\`policy/\`) and to an empty pack (\`new PolicyPack("empty", {policies: []})\`, generated under \`os.tmpdir()\`), both started by \`tools/offline/analyzer\` as the engine starts them, their clock fixed at ${BENCH_NOW} (the instant the resources were generated at). Both packs run in the same iteration, which goes first alternating; the ratio is the median of per-iteration ratios.`,
     `**Policy cost on non-credential resources**: ${NON_CREDENTIAL_RESOURCES.toLocaleString("en")} resources of an ordinary stack (resource groups, storage accounts, virtual networks, web apps, applications without passwords; tools/bench/nonCredential.ts) through \`Remediate\`+\`Analyze\` one by one and then one \`AnalyzeStack\`, as the engine sends them, to our pack and to the empty pack, side by side in each iteration (which goes first alternating; \`AnalyzeStack\` repeated ${STACK_REPEATS} times per pack, interleaved, its median kept); ratios are medians of per-iteration ratios.`,
     "**Tenant audit**: `npm run audit -- --apps apps.json --service-principals sps.json --now " +
       BENCH_NOW +

@@ -100,7 +100,7 @@ export async function programScale(report: Report, dumpFile: string): Promise<vo
 
 /** Preview sizes: every size with and without the churn check; 10,000 apps once each. */
 const PREVIEW_SIZES = [10, 100, 1000, 10_000];
-/** Targets of the 10,000-app preview (issue 11). */
+/** Targets of the 10,000-app preview. */
 const TARGET_10000_MS = 300_000;
 const TARGET_10000_RSS_BYTES = 4 * 2 ** 30;
 

@@ -18,8 +18,8 @@
  * characters escaped (XML forbids most control characters outright).
  */
 import type { TopLevelSpec } from "vega-lite/build/index";
-import { formatInstant } from "../../policy/lib/iso8601";
-import { neutralise as n } from "../text/neutralise";
+import { formatInstant } from "../../policy/core";
+import { neutralise as n } from "../offline";
 import { AppSimulation, INVARIANTS, Simulation } from "./simulate";
 import { loadVega, loadVegaLite } from "./esm";
 import { CredentialKinds, credentialNoun, summarize } from "./summary";

@@ -15,15 +15,23 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Command, CommanderError } from "commander";
-import { stopOnSignals } from "../childProcesses";
-import { neutralise, neutraliseLines } from "../text/neutralise";
+import {
+  stopOnSignals,
+  neutralise,
+  neutraliseLines,
+  describeSource,
+  InstantError,
+  resolveInstant,
+  ProgramFailure,
+  DEFAULT_TIMEOUT_MS,
+  describeDuration,
+  parseTimeout,
+  loadStackFile,
+  StackFileError,
+  checkStackName,
+} from "../offline";
 import { ConfigError, parseStackConfig, rawConfigFromValues } from "../../components/config";
-import { formatInstant, parseDuration, parseInstant } from "../../policy/lib/iso8601";
-import { describeSource, InstantError, resolveInstant } from "../preview/clock";
-import { ProgramFailure } from "../preview/errors";
-import { checkStackName } from "../preview/options";
-import { DEFAULT_TIMEOUT_MS, describeDuration, parseTimeout } from "../preview/timeout";
-import { loadStackFile, StackFileError } from "../stackFile";
+import { formatInstant, parseDuration, parseInstant } from "../../policy/core";
 import { htmlPage, renderSvg } from "./chart";
 import { simulate, SimulationError } from "./simulate";
 import { credentialKinds, describeViolation, formatReport, reportedViolations } from "./summary";

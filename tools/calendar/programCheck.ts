@@ -6,15 +6,17 @@
  * without a scheduled rotation breaks invariant 5 (no rotation between two deployments inside one
  * window).
  */
-import { formatInstant } from "../../policy/lib/iso8601";
-import { ChurnFinding, detectChurn } from "../preview/churn";
-import { churnMessage } from "../preview/churnMessage";
-import { CHURN_OFFSETS } from "../preview/churnOffsets";
-import { toSnapshot } from "../preview/churnPolicy";
-import { appOf } from "../preview/credentials";
-import { startRuns } from "../preview/programRunner";
-import type { Registration } from "../simulator/simulatedAzure";
-import type { StackFile } from "../stackFile";
+import { formatInstant } from "../../policy/core";
+import {
+  ChurnFinding,
+  detectChurn,
+  churnMessage,
+  CHURN_OFFSETS,
+  startRuns,
+  toSnapshot,
+  appOf,
+} from "../offline";
+import type { Registration, StackFile } from "../offline";
 import type { Violation } from "./simulate";
 
 /** Options of {@link checkProgram}. */

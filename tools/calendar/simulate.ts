@@ -1,6 +1,6 @@
 /**
  * Rotation calendar simulation: scheduled `pulumi up` runs over years, with the invariants of
- * `../shared/docs/rotation-model.md` checked at every deployment and between deployments.
+ * `docs/rotation-model.md` checked at every deployment and between deployments.
  *
  * Pure: no clock, no I/O. Every instant is in milliseconds since the Unix epoch (`…Ms`), UTC; the
  * violations also carry it as RFC 3339 text. The passwords an app must have at an instant come from
@@ -23,7 +23,7 @@ import {
   windowStart,
 } from "../../components/rotation";
 import { maxPasswords, replacesPasswordsDeleteFirst } from "../../components/passwordLimits";
-import { addDuration, formatInstant, parseDuration } from "../../policy/lib/iso8601";
+import { addDuration, formatInstant, parseDuration } from "../../policy/core";
 
 /** The rotation model: the passwords of an app at an instant (`rotationState` unless a test swaps it). */
 export type RotationModel = (settings: RotationSettings, nowMs: number) => RotationState;

@@ -7,8 +7,8 @@
  */
 import Table from "cli-table3";
 import type { AppConfig, CredentialType } from "../../components/appConfig";
-import { formatInstant } from "../../policy/lib/iso8601";
-import { neutralise as n } from "../text/neutralise";
+import { formatInstant } from "../../policy/core";
+import { neutralise as n } from "../offline";
 import { AppSimulation, days, INVARIANTS, Simulation, Violation } from "./simulate";
 
 /** What rotates for each app, by app name: `password` or `certificate`. */

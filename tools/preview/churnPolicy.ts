@@ -2,13 +2,11 @@
  * The churn check as a policy of the preview: `credential-replaced-every-deployment`, configured in
  * the `--policy-pack-config` file like the pack's policies, its verdicts merged with theirs.
  */
-import type { ChurnFinding, RunSnapshot } from "./churn";
-import { churnMessage } from "./churnMessage";
-import { CHURN_POLICY } from "./churnOffsets";
+import { churnMessage, CHURN_POLICY } from "../offline";
+import type { ChurnFinding, RunResult } from "../offline";
 import { diagnosticEffect } from "./engineEffect";
 import type { PolicyDiagnostic, PolicyResult } from "./policies";
 import type { PreviewPolicy } from "./policyConfig";
-import type { RunResult } from "./programRunner";
 
 /** The preview's own policy: credentials replaced at every deployment. */
 export const CHURN_POLICY_INFO: PreviewPolicy = {
@@ -17,16 +15,6 @@ export const CHURN_POLICY_INFO: PreviewPolicy = {
     "A credential must not be replaced at every deployment: its replacing inputs (end date, rotateWhenChanged, …) must not change between two runs of the program inside one rotation window.",
   enforcementLevel: "mandatory",
 };
-
-/** A program run as the churn check compares it. */
-export function toSnapshot(run: RunResult): RunSnapshot {
-  return {
-    nowMs: run.nowMs,
-    registrations: run.registrations,
-    secretFingerprints: run.secretFingerprints,
-    outputFingerprints: run.outputFingerprints,
-  };
-}
 
 /**
  * The policy result with the churn check's verdicts: its level from the config file (forced to

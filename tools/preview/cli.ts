@@ -13,11 +13,16 @@
  * cannot know: tools/preview/README.md. SIGINT, SIGTERM and SIGHUP stop the program runs and the
  * policy pack, remove the temporary files and exit with 130, 143 and 129.
  */
-import { neutraliseLines } from "../text/neutralise";
+import {
+  neutraliseLines,
+  stopOnSignals,
+  InstantError,
+  resolveInstant,
+  ResolvedInstant,
+  messageOf,
+  ProgramFailure,
+} from "../offline";
 import { CommanderError } from "commander";
-import { stopOnSignals } from "../childProcesses";
-import { InstantError, resolveInstant, ResolvedInstant } from "./clock";
-import { messageOf, ProgramFailure } from "./errors";
 import { parseArguments, PreviewOptions } from "./options";
 import { renderJson, renderText } from "./render";
 import { EXIT, FailureReport } from "./report";

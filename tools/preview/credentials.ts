@@ -3,12 +3,17 @@
  * they work for any program, not only this repository's components). Credentials are client
  * secrets (passwords) and certificates (key credentials).
  */
+import { appOf } from "../offline";
 import { X509Certificate } from "crypto";
-import { MAX_DEPTH } from "../../policy/lib/certificate-schedule";
-import { walkDependencies } from "../../policy/lib/dependency-chain";
-import { formatInstant, parseInstant } from "../../policy/lib/iso8601";
-import { parseSchedule, WINDOW_KEY } from "../../policy/lib/schedule";
-import type { Registration } from "../simulator/simulatedAzure";
+import {
+  MAX_DEPTH,
+  walkDependencies,
+  formatInstant,
+  parseInstant,
+  parseSchedule,
+  WINDOW_KEY,
+} from "../../policy/core";
+import type { Registration } from "../offline";
 
 const APPLICATION_PASSWORD = "azuread:index/applicationPassword:ApplicationPassword";
 const SERVICE_PRINCIPAL_PASSWORD =
@@ -18,7 +23,6 @@ const CERTIFICATE_TYPES = [
   "azuread:index/servicePrincipalCertificate:ServicePrincipalCertificate",
   "azuread:index/servicePrincipalTokenSigningCertificate:ServicePrincipalTokenSigningCertificate",
 ];
-const APP_CREDENTIAL = "app-credentials:entra:AppCredential";
 const KEY_VAULT_SECRET = /^azure-native:keyvault(\/v\d+(preview)?)?:Secret$/;
 const DAY_MS = 86_400_000;
 
@@ -132,7 +136,7 @@ function isPassword(type: string): boolean {
 /**
  * The schedule keys a certificate rotates with: the first `keepers` or `rotateWhenChanged` map
  * with a `rotation-window` among the resources its `value` comes from (property dependencies,
- * up to 4 deep), as the policy pack reads it (policy/lib/certificate-schedule.ts).
+ * up to 4 deep), as the policy pack reads it (policy/core/certificate-schedule.ts).
  */
 function certificateScheduleMap(
   certificate: Registration,
@@ -271,30 +275,6 @@ export function secretRows(registrations: Registration[], nowMs: number): Secret
   return rows.sort(
     (a, b) => a.vault.localeCompare(b.vault) || a.secretName.localeCompare(b.secretName),
   );
-}
-
-/**
- * The app a credential (or any resource) belongs to: the name of the enclosing
- * `app-credentials:entra:AppCredential`, else of the application or service principal its
- * `applicationId` / `servicePrincipalId` input depends on, else of its top-most parent component,
- * else its own name.
- *
- * @param byUrn every registration of the run by URN
- */
-export function appOf(resource: Registration, byUrn: Map<string, Registration>): string {
-  let topComponent: Registration | undefined;
-  for (let urn = resource.parent; urn !== undefined; urn = byUrn.get(urn)?.parent) {
-    const parent = byUrn.get(urn);
-    if (!parent) break;
-    if (parent.type === APP_CREDENTIAL) return parent.name;
-    if (!parent.custom) topComponent = parent;
-  }
-  const owner = ["applicationId", "servicePrincipalId"]
-    .flatMap((key) => resource.propertyDependencies[key] ?? [])
-    .map((urn) => byUrn.get(urn))
-    .find((r) => r !== undefined);
-  if (owner) return owner.name;
-  return topComponent?.name ?? resource.name;
 }
 
 function secretName(secret: Registration): string {

@@ -1,7 +1,7 @@
 /**
  * What the real Pulumi engine does with each finding of the offline preview: a policy diagnostic
  * or a step the simulated Azure refuses, under `pulumi preview --policy-pack` and under the
- * scheduled `pulumi up --skip-preview --continue-on-error --policy-pack` (README, "Rotate on a
+ * scheduled `pulumi up --skip-preview --continue-on-error --policy-pack` (docs/operations.md, "Rotate on a
  * schedule").
  *
  * Sources (pulumi/pulumi pkg/resource/deploy):
@@ -20,7 +20,7 @@
  *
  * Pure: no I/O.
  */
-import type { RefusalPhase } from "../simulator/refusals";
+import type { RefusalPhase } from "../offline";
 
 /** What one finding does to `pulumi preview` and to the scheduled `pulumi up`. */
 export interface EngineEffect {

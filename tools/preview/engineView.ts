@@ -15,9 +15,8 @@
  *
  * Pure: no I/O.
  */
-import { UNKNOWN } from "../analyzer/sentinels";
-import { isPlanTime } from "../simulator/refusals";
-import type { Registration, SimulatedFailure } from "../simulator/simulatedAzure";
+import { UNKNOWN, isPlanTime } from "../offline";
+import type { Registration, SimulatedFailure } from "../offline";
 
 /** The resources the engine would analyse, as it would send them. */
 export interface EngineView {

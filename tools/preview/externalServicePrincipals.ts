@@ -5,13 +5,13 @@
  *
  * Pure: no I/O.
  */
+import { appOf } from "../offline";
 import {
   SERVICE_PRINCIPAL_CERTIFICATE,
   SERVICE_PRINCIPAL_PASSWORD,
   TOKEN_SIGNING_CERTIFICATE,
-} from "../../policy/lib/resource-types";
-import type { Registration } from "../simulator/simulatedAzure";
-import { appOf } from "./credentials";
+} from "../../policy/core";
+import type { Registration } from "../offline";
 
 const SERVICE_PRINCIPAL = "azuread:index/servicePrincipal:ServicePrincipal";
 const ON_SERVICE_PRINCIPAL = [

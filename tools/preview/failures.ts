@@ -8,9 +8,8 @@
  *
  * Pure: no I/O.
  */
-import type { Registration, SimulatedFailure } from "../simulator/simulatedAzure";
-import type { RefusalPhase, RefusalRuleId } from "../simulator/refusals";
-import { appOf } from "./credentials";
+import { appOf } from "../offline";
+import type { Registration, SimulatedFailure, RefusalPhase, RefusalRuleId } from "../offline";
 import { EngineEffect, refusalEffect } from "./engineEffect";
 
 /** One refused step, as reported. */
@@ -20,7 +19,7 @@ export interface FailureRow {
   urn: string;
   type: string;
   name: string;
-  /** The simulated Azure's rule (tools/simulator/refusals.ts). */
+  /** The simulated Azure's rule (tools/offline/simulator/refusals.ts). */
   rule: RefusalRuleId;
   /** `check` and `read`: met while planning (a preview meets them); `apply`: when the step runs. */
   phase: RefusalPhase;
@@ -47,7 +46,7 @@ export interface FailureAnalysis {
  * Reports each failure for its app and finds the resources that depend on failed ones (through
  * `dependencies`, `propertyDependencies` and the parent, transitively: the engine skips the steps
  * that depend on an errored step, its children included; pulumi/pulumi
- * pkg/resource/deploy/deployment_executor.go, as tools/simulator/deployment.ts models it).
+ * pkg/resource/deploy/deployment_executor.go, as tools/offline/simulator/deployment.ts models it).
  *
  * @param registrations every registration of the run
  * @param failures the simulation's failures, in registration order

@@ -7,13 +7,16 @@ import {
   GRAPH_PERMISSION_CHOICES,
   GraphPermissionName,
   isGraphPermissionName,
-} from "../simulator/tenant";
-import { ProgramFailure } from "./errors";
-import { DEFAULT_TIMEOUT_MS, describeDuration, parseTimeout } from "./timeout";
+  ProgramFailure,
+  DEFAULT_TIMEOUT_MS,
+  describeDuration,
+  parseTimeout,
+  checkStackName,
+} from "../offline";
 
 /**
  * The Graph permission the simulation gives the deployer unless told otherwise: the least
- * privilege a rotation pipeline should run with (tools/simulator/world.ts
+ * privilege a rotation pipeline should run with (tools/offline/simulator/world.ts
  * `DEFAULT_GRAPH_PERMISSION`).
  */
 export const DEFAULT_GRAPH_PERMISSION_NAME: GraphPermissionName = "Application.ReadWrite.OwnedBy";
@@ -117,23 +120,6 @@ export function parseArguments(argv: string[], output?: CommandOutput): PreviewO
     timeoutMs: raw.timeout === undefined ? DEFAULT_TIMEOUT_MS : parseTimeout(raw.timeout),
     json: raw.json === true,
   };
-}
-
-/**
- * A stack name as a file name part (`Pulumi.<stack>.yaml`): no path separator, no `..`.
- *
- * @param option the option to name in the error
- * @returns the name
- * @throws ProgramFailure (kind `usage`) naming the option and the value
- */
-export function checkStackName(name: string, option = "--stack"): string {
-  if (name === "" || /[/\\]/.test(name) || name.includes("..")) {
-    throw new ProgramFailure(
-      "usage",
-      `${option}: ${JSON.stringify(name)} is not a stack name: it must be non-empty, without "/", "\\" or ".." (the stack file is Pulumi.<stack>.yaml in --dir)`,
-    );
-  }
-  return name;
 }
 
 /**

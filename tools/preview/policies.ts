@@ -1,17 +1,15 @@
 /**
  * Drives the CrossGuard policy pack over the analyzer protocol the way `pulumi preview
- * --policy-pack` does (through the harness in tools/analyzer): start the pack, `GetAnalyzerInfo`,
+ * --policy-pack` does (through the harness in tools/offline/analyzer): start the pack, `GetAnalyzerInfo`,
  * check and reconcile its config (schema defaults, initial config, `--policy-pack-config`),
  * `Configure`, `Remediate` + `Analyze` per resource with its inputs, `AnalyzeStack` with every
  * resource's outputs, parent, dependencies and property dependencies; then stop the pack.
  *
  * The pack is started on its own ({@link startPack}) so that it can start while the program runs.
  */
-import { secretOutputsOf } from "../../policy/lib/provider-facts";
-import { SECRET_PLACEHOLDER } from "../simulator/wire";
-import * as fs from "fs";
-import * as path from "path";
+import { AUDIT_ONLY_POLICY_NAMES, secretOutputsOf } from "../../policy/core";
 import {
+  SECRET_PLACEHOLDER,
   AnalyzerInfo,
   Diagnostic,
   EnforcementLevel,
@@ -23,11 +21,13 @@ import {
   runPolicies,
   secret,
   startPolicyPack,
-} from "../analyzer";
-import { AUDIT_ONLY_POLICY_NAMES } from "../audit/policies";
-import type { Registration } from "../simulator/simulatedAzure";
+  messageOf,
+  ProgramFailure,
+} from "../offline";
+import type { Registration } from "../offline";
+import * as fs from "fs";
+import * as path from "path";
 import { diagnosticEffect, EngineEffect } from "./engineEffect";
-import { messageOf, ProgramFailure } from "./errors";
 import {
   checkPolicyPackConfig,
   PreviewPolicy,

@@ -5,8 +5,8 @@
  *
  * Pure: no I/O.
  */
-import { durationConfigProblem, isDurationSchema } from "../../policy/lib/config";
-import type { AnalyzerInfo, EnforcementLevel, ReconciledConfig } from "../analyzer";
+import { durationConfigProblem, isDurationSchema } from "../../policy/core";
+import type { AnalyzerInfo, EnforcementLevel, ReconciledConfig } from "../offline";
 
 /** A policy the preview itself evaluates (not the pack), configured in the same file. */
 export interface PreviewPolicy {

@@ -10,14 +10,18 @@ import {
   loadTenantSnapshot,
   TenantSnapshot,
   TenantSnapshotError,
-} from "../simulator/tenant";
-import { loadStackFile, StackFile } from "../stackFile";
-import { CHURN_OFFSETS } from "./churnOffsets";
-import type { ResolvedInstant } from "./clock";
-import { messageOf, ProgramFailure } from "./errors";
+  loadStackFile,
+  StackFile,
+  CHURN_OFFSETS,
+  messageOf,
+  ProgramFailure,
+  startRuns,
+  toSnapshot,
+  detectChurn,
+} from "../offline";
+import type { ResolvedInstant } from "../offline";
 import { PreviewOptions, resolveGraphPermission } from "./options";
 import type { StartedPack } from "./policies";
-import { startRuns } from "./programRunner";
 import type { PreviewReport } from "./report";
 
 /**
@@ -71,8 +75,7 @@ export async function preview(
       nowMs: instant.source === "clock" ? undefined : instant.ms,
     });
     packStart.catch(() => undefined);
-    const { detectChurn } = await import("./churn");
-    const { CHURN_POLICY_INFO, toSnapshot, withChurn } = await import("./churnPolicy");
+    const { CHURN_POLICY_INFO, withChurn } = await import("./churnPolicy");
     const { engineView } = await import("./engineView");
     const { buildReport, stackUrn } = await import("./report");
 

@@ -10,7 +10,7 @@
  * cannot forge a row. The JSON document keeps every value exact.
  */
 import Table from "cli-table3";
-import { neutralise as n } from "../text/neutralise";
+import { neutralise as n } from "../offline";
 import type { PolicyDiagnostic } from "./policies";
 import type { FailureReport, PreviewReport, ResourceNode } from "./report";
 

@@ -2,8 +2,8 @@
  * The preview's result as one plain-data document: what `--json` prints and what the terminal
  * renderer draws.
  */
-import { formatInstant } from "../../policy/lib/iso8601";
 import {
+  formatInstant,
   APPLICATION,
   APPLICATION_CERTIFICATE,
   APPLICATION_PASSWORD,
@@ -11,13 +11,16 @@ import {
   SERVICE_PRINCIPAL_CERTIFICATE,
   SERVICE_PRINCIPAL_PASSWORD,
   TOKEN_SIGNING_CERTIFICATE,
-} from "../../policy/lib/resource-types";
-import type { Registration, SimulatedFailure } from "../simulator/simulatedAzure";
-import { loadTenantSnapshot, TenantSnapshot } from "../simulator/tenant";
-import type { StackFile } from "../stackFile";
-import type { ChurnFinding } from "./churn";
-import { describeSource, InstantSource } from "./clock";
-import { appOf, CredentialRow, credentialRows, SecretRow, secretRows } from "./credentials";
+} from "../../policy/core";
+import {
+  loadTenantSnapshot,
+  TenantSnapshot,
+  describeSource,
+  InstantSource,
+  appOf,
+} from "../offline";
+import type { Registration, SimulatedFailure, StackFile, ChurnFinding } from "../offline";
+import { CredentialRow, credentialRows, SecretRow, secretRows } from "./credentials";
 import {
   appsOnExternalServicePrincipals,
   externalServicePrincipalNote,

@@ -2,9 +2,9 @@
  * What the preview's parent process and a program child (./programChild.ts) exchange: a request
  * file in, a result file out (JSON). Plain data only.
  */
-import type { GraphPermission } from "../simulator/directory";
-import type { Registration, SimulatedFailure } from "../simulator/simulatedAzure";
-import type { StackFile } from "../stackFile";
+import type { GraphPermission } from "./simulator/directory";
+import type { Registration, SimulatedFailure } from "./simulator/simulatedAzure";
+import type { StackFile } from "./stackFile";
 import type { ProgramFailureKind } from "./errors";
 
 /**

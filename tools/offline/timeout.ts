@@ -2,7 +2,7 @@
  * The bound on one program run (`--timeout`): a program that never finishes must fail the preview
  * (exit 2) rather than pass a CI gate with nothing checked.
  */
-import { parseDuration } from "../../policy/lib/iso8601";
+import { parseDuration } from "../../policy/core";
 import { ProgramFailure } from "./errors";
 
 /**

@@ -45,7 +45,7 @@ export function skipPromiseDebugStacks(env: NodeJS.ProcessEnv = process.env): bo
   const original = debuggable.debuggablePromise;
   if (typeof original !== "function") {
     throw new Error(
-      "@pulumi/pulumi/runtime/debuggable no longer exports debuggablePromise: revisit tools/simulator/promiseStacks.ts",
+      "@pulumi/pulumi/runtime/debuggable no longer exports debuggablePromise: revisit tools/offline/simulator/promiseStacks.ts",
     );
   }
   if (WRAPPED in original) return true;
@@ -76,7 +76,7 @@ function skipSourcePositions(): void {
   const { Resource } = require("@pulumi/pulumi/resource") as { Resource: ResourceClass };
   if (typeof Resource.callsites !== "function") {
     throw new Error(
-      "@pulumi/pulumi/resource: Resource.callsites no longer exists: revisit tools/simulator/promiseStacks.ts",
+      "@pulumi/pulumi/resource: Resource.callsites no longer exists: revisit tools/offline/simulator/promiseStacks.ts",
     );
   }
   Resource.callsites = () => [];

@@ -6,6 +6,7 @@
  * Offline there is no passphrase or secrets provider: `secure:` values cannot be decrypted and are
  * replaced by {@link SECURE_PLACEHOLDER}, with a note per key.
  */
+import { ProgramFailure } from "./errors";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
@@ -238,4 +239,21 @@ function resolveMain(root: string, project: Record<string, unknown>): string {
   throw new StackFileError(
     `${root}: no program entry point (index.ts, or \`main\` in Pulumi.yaml / package.json)`,
   );
+}
+
+/**
+ * A stack name as a file name part (`Pulumi.<stack>.yaml`): no path separator, no `..`.
+ *
+ * @param option the option to name in the error
+ * @returns the name
+ * @throws ProgramFailure (kind `usage`) naming the option and the value
+ */
+export function checkStackName(name: string, option = "--stack"): string {
+  if (name === "" || /[/\\]/.test(name) || name.includes("..")) {
+    throw new ProgramFailure(
+      "usage",
+      `${option}: ${JSON.stringify(name)} is not a stack name: it must be non-empty, without "/", "\\" or ".." (the stack file is Pulumi.<stack>.yaml in --dir)`,
+    );
+  }
+  return name;
 }

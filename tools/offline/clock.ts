@@ -5,7 +5,7 @@
  * way when the instant is not the current time.
  */
 import { DEFAULT_ANCHOR_EPOCH_MS } from "../../components/rotation";
-import { formatInstant, parseInstant } from "../../policy/lib/iso8601";
+import { formatInstant, parseInstant } from "../../policy/core";
 
 /** The variable holding the deployment instant (RFC 3339), honoured by the program too. */
 export const NOW_VARIABLE = "APP_CREDENTIALS_NOW";

@@ -14,16 +14,16 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { formatInstant } from "../../policy/lib/iso8601";
-import { FIXED_CLOCK, FIXED_CLOCK_VARIABLE } from "../analyzer/clockOptions";
+import { formatInstant } from "../../policy/core";
+import { FIXED_CLOCK, FIXED_CLOCK_VARIABLE } from "./analyzer/clockOptions";
 import {
   killTree,
   makeTemporaryDirectory,
   removeTemporaryDirectory,
   spawnNode,
-} from "../childProcesses";
-import { keyPoolForChildren } from "../simulator/certificates";
-import type { GraphPermission } from "../simulator/directory";
+} from "./childProcesses";
+import { keyPoolForChildren } from "./simulator/certificates";
+import type { GraphPermission } from "./simulator/directory";
 import { NOW_VARIABLE } from "./clock";
 import { ProgramFailure } from "./errors";
 import { DEFAULT_TIMEOUT_MS, describeDuration } from "./timeout";

@@ -5,11 +5,13 @@
  *
  * Pure: no clock, no I/O. Instants are ms since the Unix epoch.
  */
-import { walkDependencies } from "../../policy/lib/dependency-chain";
-import { formatInstant } from "../../policy/lib/iso8601";
-import { rotatingNextRotation } from "../../policy/lib/rotation";
-import { parseSchedule } from "../../policy/lib/schedule";
-import type { Registration } from "../simulator/simulatedAzure";
+import {
+  walkDependencies,
+  formatInstant,
+  rotatingNextRotation,
+  parseSchedule,
+} from "../../policy/core";
+import type { Registration } from "./simulator/simulatedAzure";
 import type { RunSnapshot } from "./churn";
 import { TIME_ROTATING } from "./replacingInputs";
 
@@ -88,7 +90,7 @@ export function scheduledRotation(
 
 /**
  * The instant a `time.Rotating` (as registered at the first run) rotates, as terraform-provider-time
- * computes it (../../policy/lib/time-rotating.ts, through the pack's `rotatingNextRotation`): the
+ * computes it (../../policy/core/time-rotating.ts, through the pack's `rotatingNextRotation`): the
  * last set of `rotationDays`, `rotationHours`, `rotationMinutes`, `rotationMonths`,
  * `rotationRfc3339`, `rotationYears` decides (they are not added), applied to `rfc3339` — the
  * simulation's output when it computed one, else the input, else the creation instant. A

@@ -6,7 +6,7 @@
  * the run, and consumers still holding it fail until they re-read it.
  *
  * Schedules understood:
- * - this project's rotation-window keys in `rotateWhenChanged` (policy/lib/schedule.ts): a
+ * - this project's rotation-window keys in `rotateWhenChanged` (policy/core/schedule.ts): a
  *   different generation between the two runs, or a next rotation that falls between them, is a
  *   scheduled rotation;
  * - a `time:index/rotating:Rotating` the credential depends on (property dependencies): the real
@@ -22,7 +22,8 @@
  *
  * Pure: no clock, no I/O. Instants are ms since the Unix epoch.
  */
-import type { Registration } from "../simulator/simulatedAzure";
+import type { RunResult } from "./programRunner";
+import type { Registration } from "./simulator/simulatedAzure";
 import { rotatingDependencies, scheduledRotation } from "./churnSchedule";
 import { replacingInputs } from "./replacingInputs";
 
@@ -365,4 +366,14 @@ function json(value: unknown): string | undefined {
 function shorten(text: string | undefined): string | undefined {
   if (text === undefined || text.length <= MAX_VALUE_CHARS) return text;
   return `${text.slice(0, MAX_VALUE_CHARS - 1)}…`;
+}
+
+/** A program run as the churn check compares it. */
+export function toSnapshot(run: RunResult): RunSnapshot {
+  return {
+    nowMs: run.nowMs,
+    registrations: run.registrations,
+    secretFingerprints: run.secretFingerprints,
+    outputFingerprints: run.outputFingerprints,
+  };
 }

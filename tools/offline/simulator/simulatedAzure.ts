@@ -7,14 +7,14 @@
  * Ids are derived from the URN (and, for passwords, from the inputs that force replacement), so
  * two runs of one program give the same ids and a replaced password gets a new keyId.
  */
-import * as pulumi from "@pulumi/pulumi";
-import { secretOutputsOf } from "../../policy/lib/provider-facts";
+import type * as Pulumi from "@pulumi/pulumi";
+import { secretOutputsOf } from "../../../policy/core";
 import type { Deployer } from "./directory";
 import type { Refusal } from "./refusals";
 import { skipPromiseDebugStacks } from "./promiseStacks";
 import { simulateCall } from "./invokes";
 import { simulateResource } from "./providers";
-import { SECRET_PLACEHOLDER, SECRET_SIG, SIG_KEY, stripSecrets } from "./wire";
+import { isSecretWrapper, SECRET_PLACEHOLDER, stripSecrets } from "./wire";
 
 export { SECRET_PLACEHOLDER } from "./wire";
 import type { TenantSnapshot } from "./tenant";
@@ -134,7 +134,7 @@ function unwrap(value: unknown, secretPaths: Set<string>, path: string): unknown
   if (Array.isArray(value)) return value.map((v, i) => unwrap(v, secretPaths, `${path}[${i}]`));
   if (value && typeof value === "object") {
     const record = value as State;
-    if (record[SIG_KEY] === SECRET_SIG) {
+    if (isSecretWrapper(record)) {
       secretPaths.add(path);
       return SECRET_PLACEHOLDER;
     }
@@ -227,7 +227,11 @@ export function simulateAzure(options: SimulationOptions): Simulation {
   /** Simulation keys of registrations with `deleteBeforeReplace` (read off the wire request). */
   const deleteBeforeReplace = new Set<string>();
   world.beginRun();
-  const mocks: pulumi.runtime.Mocks = {
+  // Loaded here, not at import: the tools that only read this module's types and helpers (the
+  // preview's parent process, the audit) never load the Pulumi runtime.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pulumi = require("@pulumi/pulumi") as typeof Pulumi;
+  const mocks: Pulumi.runtime.Mocks = {
     newResource: (args) => {
       const key = keyOf(args.type, args.name);
       const isRead = args.custom === true && typeof args.id === "string" && args.id !== "";

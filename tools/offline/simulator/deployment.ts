@@ -11,13 +11,13 @@
  *   difference — including a date that differs from the whole-second date the provider stored
  *   (./providers.ts `providerInstant`) — replaces the credential.
  * - which inputs force a replacement comes from the provider facts table
- *   (policy/lib/provider-facts.ts): every input of a credential, of a tls key or certificate and of a
+ *   (policy/core/provider-facts.ts): every input of a credential, of a tls key or certificate and of a
  *   random id; a Key Vault secret's name, vault or resource group (anything else, such as a new
  *   value, is an update: a new secret version).
  * - other providers: old inputs against new inputs. An input taken from a replaced resource
  *   changes (a password's new value).
  */
-import { replacingInputsOf } from "../../policy/lib/provider-facts";
+import { replacingInputsOf } from "../../../policy/core";
 import { simulationKey } from "./simulatedAzure";
 import type { Registration, SimulatedFailure } from "./simulatedAzure";
 import type { StateEntry } from "./world";
@@ -82,7 +82,7 @@ export function planDeployment(
       steps.push(step("same"));
       continue;
     }
-    // Which inputs force a replacement: the provider facts table (policy/lib/provider-facts.ts).
+    // Which inputs force a replacement: the provider facts table (policy/core/provider-facts.ts).
     const replacing = replacingInputsOf(registration.type, registration.inputs) ?? [];
     const forcesNew = changed.some((key) => replacing.includes(key));
     if (forcesNew) replaced.add(registration.urn);

@@ -2,19 +2,17 @@
  * Which inputs of an Entra ID credential give it a new credential when they change: the inputs the
  * churn check compares between two program runs. The facts (which inputs force replacement, and
  * `Application`'s inline `password`, updated in place by removing the old password before adding
- * the new one) live in the provider facts table, policy/lib/provider-facts.ts, with their sources.
+ * the new one) live in the provider facts table, policy/core/provider-facts.ts, with their sources.
  */
 import {
   credentialReplacingInputsOf,
   factsOf,
   secretOutputsOf,
-} from "../../policy/lib/provider-facts";
-import {
   APPLICATION,
   APPLICATION_PASSWORD,
   SERVICE_PRINCIPAL_PASSWORD,
   TIME_ROTATING,
-} from "../../policy/lib/resource-types";
+} from "../../policy/core";
 
 export { TIME_ROTATING };
 

@@ -12,13 +12,12 @@
  * simulated providers returned as secret is replaced by the placeholder.
  */
 import * as fs from "fs";
-import { SECRET_PLACEHOLDER } from "../simulator/simulatedAzure";
-import type { Registration } from "../simulator/simulatedAzure";
-import { loadTenantSnapshot, TenantSnapshot, TenantSnapshotError } from "../simulator/tenant";
+import { SECRET_PLACEHOLDER } from "./simulator/simulatedAzure";
+import type { Registration } from "./simulator/simulatedAzure";
+import { loadTenantSnapshot, TenantSnapshot, TenantSnapshotError } from "./simulator/tenant";
 import { messageOf, ProgramFailure } from "./errors";
 import type { ChildRequest, ChildResult, RunScope } from "./programProtocol";
-import { secretOutputsOf } from "../../policy/lib/provider-facts";
-import { SERVICE_PRINCIPAL } from "../../policy/lib/resource-types";
+import { secretOutputsOf, SERVICE_PRINCIPAL } from "../../policy/core";
 import { mayCarryCredential, TIME_ROTATING } from "./replacingInputs";
 import { runProgram, WireRegistration } from "./runProgram";
 import { fingerprint, fingerprintSecrets, SecretScrubber, secretStrings } from "./secrets";

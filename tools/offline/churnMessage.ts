@@ -2,7 +2,7 @@
  * The churn check's findings (./churn.ts) in words: each change of a replacing input, and the
  * policy-style message with why it matters and the fix. Never contains a secret value.
  */
-import { formatInstant } from "../../policy/lib/iso8601";
+import { formatInstant } from "../../policy/core";
 import type { ChurnFinding, InputChange } from "./churn";
 import { CHURN_OFFSETS } from "./churnOffsets";
 import { credentialNoun, TIME_ROTATING } from "./replacingInputs";

@@ -10,11 +10,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import type { GraphPermission } from "../simulator/directory";
-import type { Registration, SimulatedFailure } from "../simulator/simulatedAzure";
-import { simulateAzure } from "../simulator/simulatedAzure";
-import type { TenantSnapshot } from "../simulator/tenant";
-import { loadStackFile, SECURE_PLACEHOLDER, StackFile } from "../stackFile";
+import type { GraphPermission } from "./simulator/directory";
+import type { Registration, SimulatedFailure } from "./simulator/simulatedAzure";
+import { simulateAzure } from "./simulator/simulatedAzure";
+import type { TenantSnapshot } from "./simulator/tenant";
+import { loadStackFile, SECURE_PLACEHOLDER, StackFile } from "./stackFile";
 import { messageOf, ProgramFailure } from "./errors";
 
 export { messageOf, ProgramFailure } from "./errors";

@@ -10,7 +10,7 @@
  *   replaces any recorded string containing one of them by the placeholder.
  */
 import { createHmac } from "crypto";
-import { SECRET_SIG, SIG_KEY } from "../simulator/wire";
+import { isSecretWrapper, stripSecrets } from "./simulator/wire";
 
 /** Only PEM certificates, no private key: public material, never scrubbed. */
 const PUBLIC_CERTIFICATE =
@@ -19,31 +19,12 @@ const PUBLIC_CERTIFICATE =
 /** Secrets shorter than this are not scrubbed from other values (too likely to match by chance). */
 const MIN_SCRUB_LENGTH = 8;
 
-/** True for a wire-format secret wrapper `{[SIG_KEY]: SECRET_SIG, value}`. */
-export function isSecretWrapper(value: unknown): value is { value: unknown } {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG
-  );
-}
-
 /** True when the wire-format value holds a secret anywhere inside. */
 export function containsSecret(value: unknown): boolean {
   if (isSecretWrapper(value)) return true;
   if (Array.isArray(value)) return value.some(containsSecret);
   if (value && typeof value === "object") return Object.values(value).some(containsSecret);
   return false;
-}
-
-/** The value with every secret wrapper replaced by what it wraps. */
-export function stripSecrets(value: unknown): unknown {
-  if (isSecretWrapper(value)) return stripSecrets(value.value);
-  if (Array.isArray(value)) return value.map(stripSecrets);
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripSecrets(v)]));
-  }
-  return value;
 }
 
 /** Every string inside a secret wrapper of the wire-format value. */

@@ -12,14 +12,14 @@ import {
   simulateRandomId,
   simulateSelfSignedCert,
 } from "./certificates";
-import { validateInputs } from "../../policy/lib/provider-facts";
 import {
+  validateInputs,
   decidingRotationField,
   formatGoRfc3339,
   rfc3339OffsetMinutes,
   RotationFields,
   rotationInstant,
-} from "../../policy/lib/time-rotating";
+} from "../../../policy/core";
 import { Refusal, refuse } from "./refusals";
 import { stripSecrets } from "./wire";
 import { guidFrom, SIMULATED_SUBSCRIPTION_ID, SIMULATED_TENANT_ID, SimulatedWorld } from "./world";
@@ -112,7 +112,7 @@ export function simulateResource(
   const isRead = args.custom === true && typeof args.id === "string" && args.id !== "";
   if (args.custom && !isRead) {
     // The provider's Check: its schema validators and plan-time checks, from the provider facts
-    // table (policy/lib/provider-facts.ts, each with its source).
+    // table (policy/core/provider-facts.ts, each with its source).
     const problems = validateInputs(args.type, inputs, { enforcement: ["plan"] });
     if (problems.length > 0) {
       return {
@@ -292,7 +292,7 @@ export function simulateResource(
 
 /**
  * A `time.Rotating` as terraform-provider-time computes it (internal/provider/resource_time_rotating.go,
- * `setRotationValues`, through policy/lib/time-rotating.ts): `rfc3339` is the given base or the
+ * `setRotationValues`, through policy/core/time-rotating.ts): `rfc3339` is the given base or the
  * creation instant (whole seconds); each rotation field set recomputes the rotation instant from
  * the base, so the last one the provider applies wins; months and years roll over as Go's
  * `AddDate` does. The id is `rfc3339`. It only rotates when the stack is refreshed after that

@@ -8,7 +8,6 @@
  * decides: resource policies re-throw the SDK error (advisory, never mandatory), stack policies
  * skip the resource.
  */
-import * as policySdk from "@pulumi/policy";
 
 /**
  * The SDK's type declarations strip `UnknownValueError` (marked internal) although index.js
@@ -17,10 +16,21 @@ import * as policySdk from "@pulumi/policy";
 export type UnknownValueErrorInstance = Error & { props: string[] };
 type UnknownValueErrorClass = new (sentinel: string, props: string[]) => UnknownValueErrorInstance;
 
-/** The SDK's `UnknownValueError` class: the only error a policy may throw. */
-export const UnknownValueError = (
-  policySdk as unknown as { UnknownValueError: UnknownValueErrorClass }
-).UnknownValueError;
+let sdkClass: UnknownValueErrorClass | undefined;
+
+/**
+ * The SDK's `UnknownValueError` class: the only error a policy may throw. Loaded from
+ * @pulumi/policy on first use, so that the program and the tools, which import the rule core but
+ * never meet an unknown value, do not load the policy SDK.
+ */
+export function unknownValueErrorClass(): UnknownValueErrorClass {
+  if (sdkClass === undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const policySdk = require("@pulumi/policy") as { UnknownValueError: UnknownValueErrorClass };
+    sdkClass = policySdk.UnknownValueError;
+  }
+  return sdkClass;
+}
 
 export { UNKNOWN_SENTINELS } from "./unknown-sentinels";
 import { UNKNOWN_SENTINELS } from "./unknown-sentinels";
@@ -31,7 +41,7 @@ export type Field =
 
 /** True when `error` is the SDK's `UnknownValueError`. */
 export function isUnknownValueError(error: unknown): error is UnknownValueErrorInstance {
-  return error instanceof UnknownValueError;
+  return error instanceof Error && error instanceof unknownValueErrorClass();
 }
 
 /**
@@ -47,6 +57,7 @@ export function field(obj: unknown, key: string, path: readonly string[] = []): 
     if (!Object.prototype.hasOwnProperty.call(obj, key)) return { known: true, value: undefined };
     const value: unknown = (obj as Record<string, unknown>)[key];
     if (typeof value === "string" && UNKNOWN_SENTINELS.has(value)) {
+      const UnknownValueError = unknownValueErrorClass();
       return { known: false, error: new UnknownValueError(value, [...path, key]) };
     }
     return { known: true, value };
