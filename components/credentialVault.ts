@@ -2,7 +2,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { KeyVaultConfig, VAULT_SUFFIX_LENGTH } from "./keyVaultConfig";
+import { KeyVaultConfig, VAULT_SUFFIX_LENGTH } from "./config/keyVaultConfig";
 
 /** Arguments of {@link CredentialVault}: the validated `app-credentials:keyVault` config. */
 export interface CredentialVaultArgs {

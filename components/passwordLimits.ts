@@ -9,7 +9,7 @@
  * tokens v2 (`api.requestedAccessTokenVersion = 2`, which terraform-provider-azuread checks at plan
  * time).
  */
-import type { AppSource, CredentialType } from "./appConfig";
+import type { AppSource, CredentialType } from "./config/appConfig";
 
 /** Sign-in audiences that include personal Microsoft accounts. */
 export const PERSONAL_ACCOUNT_AUDIENCES: readonly string[] = [

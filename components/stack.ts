@@ -2,7 +2,7 @@ import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import { AppCredential, AppCredentialArgs } from "./appCredential";
 import { AppConfig, parseStackConfig, StackConfig } from "./config";
-import { CONFIG_NAMESPACE, configSizeAdvice, rawConfigFromValues } from "./configSource";
+import { CONFIG_NAMESPACE, configSizeAdvice, rawConfigFromValues } from "./config/configSource";
 import { CredentialVault } from "./credentialVault";
 
 /** Per-app stack output. Holds no secret value. */

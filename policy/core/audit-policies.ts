@@ -16,6 +16,13 @@ export const SERVICE_PRINCIPAL_CREDENTIAL = "service-principal-credential";
  * answer the audit cannot read); the audit reports it on that credential and judges the others.
  */
 export const CREDENTIAL_UNREADABLE = "credential-unreadable";
+/**
+ * `credential-unmanaged`: a credential this project's rotation did not create (its displayName
+ * lacks the `app-credentials ` marker, see ./managed.ts), so nothing replaces it before it ends.
+ * The audit reported it as `credential-rotation-required` before; that name is the pack's rule for
+ * declared credentials (a rotation schedule), which Graph's objects cannot show.
+ */
+export const CREDENTIAL_UNMANAGED = "credential-unmanaged";
 
 /**
  * Policies only the tenant audit evaluates (not in the pack). A `--policy-pack-config` file may set
@@ -45,6 +52,12 @@ export const AUDIT_ONLY_POLICIES: readonly {
     description:
       "A client secret on a service principal: invisible in the portal's Certificates & secrets blade of the app registration.",
     enforcementLevel: "advisory",
+  },
+  {
+    name: CREDENTIAL_UNMANAGED,
+    description:
+      'A credential not created by this project\'s rotation (its display name lacks the "app-credentials " marker): nothing replaces it before it ends; adopt its app into rotation. Formerly reported as credential-rotation-required.',
+    enforcementLevel: "mandatory",
   },
 ];
 

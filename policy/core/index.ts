@@ -3,7 +3,8 @@
  * and the tools all rely on, written once. Import this index, never the files behind it.
  *
  * - dates and durations: `iso8601`, `relative-duration`;
- * - lifetimes and end dates: `lifetime`, `end-dates`, `certificate`, `keyvault`;
+ * - lifetimes and end dates: `lifetime`, `end-dates`, `certificate`, `keyvault`; their verdicts
+ *   (max lifetime, expired), shared by the pack and the audit: `verdicts`;
  * - schedules and rotation windows: `schedule`, `rotation`, `certificate-schedule`,
  *   `dependency-chain`, `time-rotating`;
  * - the markers of managed credentials: `managed`;
@@ -34,3 +35,4 @@ export * from "./schedule";
 export * from "./time-rotating";
 export * from "./unknown-sentinels";
 export * from "./unknowns";
+export * from "./verdicts";

@@ -32,6 +32,22 @@ const WHOLE_UNITS = ["years", "months"] as const;
  * strings over 64 characters.
  */
 export function parseDuration(input: unknown): Parsed<Duration> {
+  if (typeof input === "string") {
+    const cached = durationCache.get(input);
+    if (cached !== undefined) return cached;
+    const parsed = parseDurationUncached(input);
+    if (durationCache.size >= DURATION_CACHE_SIZE) durationCache.clear();
+    durationCache.set(input, parsed);
+    return parsed;
+  }
+  return parseDurationUncached(input);
+}
+
+/** Parsed durations by text (policies re-read their configured durations at every call). Bounded. */
+const durationCache = new Map<string, Parsed<Duration>>();
+const DURATION_CACHE_SIZE = 1_000;
+
+function parseDurationUncached(input: unknown): Parsed<Duration> {
   if (typeof input !== "string") {
     return { ok: false, reason: `expected an ISO 8601 duration string, got ${describe(input)}` };
   }
@@ -61,6 +77,26 @@ export function parseDuration(input: unknown): Parsed<Duration> {
  * milliseconds since the Unix epoch. The offset is required; a date without time is rejected.
  */
 export function parseInstant(input: unknown): Parsed<number> {
+  if (typeof input === "string") {
+    const cached = instantCache.get(input);
+    if (cached !== undefined) return cached;
+    const parsed = parseInstantUncached(input);
+    if (instantCache.size >= INSTANT_CACHE_SIZE) instantCache.clear();
+    instantCache.set(input, parsed);
+    return parsed;
+  }
+  return parseInstantUncached(input);
+}
+
+/**
+ * Parsed instants by text: a stack repeats a few end dates across its credentials and its
+ * policies read each one several times (luxon's parser dominates the pack's own cost). Bounded:
+ * cleared when full.
+ */
+const instantCache = new Map<string, Parsed<number>>();
+const INSTANT_CACHE_SIZE = 10_000;
+
+function parseInstantUncached(input: unknown): Parsed<number> {
   if (typeof input !== "string") {
     return { ok: false, reason: `expected an RFC 3339 timestamp string, got ${describe(input)}` };
   }

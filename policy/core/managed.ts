@@ -65,7 +65,7 @@ export function managedPasswordDisplayName(slot: number, generation: number): st
  * {@link COMMON_NAME_MAX} characters.
  *
  * When the whole name would be longer (app names may have up to 108 characters, see
- * components/appConfig.ts `APP_NAME_MAX`, which made common names of up to 143 characters plus the
+ * components/config/appConfig.ts `APP_NAME_MAX`, which made common names of up to 143 characters plus the
  * generation's digits), the app part becomes the app name's first characters, `.` and the first
  * 8 hex characters of the SHA-256 of the whole app name: `app-credentials <first>.<hash> slot <s>
  * generation <g>`, exactly 64 characters. Deterministic (the same inputs give the same name, so no

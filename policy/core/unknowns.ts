@@ -14,22 +14,60 @@
  * exports it; this is its runtime shape. `props` is the property path, e.g. `["properties", "attributes"]`.
  */
 export type UnknownValueErrorInstance = Error & { props: string[] };
-type UnknownValueErrorClass = new (sentinel: string, props: string[]) => UnknownValueErrorInstance;
-
-let sdkClass: UnknownValueErrorClass | undefined;
+/** The SDK's `UnknownValueError` class (proxy.js): `new UnknownValueError(sentinel, props)`. */
+export type UnknownValueErrorClass = new (
+  sentinel: string,
+  props: string[],
+) => UnknownValueErrorInstance;
 
 /**
- * The SDK's `UnknownValueError` class: the only error a policy may throw. Loaded from
- * @pulumi/policy on first use, so that the program and the tools, which import the rule core but
- * never meet an unknown value, do not load the policy SDK.
+ * Everything the pack reaches for in @pulumi/policy's internals (exported by its index.js, stripped
+ * from its type declarations): this module is the one place that does; the contract test
+ * (test/simulator/sdkContract.test.ts) checks each against the installed SDK.
  */
-export function unknownValueErrorClass(): UnknownValueErrorClass {
-  if (sdkClass === undefined) {
+export interface PolicySdkInternals {
+  /** proxy.js: the error a policy throws when it reads an unknown value. */
+  UnknownValueError: UnknownValueErrorClass;
+  /** proxy.js: wraps resource properties so that reading an unknown value throws. */
+  unknownCheckingProxy: <T extends object>(value: T) => T;
+  /** policy.js: the resource type a policy function carries as {@link PULUMI_TYPE_PROPERTY}. */
+  getPulumiType: (fn: unknown) => string | undefined;
+}
+
+/**
+ * The property of a policy's function that names the one resource type it checks (policy.js
+ * `validateResourceOfType` sets it, `getPulumiType` reads it): a stack policy whose function
+ * carries it is skipped when no resource of that type is analysed.
+ */
+export const PULUMI_TYPE_PROPERTY = "__pulumiType";
+
+let sdk: PolicySdkInternals | undefined;
+
+/**
+ * @pulumi/policy's internals, loaded on first use, so that the program and the tools, which import
+ * the rule core but never meet an unknown value, do not load the policy SDK.
+ */
+export function policySdkInternals(): PolicySdkInternals {
+  if (sdk === undefined) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const policySdk = require("@pulumi/policy") as { UnknownValueError: UnknownValueErrorClass };
-    sdkClass = policySdk.UnknownValueError;
+    sdk = require("@pulumi/policy") as PolicySdkInternals;
   }
-  return sdkClass;
+  return sdk;
+}
+
+/** The SDK's `UnknownValueError` class: the only error a policy may throw. */
+export function unknownValueErrorClass(): UnknownValueErrorClass {
+  return policySdkInternals().UnknownValueError;
+}
+
+/** Wraps `value` in the SDK's unknown-checking proxy, as the SDK wraps a resource's properties. */
+export function unknownCheckingProxy<T extends object>(value: T): T {
+  return policySdkInternals().unknownCheckingProxy(value);
+}
+
+/** The resource type a policy's function carries ({@link PULUMI_TYPE_PROPERTY}), as the SDK reads it. */
+export function getPulumiType(fn: unknown): string | undefined {
+  return policySdkInternals().getPulumiType(fn);
 }
 
 export { UNKNOWN_SENTINELS } from "./unknown-sentinels";

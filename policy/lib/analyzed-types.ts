@@ -22,7 +22,7 @@
  */
 
 import { APPLICATION, hasInlinePassword } from "../core/resource-types";
-import { field } from "../core/unknowns";
+import { field, PULUMI_TYPE_PROPERTY } from "../core/unknowns";
 
 /** The "type" a skipped stack policy applies to: never a real resource type. */
 export const NOT_ANALYZED = "(a credential or Key Vault secret analysed in this deployment)";
@@ -69,7 +69,7 @@ export function skipWithoutAnalyzed<F extends object>(
   validate: F,
   judges: (type: string) => boolean,
 ): F {
-  Object.defineProperty(validate, "__pulumiType", {
+  Object.defineProperty(validate, PULUMI_TYPE_PROPERTY, {
     configurable: true,
     enumerable: false,
     get(): string | undefined {

@@ -42,6 +42,9 @@ export function credentialEndDateIgnoredPolicy(
     description:
       "Entra ID passwords whose endDateRelative the provider ignores: they end at Microsoft Graph's default (start + 2 years), not when the code says.",
     enforcementLevel: "advisory",
+    remediationSteps:
+      "Remove endDateRelative and set endDate to an RFC 3339 timestamp (e.g. computed from the rotation schedule): the provider ignores endDateRelative, so the password ends at Graph's default (start + 2 years).",
+    url: "policy/README.md#credential-end-date-ignored",
     validateResource: (args, reportViolation) => {
       recordAnalyzed(args.type, args.props);
       validate(args, reportViolation, clock());

@@ -12,6 +12,7 @@ import { skipWithoutAnalyzed } from "../lib/analyzed-types";
 import { Clock, systemClock } from "../lib/clock";
 import { endDates, hasEndDates } from "../core/end-dates";
 import { at, formatDays, resourceLabel } from "../core/messages";
+import { isExpired } from "../core/verdicts";
 import { RENEWAL_FIXES } from "./credential-expiring-soon";
 
 export const CREDENTIAL_EXPIRED = "credential-expired";
@@ -22,6 +23,9 @@ export function credentialExpiredPolicy(clock: Clock = systemClock): StackValida
     name: CREDENTIAL_EXPIRED,
     description: "Credentials and Key Vault secrets whose end date has passed.",
     enforcementLevel: "advisory",
+    remediationSteps:
+      "Issue a new credential or secret (rotate it: change its rotation trigger or schedule), hand it to its consumers, and remove the expired one.",
+    url: "policy/README.md#policies",
     validateStack: skipWithoutAnalyzed(
       (args: StackValidationArgs, reportViolation: ReportViolation) =>
         validate(args, reportViolation, clock()),
@@ -36,7 +40,7 @@ export const credentialExpired = credentialExpiredPolicy();
 function validate(args: StackValidationArgs, report: ReportViolation, nowMs: number): void {
   for (const resource of args.resources) {
     for (const end of endDates(resource.type, resource.props)) {
-      if (end.ms > nowMs) continue;
+      if (!isExpired(end.ms, nowMs)) continue;
       report(
         `${resourceLabel(resource.type, resource.name)}${end.where} expired ${formatDays(nowMs - end.ms)} ago, at ${at(end.ms)} (${end.field}). Fix: ${RENEWAL_FIXES[end.kind]}.`,
         resource.urn,

@@ -37,6 +37,9 @@ export function credentialExpiringSoonPolicy(clock: Clock = systemClock): StackV
     description:
       "Credentials and Key Vault secrets whose end date falls within warnBefore from now.",
     enforcementLevel: "advisory",
+    remediationSteps:
+      "Rotate the credential or secret before its end date (change its rotation trigger or schedule) and hand the new one to its consumers; or widen its schedule so rotation happens earlier.",
+    url: "policy/README.md#policies",
     configSchema: {
       properties: {
         warnBefore: durationSchema(

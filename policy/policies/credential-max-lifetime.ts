@@ -3,9 +3,11 @@
  * service principals must not live longer than `maxLifetime` (ISO 8601, default `P2Y`, like
  * Microsoft's app management policy `passwordLifetime.maxLifetime`).
  *
- * Lifetime: see ../lib/lifetime.ts. A password whose `endDateRelative` the provider ignores gets
- * Microsoft Graph's default end date (start + 2 years): reported only when that exceeds
- * `maxLifetime` (the ignored value itself is `credential-end-date-ignored`'s, advisory).
+ * Lifetime: see ../core/lifetime.ts; the comparison with `maxLifetime`: `maxLifetimeVerdict`
+ * (../core/verdicts.ts), which the tenant audit calls too. A password whose `endDateRelative` the
+ * provider ignores gets Microsoft Graph's default end date (start + 2 years): reported only when
+ * that exceeds `maxLifetime` (the ignored value itself is `credential-end-date-ignored`'s,
+ * advisory).
  *
  * Unknown values during preview: the SDK's
  * `UnknownValueError` is re-thrown (advisory "can't run policy during preview"), never a
@@ -20,10 +22,10 @@ import { recordAnalyzed } from "../lib/analyzed-types";
 import { Clock, systemClock } from "../lib/clock";
 import { DEFAULT_MAX_LIFETIME } from "../core/defaults";
 import { DurationSetting, durationSchema, durationSetting } from "../core/config";
-import { addDuration } from "../core/iso8601";
 import { credentialLifetime, CredentialDates, Lifetime } from "../core/lifetime";
 import { at, formatDays, resourceLabel, showValue } from "../core/messages";
 import { CredentialKind, credentialKind } from "../core/resource-types";
+import { maxLifetimeVerdict } from "../core/verdicts";
 import { field, knownOrThrow } from "../core/unknowns";
 
 export const CREDENTIAL_MAX_LIFETIME = "credential-max-lifetime";
@@ -36,6 +38,9 @@ export function credentialMaxLifetimePolicy(clock: Clock = systemClock): Resourc
     description:
       "Entra ID password and certificate credentials must not outlive the maximum lifetime (endDate − startDate ≤ maxLifetime).",
     enforcementLevel: "mandatory",
+    remediationSteps:
+      "Set endDate no later than startDate (or the creation time when startDate is unset) + maxLifetime (default P2Y); set endDate itself rather than endDateRelative, which the provider ignores.",
+    url: "policy/README.md#credential-max-lifetime",
     configSchema: {
       properties: {
         maxLifetime: durationSchema(
@@ -116,9 +121,10 @@ function check(
     );
     return;
   }
-  const limitMs = addDuration(lifetime.startMs, max.duration);
+  const verdict = maxLifetimeVerdict(lifetime.startMs, lifetime.endMs, max.duration);
+  const limitMs = verdict.limitMs;
   const span = describeSpan(lifetime);
-  if (!Number.isFinite(limitMs) || !Number.isFinite(lifetime.endMs)) {
+  if (verdict.kind === "out-of-range") {
     report(
       `${label} has dates out of the supported range (${span}). Fix: set startDate and endDate to RFC 3339 timestamps within ${max.text} of each other.`,
     );
@@ -126,22 +132,22 @@ function check(
   }
   // A password's endDateRelative is ignored (Graph's default applies): a violation only when that
   // default outlives maxLifetime; otherwise credential-end-date-ignored (advisory) reports it.
-  if (lifetime.ignoredEndDateRelative !== undefined && lifetime.endMs > limitMs) {
+  if (lifetime.ignoredEndDateRelative !== undefined && verdict.kind === "too-long") {
     report(
       `${label} sets endDateRelative ${showValue(lifetime.ignoredEndDateRelative)} and no endDate: the provider ignores endDateRelative for passwords (deprecated), so Microsoft Graph's default applies and the password ends at ${at(lifetime.endMs)} (${span}), longer than the maximum lifetime ${max.text}. ` +
         `Fix: remove endDateRelative and set endDate to an RFC 3339 timestamp no later than ${at(limitMs)}.`,
     );
     return;
   }
-  if (lifetime.endMs <= lifetime.startMs) {
+  if (verdict.kind === "ends-before-start") {
     report(
       `${label} ends before it starts (${span}). Fix: set endDate after ${lifetime.startSource} and no later than ${at(limitMs)} (${lifetime.startSource} + ${max.text}).`,
     );
     return;
   }
-  if (lifetime.endMs > limitMs) {
+  if (verdict.kind === "too-long") {
     report(
-      `${label} lives ${formatDays(lifetime.endMs - lifetime.startMs)} (${span}), longer than the maximum lifetime ${max.text}. ` +
+      `${label} lives ${formatDays(verdict.lifetimeMs)} (${span}), longer than the maximum lifetime ${max.text}. ` +
         `Fix: set endDate no later than ${at(limitMs)} (${lifetime.startSource} + ${max.text}).`,
     );
   }

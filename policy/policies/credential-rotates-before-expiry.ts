@@ -68,6 +68,9 @@ export function credentialRotatesBeforeExpiryPolicy(
     name: CREDENTIAL_ROTATES_BEFORE_EXPIRY,
     description: "Each password's next rotation must come at least minGrace before its end date.",
     enforcementLevel: "mandatory",
+    remediationSteps:
+      "Make each credential's next rotation plus minGrace (default P7D) fall no later than its endDate: set a later endDate, or rotate sooner (a shorter period or an earlier anchor in the schedule).",
+    url: "policy/README.md#credential-rotates-before-expiry",
     configSchema: {
       properties: {
         minGrace: durationSchema(

@@ -58,6 +58,9 @@ export function credentialRotationRequiredPolicy(): ResourceAndStackPolicy {
     description:
       "Passwords and certificates of applications and service principals must rotate on a schedule: a non-empty rotateWhenChanged, no Application inline password, certificate values from a source replaced on a schedule.",
     enforcementLevel: "mandatory",
+    remediationSteps:
+      "Give every password a non-empty rotateWhenChanged fed by a schedule (the app-credentials schedule keys rotation-window, rotation-slot and rotation-trigger, or a time.Rotating) carrying every requiredKeys key; replace Application inline passwords with azuread.ApplicationPassword resources; take certificate values from a source replaced on a schedule (see the policy's section).",
+    url: "policy/README.md#credential-rotation-required",
     configSchema: {
       properties: {
         requiredKeys: stringListSchema(

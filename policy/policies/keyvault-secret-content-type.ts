@@ -23,6 +23,9 @@ export function keyVaultSecretContentTypePolicy(): ResourceValidationPolicy {
     name: KEYVAULT_SECRET_CONTENT_TYPE,
     description: "Key Vault secrets should set a content type.",
     enforcementLevel: "advisory",
+    remediationSteps:
+      "Set the secret's content type (properties.contentType for azure-native, contentType for classic azure) to what the value is, e.g. text/plain or application/x-pkcs12, one of allowedContentTypes when that list is configured.",
+    url: "policy/README.md#policies",
     configSchema: {
       properties: {
         allowedContentTypes: stringListSchema(

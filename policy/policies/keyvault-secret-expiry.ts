@@ -29,6 +29,9 @@ export function keyVaultSecretExpiryPolicy(clock: Clock = systemClock): Resource
     name: KEYVAULT_SECRET_EXPIRY,
     description: "Key Vault secrets must have an expiry, no later than maxValidity from now.",
     enforcementLevel: "mandatory",
+    remediationSteps:
+      "Set the secret's expiry (properties.attributes.expires in Unix seconds for azure-native, expirationDate for classic azure) no later than now + maxValidity (default P2Y), e.g. the end date of the credential it holds.",
+    url: "policy/README.md#keyvault-secret-expiry",
     configSchema: {
       properties: {
         maxValidity: durationSchema(

@@ -54,7 +54,7 @@ describe("audit: CLI", () => {
     const rows = lines.slice(3, 19);
     assert.match(
       rows[0],
-      /Reporting job .* 2026-01-14T23:00:00Z\s+13\.9\s+credential-rotation-required\*, credential-expiring-soon$/,
+      /Reporting job .* 2026-01-14T23:00:00Z\s+13\.9\s+credential-unmanaged\*, credential-expiring-soon$/,
     );
     assert.match(
       rows[12],
@@ -89,7 +89,7 @@ describe("audit: CLI", () => {
       findings: { mandatory: 13, advisory: 7 },
       byPolicy: {
         "credential-expired": 1,
-        "credential-rotation-required": 9,
+        "credential-unmanaged": 9,
         "credential-expiring-soon": 1,
         "service-principal-credential": 2,
         "credential-count": 3,

@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { renderText } from "../../tools/audit/render";
-import { auditTenant, compareUrgency, CredentialRow } from "../../tools/audit/rules";
+import { auditTenant, compareUrgency, TenantCredentialRow } from "../../tools/audit/rules";
 import type { TenantObject } from "../../tools/audit/tenant";
 import {
   APPS,
@@ -66,7 +66,7 @@ function hostileTenant(): { objects: TenantObject[]; file: string } {
 }
 
 /** The rows' ranks: 0 with a mandatory finding, 1 with advisory ones only, 2 without. */
-function rank(row: CredentialRow): number {
+function rank(row: TenantCredentialRow): number {
   if (row.findings.some((f) => f.level === "mandatory")) return 0;
   return row.findings.length > 0 ? 1 : 2;
 }
@@ -214,7 +214,7 @@ describe("audit: hostile input", () => {
       assert.equal(table.code, 0, table.stderr);
       assert.match(
         table.stdout,
-        /\nDisabled by the policy pack configuration: every policy \(credential-unreadable, credential-expired, credential-max-lifetime, credential-rotation-required, credential-expiring-soon, credential-count, service-principal-credential\): no credential was judged\.\n/,
+        /\nDisabled by the policy pack configuration: every policy \(credential-unreadable, credential-expired, credential-max-lifetime, credential-unmanaged, credential-expiring-soon, credential-count, service-principal-credential\): no credential was judged\.\n/,
       );
       assert.match(
         table.stdout,

@@ -12,7 +12,7 @@ import {
   managedPasswordDisplayName,
   parseManagedCredentialName,
 } from "../../policy/core/managed";
-import { APP_NAME_MAX } from "../../components/appConfig";
+import { APP_NAME_MAX } from "../../components/config/appConfig";
 import { Duration } from "luxon";
 import {
   certificateInputs,

@@ -32,7 +32,7 @@ describe("audit: policy configuration", () => {
       "credential-unreadable": "mandatory",
       "credential-expired": "advisory",
       "credential-max-lifetime": "mandatory",
-      "credential-rotation-required": "mandatory",
+      "credential-unmanaged": "mandatory",
       "credential-expiring-soon": "advisory",
       "credential-count": "advisory",
       "service-principal-credential": "advisory",
@@ -62,14 +62,14 @@ describe("audit: policy configuration", () => {
       "credential-expiring-soon": { enforcementLevel: "mandatory", warnBefore: "P45D" },
       "credential-count": "mandatory",
       "service-principal-credential": { enforcementLevel: "disabled" },
-      "credential-rotation-required": "advisory",
+      "credential-unmanaged": "advisory",
     });
     assert.equal(s.maxLifetime.text, "P1Y");
     assert.equal(s.warnBefore.text, "P45D");
     assert.equal(s.levels["credential-expiring-soon"], "mandatory");
     assert.equal(s.levels["credential-count"], "mandatory");
     assert.equal(s.levels["service-principal-credential"], "disabled");
-    assert.equal(s.levels["credential-rotation-required"], "advisory");
+    assert.equal(s.levels["credential-unmanaged"], "advisory");
   });
 
   it('applies "all" to every policy, then the named ones', () => {

@@ -75,7 +75,7 @@ describe("audit: rule invariants (property)", () => {
             assert.ok(!names.includes("credential-expired"));
           }
           for (const f of row.findings) assert.equal(f.level, levels[f.policy]);
-          if (row.role !== "unmanaged") assert.ok(!names.includes("credential-rotation-required"));
+          if (row.role !== "unmanaged") assert.ok(!names.includes("credential-unmanaged"));
         }
         for (const object of objects) {
           const valid = rows.filter(

@@ -2,7 +2,7 @@
 import { strict as assert } from "assert";
 import { managedPasswordDisplayName } from "../../policy/core/managed";
 import { auditSettings } from "../../tools/audit/policies";
-import { auditTenant, CredentialRow } from "../../tools/audit/rules";
+import { auditTenant, TenantCredentialRow } from "../../tools/audit/rules";
 import type { TenantObject } from "../../tools/audit/tenant";
 import { credential, DAY, DEFAULT_SETTINGS, NOW_MS, tenantObject } from "./helpers";
 
@@ -13,7 +13,7 @@ function audit(objects: TenantObject[], settings = DEFAULT_SETTINGS) {
 }
 
 /** Policy names per credential, keyed by keyId. */
-function policies(rows: CredentialRow[]): Map<string, string[]> {
+function policies(rows: TenantCredentialRow[]): Map<string, string[]> {
   return new Map(rows.map((r) => [r.credential.keyId, r.findings.map((f) => f.policy)]));
 }
 
@@ -108,7 +108,7 @@ describe("audit: rules", () => {
     ]);
   });
 
-  it("credential-rotation-required: any credential without the marker, passwords and certificates", () => {
+  it("credential-unmanaged: any credential without the marker, passwords and certificates", () => {
     const password = credential({ displayName: "created in the portal" });
     const unnamed = credential({ displayName: null });
     const certificate = credential({
@@ -124,7 +124,7 @@ describe("audit: rules", () => {
     const result = audit([tenantObject([password, unnamed, certificate, managedCertificate])]);
     const found = policies(result.rows);
     for (const c of [password, unnamed, certificate]) {
-      assert.deepEqual(found.get(c.keyId), ["credential-rotation-required"]);
+      assert.deepEqual(found.get(c.keyId), ["credential-unmanaged"]);
     }
     assert.deepEqual(found.get(managedCertificate.keyId), []);
     const message = result.findings.find((f) => f.keyId === unnamed.keyId)?.message ?? "";
@@ -170,11 +170,11 @@ describe("audit: rules", () => {
     const result = audit([sp, tenantObject([onApp])]);
     const found = policies(result.rows);
     assert.deepEqual(found.get(handMade.keyId), [
-      "credential-rotation-required",
+      "credential-unmanaged",
       "service-principal-credential",
     ]);
     assert.deepEqual(found.get(managed.keyId), []);
-    assert.deepEqual(found.get(onApp.keyId), ["credential-rotation-required"]);
+    assert.deepEqual(found.get(onApp.keyId), ["credential-unmanaged"]);
     assert.match(
       result.findings.find((f) => f.policy === "service-principal-credential")?.message ?? "",
       /does not appear in the app registration's Certificates & secrets blade/,
@@ -236,7 +236,7 @@ describe("audit: rules", () => {
       all.findings.map((f) => [f.policy, f.level]),
       [
         ["credential-max-lifetime", "advisory"],
-        ["credential-rotation-required", "advisory"],
+        ["credential-unmanaged", "advisory"],
         ["credential-expiring-soon", "advisory"],
         ["service-principal-credential", "advisory"],
       ],
@@ -281,7 +281,7 @@ describe("audit: rules", () => {
       findings: { mandatory: 1, advisory: 2 },
       byPolicy: {
         "credential-expired": 1,
-        "credential-rotation-required": 1,
+        "credential-unmanaged": 1,
         "service-principal-credential": 1,
       },
       disabledPolicies: [],

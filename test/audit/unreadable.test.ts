@@ -98,10 +98,10 @@ describe("audit: unreadable dates", () => {
     // The start is unreadable, the end is not: the end-date rules still apply.
     assert.deepEqual(policies(BAD_START), [
       "credential-unreadable",
-      "credential-rotation-required",
+      "credential-unmanaged",
       "credential-expiring-soon",
     ]);
-    assert.deepEqual(policies(OK), ["credential-rotation-required"]);
+    assert.deepEqual(policies(OK), ["credential-unmanaged"]);
     // The certificate's subject, serialNumber first, is recognised as this project's.
     assert.deepEqual(policies(CERT), []);
     assert.equal(result.rows.find((r) => r.credential.keyId === CERT)?.role, "managed");
@@ -127,7 +127,7 @@ describe("audit: unreadable dates", () => {
     const line = (keyId: string) => table.stdout.split("\n").find((l) => l.includes(keyId)) ?? "";
     assert.match(line(GARBLED), /\sunreadable\s+\?\s+credential-unreadable\*$/);
     assert.match(line(MISSING), /credential-unreadable\*$/);
-    assert.match(line(OK), /2026-06-01T00:00:00Z\s+151\.0\s+credential-rotation-required\*$/);
+    assert.match(line(OK), /2026-06-01T00:00:00Z\s+151\.0\s+credential-unmanaged\*$/);
     assert.match(table.stdout, /credential-unreadable\s+4 {2}mandatory /);
 
     const json = await audit(["--apps", file, "--now", NOW, "--json"]);

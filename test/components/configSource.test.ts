@@ -16,7 +16,7 @@ import {
   configEnvironmentBytes,
   configSizeAdvice,
   rawConfigFromValues,
-} from "../../components/configSource";
+} from "../../components/config/configSource";
 import { simulateAzure } from "../../tools/offline/simulator/simulatedAzure";
 
 const NOW = Date.parse("2026-11-21T12:00:00Z");

@@ -1,5 +1,4 @@
 import * as assert from "assert";
-import * as policySdk from "@pulumi/policy/policy";
 import {
   NOT_ANALYZED,
   recordAnalyzed,
@@ -8,10 +7,7 @@ import {
 } from "../../policy/lib/analyzed-types";
 import { hasEndDates } from "../../policy/core/end-dates";
 import { APPLICATION } from "../../policy/core/resource-types";
-
-/** The SDK's own reader of `__pulumiType` (stripped from its type declarations, marked internal). */
-const getPulumiType = (policySdk as unknown as { getPulumiType(fn: unknown): string | undefined })
-  .getPulumiType;
+import { getPulumiType } from "../../policy/core/unknowns";
 
 describe("skipping stack policies on stacks without credentials (lib/analyzed-types)", () => {
   const judged = (type: string) => type.startsWith("azuread:");

@@ -1,5 +1,5 @@
 /** Builds the arguments @pulumi/policy passes to validateResource / validateStack, for unit tests. */
-import * as policySdk from "@pulumi/policy";
+import { unknownCheckingProxy, unknownValueErrorClass } from "../../policy/core";
 import type {
   PolicyResource,
   PolicyResourceOptions,
@@ -17,14 +17,13 @@ export const clock = (): number => NOW;
 /** The engine's unknown sentinel. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-type Proxy = <T extends object>(value: T) => T;
-/** The SDK's proxy that throws UnknownValueError on unknown values (types stripped from its .d.ts). */
-export const unknownCheckingProxy = (policySdk as unknown as { unknownCheckingProxy: Proxy })
-  .unknownCheckingProxy;
-/** The SDK's UnknownValueError class. */
-export const UnknownValueError = (
-  policySdk as unknown as { UnknownValueError: new (...args: never[]) => Error }
-).UnknownValueError;
+/**
+ * The SDK's proxy that throws UnknownValueError on unknown values, through the pack's one module
+ * for @pulumi/policy internals (policy/core/unknowns.ts).
+ */
+export { unknownCheckingProxy };
+/** The SDK's UnknownValueError class (policy/core/unknowns.ts). */
+export const UnknownValueError = unknownValueErrorClass();
 
 const OPTIONS: PolicyResourceOptions = {
   protect: false,

@@ -5,7 +5,11 @@
 import { strict as assert } from "assert";
 import { durationSchema } from "../../policy/core/config";
 import type { AnalyzerInfo, JsonSchema } from "../../tools/offline/analyzer";
-import { parsePolicyPackConfig } from "../../tools/offline/analyzer";
+import {
+  parsePolicyPackConfig,
+  PolicyConfigError,
+  reconcileConfig,
+} from "../../tools/offline/analyzer";
 import { packStartReason } from "../../tools/preview/policies";
 import {
   checkPolicyPackConfig,
@@ -127,6 +131,63 @@ describe("--policy-pack-config checks", () => {
       [CHURN],
     );
     assert.deepEqual(Object.keys(pack), ["all"], "the pack never sees the preview's policies");
+  });
+});
+
+describe("policy config schema validation (ajv, a full JSON Schema validator)", () => {
+  /** One policy whose config schema has `properties` and `required`. */
+  const info = (properties: Record<string, JsonSchema>, required: string[] = []): AnalyzerInfo => ({
+    ...INFO,
+    policies: [{ ...INFO.policies[0], name: "p", configSchema: { properties, required } }],
+  });
+  /** The messages of the PolicyConfigError reconcileConfig throws, or [] when it accepts. */
+  const errors = (schemaInfo: AnalyzerInfo, file: object): string[] => {
+    try {
+      reconcileConfig(schemaInfo, file);
+      return [];
+    } catch (error) {
+      if (!(error instanceof PolicyConfigError)) throw error;
+      return error.errors;
+    }
+  };
+
+  it("keeps the engine's message shapes: required first, a wrong type alone, array items by index", () => {
+    const schema = info(
+      {
+        d: { type: "string", pattern: "^P[0-9]+D$" },
+        e: { type: "string", enum: ["a", "b"], minLength: 3 },
+        l: { type: "array", items: { type: "string", minLength: 2 } },
+      },
+      ["z"],
+    );
+    assert.deepEqual(errors(schema, { p: { d: 5, e: "c", l: ["a", 3] } }), [
+      "p: z is required",
+      "p: d: invalid type. Expected: string, given: integer",
+      'p: e: must be one of "a", "b"',
+      "p: e: string length must be greater than or equal to 3",
+      "p: l.0: string length must be greater than or equal to 2",
+      "p: l.1: invalid type. Expected: string, given: integer",
+    ]);
+    assert.deepEqual(errors(schema, { p: { z: 1, d: "P3D", e: "a".repeat(3), l: [] } }), [
+      'p: e: must be one of "a", "b"',
+    ]);
+  });
+
+  it("checks the keywords the former hand-written subset ignored (maximum, maxItems)", () => {
+    const schema = info({ n: { type: "integer", maximum: 10 }, l: { type: "array", maxItems: 1 } });
+    assert.deepEqual(errors(schema, { p: { n: 11, l: [1, 2] } }), [
+      "p: n: must be <= 10",
+      "p: l: must NOT have more than 1 items",
+    ]);
+    assert.deepEqual(errors(schema, { p: { n: 10, l: [1] } }), []);
+  });
+
+  it("refuses a schema that is not JSON Schema instead of accepting every value", () => {
+    assert.deepEqual(errors(info({ n: { type: "integr" } }), { p: { n: 1 } }).length, 1);
+    assert.match(
+      errors(info({ n: { type: "integr" } }), { p: { n: 1 } })[0],
+      /^p: invalid config schema: /,
+    );
   });
 });
 

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { debuggableModule, resourceStatics } from "../../tools/offline/sdkInternals";
 import { skipPromiseDebugStacks } from "../../tools/offline/simulator/promiseStacks";
 
 interface DebugPromise extends Promise<unknown> {
@@ -7,10 +8,15 @@ interface DebugPromise extends Promise<unknown> {
   _debugStackTrace?: string;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const debuggable = require("@pulumi/pulumi/runtime/debuggable") as {
-  debuggablePromise(p: Promise<unknown>, ctx: unknown): Promise<unknown>;
-};
+/** runtime/debuggable.js, through the one module for the SDK's internals. */
+const debuggable = debuggableModule();
+
+/** Calls the runtime's (wrapped) `debuggablePromise`. */
+function debuggablePromise(p: Promise<unknown>, ctx: unknown): Promise<unknown> {
+  const wrap = debuggable.debuggablePromise;
+  if (!wrap) throw new Error("runtime/debuggable has no debuggablePromise");
+  return wrap(p, ctx);
+}
 
 describe("skipping Pulumi's promise debug stacks (simulator)", () => {
   it("is left off when PULUMI_DEBUG_PROMISE_LEAKS asks for the stacks", () => {
@@ -21,7 +27,7 @@ describe("skipping Pulumi's promise debug stacks (simulator)", () => {
     assert.strictEqual(skipPromiseDebugStacks({}), true);
     const limit = Error.stackTraceLimit;
     const p: DebugPromise = Promise.resolve(42);
-    const tracked = debuggable.debuggablePromise(p, "transferProperty(app, clientId)");
+    const tracked = debuggablePromise(p, "transferProperty(app, clientId)");
     assert.strictEqual(p._debugStackTrace, "Error");
     assert.strictEqual(p._debugCtx, "transferProperty(app, clientId)");
     assert.strictEqual(typeof p._debugId, "number");
@@ -40,10 +46,6 @@ describe("skipping Pulumi's promise debug stacks (simulator)", () => {
 
   it("captures no source positions for resource registrations (mocks ignore them)", () => {
     skipPromiseDebugStacks({});
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { Resource } = require("@pulumi/pulumi/resource") as {
-      Resource: { callsites(): object[] };
-    };
-    assert.deepStrictEqual(Resource.callsites(), []);
+    assert.deepStrictEqual(resourceStatics().callsites?.(), []);
   });
 });

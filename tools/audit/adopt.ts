@@ -16,7 +16,7 @@
  *
  * Which object: the application when the export holds it (its secrets are the app's own, shown
  * in its Certificates & secrets blade), else the service principal (e.g. an enterprise app that
- * arrived through admin consent). Names follow the stack config rules of components/config.ts.
+ * arrived through admin consent). Names follow the stack config rules of components/config/index.ts.
  * Pure: no I/O.
  */
 import { Document, YAMLMap, YAMLSeq } from "yaml";
@@ -25,7 +25,7 @@ import { formatInstant } from "../../policy/core";
 import { CREDENTIAL_EXPIRED } from "../../policy/policies/credential-expired";
 import { oneLine, quoted } from "./errors";
 import { AUDIT_POLICIES, AuditPolicy } from "./policies";
-import type { AuditResult, CredentialRow } from "./rules";
+import type { AuditResult, TenantCredentialRow } from "./rules";
 import type { TenantObject } from "./tenant";
 
 /** One `apps` entry to paste. */
@@ -56,7 +56,7 @@ export interface AdoptionPlan {
  * @returns entries sorted by name
  */
 export function planAdoption(result: AuditResult): AdoptionPlan {
-  const byApp = new Map<string, { objects: TenantObject[]; rows: CredentialRow[] }>();
+  const byApp = new Map<string, { objects: TenantObject[]; rows: TenantCredentialRow[] }>();
   for (const object of result.objects) {
     const key = object.appId.toLowerCase();
     const group = byApp.get(key) ?? { objects: [], rows: [] };

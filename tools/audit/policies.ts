@@ -12,6 +12,7 @@ import {
   AUDIT_ONLY_POLICIES,
   AUDIT_ONLY_POLICY_NAMES,
   CREDENTIAL_COUNT,
+  CREDENTIAL_UNMANAGED,
   CREDENTIAL_UNREADABLE,
   durationSetting,
   parseDuration,
@@ -27,7 +28,6 @@ import {
   CREDENTIAL_MAX_LIFETIME,
   DEFAULT_MAX_LIFETIME,
 } from "../../policy/policies/credential-max-lifetime";
-import { CREDENTIAL_ROTATION_REQUIRED } from "../../policy/policies/credential-rotation-required";
 import {
   AnalyzerInfo,
   EnforcementLevel,
@@ -44,16 +44,21 @@ export {
   AUDIT_ONLY_POLICIES,
   AUDIT_ONLY_POLICY_NAMES,
   CREDENTIAL_COUNT,
+  CREDENTIAL_UNMANAGED,
   CREDENTIAL_UNREADABLE,
   SERVICE_PRINCIPAL_CREDENTIAL,
 };
 
-/** Every policy the audit reports, in the order findings are listed for one credential. */
+/**
+ * Every policy the audit reports, in the order findings are listed for one credential. Not
+ * `credential-rotation-required`: the pack's rule for declared credentials (a rotation schedule),
+ * which Graph's objects cannot show; the audit's unmanaged credentials are `credential-unmanaged`.
+ */
 export const AUDIT_POLICIES = [
   CREDENTIAL_UNREADABLE,
   CREDENTIAL_EXPIRED,
   CREDENTIAL_MAX_LIFETIME,
-  CREDENTIAL_ROTATION_REQUIRED,
+  CREDENTIAL_UNMANAGED,
   CREDENTIAL_EXPIRING_SOON,
   CREDENTIAL_COUNT,
   SERVICE_PRINCIPAL_CREDENTIAL,
@@ -69,7 +74,7 @@ export const AUDIT_RULES: Record<AuditPolicy, string> = {
   [CREDENTIAL_EXPIRED]:
     "endDateTime has passed: the credential can no longer sign in; remove it (its only finding)",
   [CREDENTIAL_MAX_LIFETIME]: "endDateTime − startDateTime is longer than maxLifetime",
-  [CREDENTIAL_ROTATION_REQUIRED]:
+  [CREDENTIAL_UNMANAGED]:
     'not created by app-credentials\' rotation (no "app-credentials " display-name marker): adopt it',
   [CREDENTIAL_EXPIRING_SOON]: "endDateTime falls within warnBefore from now",
   [CREDENTIAL_COUNT]: "the object holds more than two valid client secrets",
@@ -136,9 +141,10 @@ export function auditAnalyzerInfo(): AnalyzerInfo {
  * and the audit-only policies (level only: `advisory`, `mandatory` or `disabled`). A `remediate`
  * level on a pack policy counts as mandatory, as @pulumi/policy reports a violation of a
  * remediate-level validation. Without a file: the pack's defaults (credential-max-lifetime P2Y
- * mandatory, credential-rotation-required mandatory, credential-expired advisory,
- * credential-expiring-soon P30D advisory) and the audit-only policies at their own defaults
- * (credential-unreadable mandatory, credential-count and service-principal-credential advisory).
+ * mandatory, credential-expired advisory, credential-expiring-soon P30D advisory) and the
+ * audit-only policies at their own defaults (credential-unreadable and credential-unmanaged
+ * mandatory, credential-count and service-principal-credential advisory). An entry for
+ * credential-rotation-required is validated (the pack's) but sets nothing the audit reports.
  *
  * @param text the file's JSON text; `undefined` for no file
  * @param source how to name the file in messages, e.g. `--policy-pack-config policy.json`
@@ -197,7 +203,7 @@ export function auditSettings(
 
 /**
  * One line for a duration the schema let through but the pack cannot use (zero, `P0D`, `PT0S`;
- * fractional years), in the stack configuration's words (components/config.ts): the field, the
+ * fractional years), in the stack configuration's words (components/config/index.ts): the field, the
  * value, what is allowed, and the parser's reason. The pack itself, given such a value, cannot judge
  * any credential (credential-max-lifetime reports each as "cannot be checked"); the audit refuses
  * the file instead of judging nothing.

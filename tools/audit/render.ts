@@ -17,7 +17,7 @@ import { neutralise } from "../offline";
 import { forTerminal } from "./errors";
 import { AUDIT_POLICIES, AUDIT_RULES, AuditSettings } from "./policies";
 import { shownInstant } from "./rules";
-import type { AuditResult, AuditSummary, CredentialRow, Finding } from "./rules";
+import type { AuditResult, AuditSummary, TenantCredentialRow, Finding } from "./rules";
 
 /** `--json`: exactly these two keys. */
 export interface AuditJson {
@@ -130,7 +130,7 @@ export function renderJson(result: AuditResult): string {
 }
 
 /** A row's cells; a credential whose endDateTime is unreadable shows `unreadable` and `?` days left. */
-function cells(row: CredentialRow): string[] {
+function cells(row: TenantCredentialRow): string[] {
   return [
     row.object.objectType,
     // Cut first, then escaped: the cut never splits an escape; an escaped name is wider, visibly.

@@ -2,17 +2,24 @@
  * The audit's rules: tenant objects + settings + now → one row per credential with its findings.
  * Pure: no I/O, no clock, never throws on valid {@link TenantObject}s.
  *
- * The pack's rules, with the pack's own code:
- * - `credential-max-lifetime`: `endDateTime > startDateTime + maxLifetime` (calendar-correct, as
- *   the pack compares), or an end not after the start. Start and end were read by the pack's
- *   `credentialLifetime` (policy/core/lifetime.ts) when the input was parsed (tenant.ts): both are
- *   known, so the lifetime is end − start.
- * - `credential-expired` / `credential-expiring-soon`: `endStatus` (policy/core/end-dates.ts):
- *   expired when `endDateTime <= now`; expiring soon when it ends before now + warnBefore.
- * - `credential-rotation-required`: the credential was not created by this project's rotation:
- *   its displayName lacks the marker `isManagedCredentialName` tests (policy/core/managed.ts).
+ * The pack's rules, judged by the pack's own functions (this file only words their verdicts:
+ * labels, fixes, formatting):
+ * - `credential-max-lifetime`: `maxLifetimeVerdict` (policy/core/verdicts.ts), as the pack's
+ *   policy calls it: too long when `endDateTime > startDateTime + maxLifetime` (calendar-correct),
+ *   or an end not after the start, or dates beyond what a date can hold (not judged). Start and
+ *   end were read by the pack's `credentialLifetime` (policy/core/lifetime.ts) when the input was
+ *   parsed (tenant.ts).
+ * - `credential-expired` / `credential-expiring-soon`: `endStatus` (policy/core/end-dates.ts), which
+ *   `credential-expiring-soon` calls and `credential-expired` asks through `isExpired`: expired when
+ *   `endDateTime <= now`; expiring soon when it ends before now + warnBefore (calendar-correct).
+ *   Days left: `daysBetween` (policy/core/iso8601.ts).
  *
- * The audit's own rules:
+ * The audit's own rules (audit-only policies, declared in policy/core/audit-policies.ts):
+ * - `credential-unmanaged`: the credential was not created by this project's rotation: its
+ *   displayName lacks the marker `isManagedCredentialName` tests (policy/core/managed.ts), so
+ *   nothing replaces it before it ends. Formerly reported as `credential-rotation-required`, whose
+ *   meaning in the pack (a declared credential has a rotation schedule) the audit cannot judge
+ *   from Graph: the audit no longer reports under that name.
  * - `credential-unreadable`: the credential's `endDateTime` or `startDateTime` is missing or not
  *   an RFC 3339 timestamp in the input (tenant.ts records it instead of stopping the audit). With
  *   an unreadable end it is the credential's only finding: whether it is expired, expires soon or
@@ -32,25 +39,27 @@
  *   certificate's private key (a service principal password whose keyId or customKeyIdentifier is a
  *   `Sign` keyCredential's, see Graph `addTokenSigningCertificate`), are rotated by Entra ID's own
  *   certificate process: they get the lifetime and end-date rules only, never
- *   `credential-rotation-required`, `service-principal-credential` or `credential-count`.
+ *   `credential-unmanaged`, `service-principal-credential` or `credential-count`.
  */
 import {
-  addDuration,
+  daysBetween,
   formatInstant,
   endStatus,
   EndStatus,
   isManagedCredentialName,
   formatDays,
+  maxLifetimeVerdict,
+  MaxLifetimeVerdict,
 } from "../../policy/core";
 import { CREDENTIAL_EXPIRED } from "../../policy/policies/credential-expired";
 import { CREDENTIAL_EXPIRING_SOON } from "../../policy/policies/credential-expiring-soon";
 import { CREDENTIAL_MAX_LIFETIME } from "../../policy/policies/credential-max-lifetime";
-import { CREDENTIAL_ROTATION_REQUIRED } from "../../policy/policies/credential-rotation-required";
 import {
   AUDIT_POLICIES,
   AuditPolicy,
   AuditSettings,
   CREDENTIAL_COUNT,
+  CREDENTIAL_UNMANAGED,
   CREDENTIAL_UNREADABLE,
   FindingLevel,
   SERVICE_PRINCIPAL_CREDENTIAL,
@@ -93,14 +102,22 @@ export type CredentialRole =
   | "entra-certificate";
 
 /** One credential with what the audit found. */
-export interface CredentialRow {
+export interface TenantCredentialRow {
   object: TenantObject;
   credential: TenantCredential;
   role: CredentialRole;
-  /** How the end stands against now; `unreadable` when the endDateTime could not be read. */
+  /**
+   * How the end stands against now, by the pack's `endStatus`; `unreadable` when the endDateTime
+   * could not be read.
+   */
   status: EndStatus | "unreadable";
-  /** (end − now) in days, negative when expired; NaN when the end is unreadable. */
+  /** (end − now) in days (`daysBetween`), negative when expired; NaN when the end is unreadable. */
   daysLeft: number;
+  /**
+   * The lifetime against maxLifetime, by the pack's `maxLifetimeVerdict`; null when not judged: a
+   * date is unreadable, or the credential is expired (its only finding).
+   */
+  lifetime: MaxLifetimeVerdict | null;
   /** In {@link AUDIT_POLICIES} order. */
   findings: Finding[];
 }
@@ -129,7 +146,7 @@ export interface AuditSummary {
 export interface AuditResult {
   nowMs: number;
   objects: TenantObject[];
-  rows: CredentialRow[];
+  rows: TenantCredentialRow[];
   findings: Finding[];
   summary: AuditSummary;
 }
@@ -147,7 +164,7 @@ export function auditTenant(
   settings: AuditSettings,
   nowMs: number,
 ): AuditResult {
-  const rows: CredentialRow[] = [];
+  const rows: TenantCredentialRow[] = [];
   // No spread of rows into a call (push(...rows)): its arguments live on the stack, which holds
   // about 125,000 of them.
   for (const object of objects) {
@@ -188,7 +205,7 @@ export function auditTenant(
  * unreadable first (how urgent they are is unknown), then the earliest end first, so expired
  * credentials come before the soonest to end. Ties: object type, display name, object id, keyId.
  */
-export function compareUrgency(a: CredentialRow, b: CredentialRow): number {
+export function compareUrgency(a: TenantCredentialRow, b: TenantCredentialRow): number {
   const bySeverity = severity(a) - severity(b);
   if (bySeverity !== 0) return bySeverity;
   const aUnknown = Number.isNaN(a.credential.endMs);
@@ -204,7 +221,7 @@ export function compareUrgency(a: CredentialRow, b: CredentialRow): number {
 }
 
 /** 0: a mandatory finding; 1: advisory findings only; 2: no finding. */
-function severity(row: CredentialRow): number {
+function severity(row: TenantCredentialRow): number {
   let rank = 2;
   for (const finding of row.findings) {
     if (finding.level === "mandatory") return 0;
@@ -230,16 +247,17 @@ export function auditObject(
   object: TenantObject,
   settings: AuditSettings,
   nowMs: number,
-): CredentialRow[] {
+): TenantCredentialRow[] {
   const signing = signingKeys(object);
-  const rows: CredentialRow[] = object.credentials.map((credential) => ({
+  const rows: TenantCredentialRow[] = object.credentials.map((credential) => ({
     object,
     credential,
     role: roleOf(object, credential, signing),
     status: Number.isNaN(credential.endMs)
       ? "unreadable"
       : endStatus(credential.endMs, nowMs, settings.warnBefore.duration),
-    daysLeft: (credential.endMs - nowMs) / 86_400_000,
+    daysLeft: daysBetween(nowMs, credential.endMs),
+    lifetime: null,
     findings: [],
   }));
   const validSecrets = rows.filter(
@@ -264,7 +282,7 @@ export function auditObject(
 
 /** Applies each rule to one row; records policy → message (built only if reported). */
 function evaluate(
-  row: CredentialRow,
+  row: TenantCredentialRow,
   validSecretCount: number,
   settings: AuditSettings,
   nowMs: number,
@@ -295,27 +313,34 @@ function evaluate(
     return;
   }
   const max = settings.maxLifetime;
-  const startKnown = Number.isFinite(credential.startMs);
-  const limitMs = startKnown ? addDuration(credential.startMs, max.duration) : Number.NaN;
   const span = () =>
     `startDateTime ${shownInstant(credential.startMs)} to endDateTime ${shownInstant(credential.endMs)}`;
-  if (!startKnown) {
-    // An unreadable start (credential-unreadable above): the lifetime cannot be judged.
-  } else if (credential.endMs <= credential.startMs) {
+  // An unreadable start (credential-unreadable above): the lifetime cannot be judged.
+  const verdict = Number.isFinite(credential.startMs)
+    ? maxLifetimeVerdict(credential.startMs, credential.endMs, max.duration)
+    : null;
+  row.lifetime = verdict;
+  if (verdict?.kind === "out-of-range") {
+    found.set(
+      CREDENTIAL_MAX_LIFETIME,
+      () =>
+        `${label()} has dates out of the supported range (${span()}): its lifetime cannot be checked against the maximum lifetime ${max.text}. Fix: ${LIFETIME_FIX[role]}.`,
+    );
+  } else if (verdict?.kind === "ends-before-start") {
     found.set(
       CREDENTIAL_MAX_LIFETIME,
       () => `${label()} ends before it starts (${span()}). Fix: ${LIFETIME_FIX[role]}.`,
     );
-  } else if (credential.endMs > limitMs) {
+  } else if (verdict?.kind === "too-long") {
     found.set(
       CREDENTIAL_MAX_LIFETIME,
       () =>
-        `${label()} lives ${formatDays(credential.endMs - credential.startMs)} (${span()}), longer than the maximum lifetime ${max.text} (it should end by ${shownInstant(limitMs)}). Fix: ${LIFETIME_FIX[role]}.`,
+        `${label()} lives ${formatDays(verdict.lifetimeMs)} (${span()}), longer than the maximum lifetime ${max.text} (it should end by ${shownInstant(verdict.limitMs)}). Fix: ${LIFETIME_FIX[role]}.`,
     );
   }
   if (role === "unmanaged") {
     found.set(
-      CREDENTIAL_ROTATION_REQUIRED,
+      CREDENTIAL_UNMANAGED,
       () =>
         `${label()} was not created by app-credentials' rotation (displayName ${showName(credential.displayName)} lacks the "app-credentials " marker), so nothing replaces it before it ends. Fix: ${ADOPT_FIX}.`,
     );
@@ -376,7 +401,7 @@ function roleOf(
 }
 
 function findingOf(
-  row: CredentialRow,
+  row: TenantCredentialRow,
   policy: AuditPolicy,
   level: FindingLevel,
   message: string,

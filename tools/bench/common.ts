@@ -8,6 +8,55 @@ import { ROOT } from "./policyBench";
 /** `npm run bench -- --quick`: one run per measure instead of three. */
 export const QUICK = process.argv.includes("--quick");
 export const RUNS = QUICK ? 1 : 3;
+
+/** The sections of the benchmark, in the order they run. */
+export const SECTIONS = ["program", "preview", "policy", "cold-start", "audit"] as const;
+export type Section = (typeof SECTIONS)[number];
+
+/**
+ * The value of `--<name> V` or `--<name>=V` on the command line, if given.
+ * @throws Error when the option is last without a value
+ */
+export function option(name: string, argv: readonly string[] = process.argv): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i].startsWith(`--${name}=`)) return argv[i].slice(name.length + 3);
+    if (argv[i] !== `--${name}`) continue;
+    if (i + 1 >= argv.length) throw new Error(`--${name} needs a value`);
+    return argv[i + 1];
+  }
+  return undefined;
+}
+
+/**
+ * What this run measures. By default, the measures that justify code: program memory at 1,000
+ * apps, the 1,000-app preview and its per-app cost, the pack's cost over the SDK's floor (with and
+ * without credentials), pack cold start, audit throughput. The rest is opt-in.
+ */
+export const OPTIONS = {
+  /** `--only program,policy`: these sections alone (BENCHMARKS.md is then not written). */
+  only: option("only")
+    ?.split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "") as Section[] | undefined,
+  /** `--small-sizes`: the program and the preview at 10 and 100 apps as well. */
+  smallSizes: process.argv.includes("--small-sizes"),
+  /** `--preview-10000`: the 10,000-app preview (slow: about 20 minutes and 16 GiB on 2 cores). */
+  preview10000: process.argv.includes("--preview-10000"),
+  /** `--program-load`: compile + load of the program as `pulumi up` runs it, and type-checked. */
+  programLoad: process.argv.includes("--program-load"),
+  /** `--resources N`: resources per pack-cost mix (default 10,000; fewer for a short run). */
+  resources: Number((option("resources") ?? "10000").replace(/[_,]/g, "")),
+};
+for (const s of OPTIONS.only ?? []) {
+  if (!SECTIONS.includes(s))
+    throw new Error(`--only: unknown section ${s} (${SECTIONS.join(", ")})`);
+}
+if (!Number.isSafeInteger(OPTIONS.resources) || OPTIONS.resources < 1) {
+  throw new Error("--resources: expected a positive whole number");
+}
+
+/** Whether this run measures `section`. */
+export const runs = (section: Section): boolean => !OPTIONS.only || OPTIONS.only.includes(section);
 /** The bench instant, RFC 3339 (`--now` of the previews, clock of the packs). */
 export const BENCH_NOW = new Date(BENCH_NOW_MS).toISOString();
 /** Node arguments that run a TypeScript entry as `npm start` does. */

@@ -1,6 +1,7 @@
 /**
- * Policy-pack benchmarks: a temporary empty pack, the cost of `Analyze` over 10,000 recorded
- * resources plus one `AnalyzeStack`, and cold start (process spawn to port printed).
+ * Policy-pack benchmarks: a temporary no-op pack of our pack's shape (the SDK's floor), resources
+ * from recorded registrations, timing of `Analyze` and `AnalyzeStack`, the packs' CPU time, and
+ * cold start (process spawn to port printed).
  */
 import { spawn } from "child_process";
 import * as fs from "fs";
@@ -28,24 +29,107 @@ export function tmpEnv(): Record<string, string> {
   return { NODE_PATH: NODE_MODULES };
 }
 
+/** What the no-op pack copies of each of our policies: everything but what it validates. */
+interface PolicyShape {
+  name: string;
+  description: string;
+  enforcementLevel?: string;
+  configSchema?: unknown;
+  resource: boolean;
+  stack: boolean;
+}
+
 /**
- * Creates an empty policy pack (no policies) under os.tmpdir(). `node_modules` is a symlink to
- * the project's, so the engine-style resolution of `run-policy-pack` from the pack directory
- * works; NODE_PATH is set as well for the pack process.
+ * Our policies' shapes, read from the compiled pack (`npm run build:policy`; `npm run bench` builds
+ * it first): names, descriptions, levels, config schemas, and whether each validates resources,
+ * the stack, or both.
  */
-export function createEmptyPack(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-empty-pack-"));
-  fs.writeFileSync(path.join(dir, "PulumiPolicy.yaml"), "runtime: nodejs\ndescription: empty\n");
+function ourPolicyShapes(): PolicyShape[] {
+  const compiled = path.join(OUR_PACK, "bin", "policies", "index.js");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ALL_POLICIES } = require(compiled) as { ALL_POLICIES: readonly object[] };
+  return ALL_POLICIES.map((policy) => {
+    const p = policy as Record<string, unknown>;
+    return {
+      name: String(p.name),
+      description: String(p.description),
+      enforcementLevel: typeof p.enforcementLevel === "string" ? p.enforcementLevel : undefined,
+      configSchema: p.configSchema,
+      resource: typeof p.validateResource === "function",
+      stack: typeof p.validateStack === "function",
+    };
+  });
+}
+
+/**
+ * Creates the SDK's floor under os.tmpdir(): a pack of as many policies as ours, with the same
+ * names, levels, config schemas and kinds (resource, stack, or both), each validating nothing.
+ * @pulumi/policy deserializes a resource's properties for every resource policy in `Analyze`, and
+ * every resource of the stack for every stack policy in `AnalyzeStack` (unless the policy's
+ * function names a `__pulumiType` absent from the stack; the no-op policies name none), so this
+ * pack costs what the SDK costs to serve our pack's shape. `node_modules` is a symlink to the
+ * project's, so the engine-style resolution of `run-policy-pack` from the pack directory works;
+ * {@link tmpEnv} sets NODE_PATH as well.
+ */
+export function createNoopPack(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-noop-pack-"));
+  fs.writeFileSync(path.join(dir, "PulumiPolicy.yaml"), "runtime: nodejs\ndescription: no-op\n");
   fs.writeFileSync(
     path.join(dir, "package.json"),
-    JSON.stringify({ name: "empty", version: "0.0.1", main: "index.js" }),
+    JSON.stringify({ name: "noop", version: "0.0.1", main: "index.js" }),
   );
+  const shapes = JSON.stringify(ourPolicyShapes(), null, 2);
   fs.writeFileSync(
     path.join(dir, "index.js"),
-    'const { PolicyPack } = require("@pulumi/policy");\nnew PolicyPack("empty", { policies: [] });\n',
+    [
+      'const { PolicyPack } = require("@pulumi/policy");',
+      "const noop = () => undefined;",
+      `const shapes = ${shapes};`,
+      "const policies = shapes.map(({ resource, stack, ...policy }) => ({",
+      "  ...policy,",
+      "  ...(resource ? { validateResource: noop } : {}),",
+      "  ...(stack ? { validateStack: noop } : {}),",
+      "}));",
+      'new PolicyPack("app-credential-policies-noop", { policies });',
+      "",
+    ].join("\n"),
   );
   fs.symlinkSync(NODE_MODULES, path.join(dir, "node_modules"), "dir");
   return dir;
+}
+
+/** Node processes whose parent is this process (Linux: /proc); empty elsewhere. */
+function childPids(): Set<number> {
+  const pids = new Set<number>();
+  if (!fs.existsSync("/proc/self/stat")) return pids;
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // Fields after the command (which may hold spaces), from `) `: state, ppid, …
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === process.pid) pids.add(Number(entry));
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return pids;
+}
+
+/**
+ * CPU time (user + system) a process has used so far, in ms (Linux /proc, clock ticks of 10 ms);
+ * NaN when unknown.
+ */
+export function cpuMs(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime are fields 14 and 15 of stat(5), 12 and 13 after the command.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
 }
 
 /** Renames a URN's last segment (the resource name). */
@@ -118,6 +202,12 @@ export function buildResources(
   return { inputs, outputs };
 }
 
+/** A started pack and the id of its process (to read its CPU time), when found. */
+export interface StartedPack {
+  pack: PolicyPack;
+  pid: number | undefined;
+}
+
 /**
  * Starts a pack as the engine does, its clock fixed at {@link BENCH_NOW_MS} (the instant the
  * recorded resources were generated at, so dates are judged as on that day), and configures it
@@ -126,8 +216,9 @@ export function buildResources(
 export async function startConfigured(
   packDir: string,
   env?: Record<string, string>,
-): Promise<PolicyPack> {
+): Promise<StartedPack> {
   const clock = fixedClockOptions(BENCH_NOW_MS);
+  const before = childPids();
   const pack = await startPolicyPack(packDir, {
     env: { ...clock.env, ...env },
     nodeOptions: clock.nodeOptions,
@@ -136,21 +227,8 @@ export async function startConfigured(
     rpcTimeoutMs: 120_000,
   });
   await pack.configure(reconcileConfig(await pack.getAnalyzerInfo()));
-  return pack;
-}
-
-/** Times `Remediate`+`Analyze` of every input, then one `AnalyzeStack` of all outputs. */
-export async function timeAnalysis(
-  pack: PolicyPack,
-  resources: { inputs: ResourceRecord[]; outputs: ResourceRecord[] },
-): Promise<{ analyzeMs: number; analyzeStackMs: number; diagnostics: number }> {
-  let diagnostics = 0;
-  const t0 = performance.now();
-  for (const r of resources.inputs) diagnostics += (await pack.analyze(r)).length;
-  const t1 = performance.now();
-  diagnostics += (await pack.analyzeStack(resources.outputs)).length;
-  const t2 = performance.now();
-  return { analyzeMs: t1 - t0, analyzeStackMs: t2 - t1, diagnostics };
+  const started = [...childPids()].filter((pid) => !before.has(pid));
+  return { pack, pid: started.length === 1 ? started[0] : undefined };
 }
 
 /**

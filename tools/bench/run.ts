@@ -1,7 +1,10 @@
 /**
- * `npm run bench [-- --quick]`: program scale, offline preview, policy cost and cold start
- * benchmarks. Prints a table and writes BENCHMARKS.md. Every program run and every pack runs in its
- * own process.
+ * `npm run bench [-- --quick] [--only <sections>] [opt-in flags]`: the measures that justify code
+ * (program memory at 1,000 apps, the 1,000-app preview and its per-app cost, the pack's cost over
+ * the SDK's floor with and without credentials, pack cold start, audit throughput). Prints a table
+ * and writes BENCHMARKS.md (with `--only`, prints the Markdown rows instead). Every program run and
+ * every pack runs in its own process. Flags: see {@link OPTIONS} (tools/bench/common.ts) and
+ * docs/development.md.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -9,23 +12,23 @@ import * as path from "path";
 import * as prettier from "prettier";
 import { loadProject } from "../offline";
 import type { Registration } from "../offline";
-import { BENCH_NOW, fmtMs, log, median, QUICK, RUNS, runChild } from "./common";
+import { BENCH_NOW, fmtMs, log, median, OPTIONS, RUNS, runChild, runs } from "./common";
 import {
   buildResources,
-  createEmptyPack,
+  createNoopPack,
   OUR_PACK,
   ROOT,
-  startConfigured,
-  timeAnalysis,
   timeColdStart,
   tmpEnv,
 } from "./policyBench";
 import { Report } from "./report";
 import { auditScale } from "./audit";
-import { NON_CREDENTIAL_RESOURCES, nonCredentialCost, STACK_REPEATS } from "./nonCredential";
-import { previewScale, programScale } from "./scale";
+import { nonCredentialResources } from "./nonCredential";
+import { packCost, STACK_REPEATS } from "./packCost";
+import { dumpRegistrations, previewScale, programScale } from "./scale";
 
-const POLICY_RESOURCES = 10_000;
+/** Resources per pack-cost mix. */
+const POLICY_RESOURCES = OPTIONS.resources;
 
 /**
  * The tsconfig `pulumi up` compiles the program with (Pulumi.yaml's `tsconfig` runtime option),
@@ -33,87 +36,69 @@ const POLICY_RESOURCES = 10_000;
  */
 const PULUMI_TSCONFIG = path.relative(ROOT, loadProject(ROOT).tsconfig);
 
-async function policyCost(report: Report, dumpFile: string, emptyPack: string): Promise<void> {
-  log("policy cost …");
+/**
+ * The pack's cost over the SDK's floor (the no-op pack), on the credential-heavy mix of the 10-app
+ * program's registrations and on an ordinary stack without credentials.
+ */
+async function policyCost(report: Report, dumpFile: string, noopPack: string): Promise<void> {
+  await dumpRegistrations(dumpFile);
   const registrations = JSON.parse(fs.readFileSync(dumpFile, "utf8")) as Registration[];
-  const resources = buildResources(registrations, POLICY_RESOURCES);
-  const times: Record<string, { analyze: number[]; stack: number[] }> = {
-    ours: { analyze: [], stack: [] },
-    empty: { analyze: [], stack: [] },
-  };
-  const ratios: number[] = [];
-  const packs = {
-    ours: await startConfigured(OUR_PACK),
-    empty: await startConfigured(emptyPack, tmpEnv()),
-  };
-  try {
-    for (let i = 0; i < RUNS; i++) {
-      const run: Record<string, number> = {};
-      // Which pack goes first alternates, so the machine's drift falls on both alike.
-      const order = i % 2 === 0 ? (["ours", "empty"] as const) : (["empty", "ours"] as const);
-      for (const which of order) {
-        const r = await timeAnalysis(packs[which], resources);
-        times[which].analyze.push(r.analyzeMs);
-        times[which].stack.push(r.analyzeStackMs);
-        run[which] = r.analyzeMs + r.analyzeStackMs;
-        log(
-          `  ${which} run ${i + 1}/${RUNS}: Analyze ${fmtMs(r.analyzeMs)}, AnalyzeStack ${fmtMs(r.analyzeStackMs)}, ${r.diagnostics} diagnostics`,
-        );
-      }
-      ratios.push(run.ours / run.empty);
-    }
-  } finally {
-    await packs.ours.stop();
-    await packs.empty.stop();
-  }
-  const n = `median of ${RUNS}`;
-  for (const which of ["ours", "empty"] as const) {
-    const name = which === "ours" ? "our pack" : "empty pack";
-    report.add(
-      "Policy",
-      `${name}: Analyze ×${POLICY_RESOURCES} (${n})`,
-      fmtMs(median(times[which].analyze)),
-    );
-    report.add(
-      "Policy",
-      `${name}: AnalyzeStack of ${POLICY_RESOURCES} (${n})`,
-      fmtMs(median(times[which].stack)),
-    );
-  }
-  const ratio = median(ratios);
-  report.add(
-    "Policy",
-    "ours / empty, Analyze + AnalyzeStack (median of per-run ratios)",
-    `${ratio.toFixed(2)}×`,
-    { target: "≤ 1.15×", met: ratio <= 1.15, key: "policy-ratio" },
+  await packCost(
+    report,
+    {
+      section: "Policy, credential-heavy",
+      resources: buildResources(registrations, POLICY_RESOURCES),
+      target: 1.1,
+      key: "policy-ratio",
+    },
+    noopPack,
+  );
+  const ordinary = nonCredentialResources(POLICY_RESOURCES);
+  await packCost(
+    report,
+    {
+      section: "Policy, non-credential",
+      resources: { inputs: ordinary, outputs: ordinary },
+      target: 1.03,
+      key: "noncredential-ratio",
+    },
+    noopPack,
   );
 }
 
-async function coldStart(report: Report, emptyPack: string): Promise<void> {
+async function coldStart(report: Report, noopPack: string): Promise<void> {
   log("cold start …");
   const ours: number[] = [];
-  const empty: number[] = [];
+  const noop: number[] = [];
   const ratios: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const a = await timeColdStart(OUR_PACK);
-    const b = await timeColdStart(emptyPack, tmpEnv());
+    const b = await timeColdStart(noopPack, tmpEnv());
     ours.push(a);
-    empty.push(b);
+    noop.push(b);
     ratios.push(a / b);
-    log(`  run ${i + 1}/${RUNS}: ours ${fmtMs(a)}, empty ${fmtMs(b)}`);
+    log(`  run ${i + 1}/${RUNS}: ours ${fmtMs(a)}, no-op ${fmtMs(b)}`);
   }
   const n = `median of ${RUNS}`;
   report.add("Cold start", `our pack: spawn → port printed (${n})`, fmtMs(median(ours)), {
     key: "pack-cold-start",
   });
-  report.add("Cold start", `empty pack: spawn → port printed (${n})`, fmtMs(median(empty)));
+  report.add("Cold start", `no-op pack: spawn → port printed (${n})`, fmtMs(median(noop)));
   const ratio = median(ratios);
-  report.add("Cold start", "ours / empty pack", `${ratio.toFixed(2)}×`, {
+  report.add("Cold start", "ours / no-op pack", `${ratio.toFixed(2)}×`, {
     target: "≤ 1.2×",
     met: ratio <= 1.2,
     key: "pack-cold-ratio",
   });
+  if (OPTIONS.programLoad) await programLoad(report);
+}
 
+/**
+ * Opt-in (`--program-load`): program compile + load as `pulumi up` runs this project, and
+ * type-checked.
+ */
+async function programLoad(report: Report): Promise<void> {
+  const n = `median of ${RUNS}`;
   // Program compile + load as `pulumi up` runs this project (tools/bench/pulumi-like-load.js with
   // the tsconfig of Pulumi.yaml's `tsconfig` runtime option), of an index-like entry (imports
   // components/stack) vs an entry importing only @pulumi/azuread, compiled the same way; spawn →
@@ -190,22 +175,21 @@ const SCALE_NOTES = [
 /** How each measure is taken: the Method section of BENCHMARKS.md. */
 function method(): string[] {
   return [
-    "**Program scale**: `createStack(parseStackConfig(generated, now), now)` under `simulateAzure` (Pulumi mock runtime), for generated configs of 10, 100 and 1,000 apps cycling through the app kinds of `Pulumi.dev.yaml` (new app with owners, new app with per-app rotation, existing service principal, new app with a rotating certificate, existing application). Each run is its own child process (`node -r ts-node/register/transpile-only tools/bench/programChild.ts N`); the run is timed from the first `createStack` call to the last registration, module load apart; peak memory is the child's `process.resourceUsage().maxRSS`. Median of " +
+    "**Program scale**: `createStack(parseStackConfig(generated, now), now)` under `simulateAzure` (Pulumi mock runtime), for a generated config of 1,000 apps (opt-in `--small-sizes`: 10 and 100 as well) cycling through the app kinds of `Pulumi.dev.yaml` (new app with owners, new app with per-app rotation, existing service principal, new app with a rotating certificate, existing application). Each run is its own child process (`node -r ts-node/register/transpile-only tools/bench/programChild.ts N`); the run is timed from the first `createStack` call to the last registration, module load apart; peak memory is the child's `process.resourceUsage().maxRSS`. Median of " +
       RUNS +
-      " runs. The per-app linearity target is judged here, where no fixed start-up cost hides the per-app cost.",
+      " runs. The per-app linearity target (1,000 against 100 apps, with `--small-sizes`) is judged here, where no fixed start-up cost hides the per-app cost.",
     "**Offline preview**: what a user runs, `npm start -- --dir <project> --stack bench-N --now " +
       BENCH_NOW +
       " --json`, with the churn check (the default: the program also runs a second and a day later, in parallel child processes) and with `--no-churn-check`, on a generated project (`Pulumi.yaml` with this repository's `index.ts` as `main`; the apps in catalogue files of 1,000 apps listed in `app-credentials:appFiles`): program runs, policy pack start, `Analyze` of every resource, `AnalyzeStack`, report. Wall time from spawn to exit; peak memory is the sum of the peaks of every process of the run (preview, program runs, pack; the `tools/bench/usage-reporter.js` preload), an upper bound. Median of " +
       RUNS +
-      " runs, one run at 10,000 apps.",
-    `**Policy cost**: the registrations of the 10-app run, repeated with renamed URNs to ${POLICY_RESOURCES.toLocaleString("en")} resources, sent through \`Remediate\`+\`Analyze\` one by one (as the engine does) and one \`AnalyzeStack\`, to our pack (\`policy/\`) and to an empty pack (\`new PolicyPack("empty", {policies: []})\`, generated under \`os.tmpdir()\`), both started by \`tools/offline/analyzer\` as the engine starts them, their clock fixed at ${BENCH_NOW} (the instant the resources were generated at). Both packs run in the same iteration, which goes first alternating; the ratio is the median of per-iteration ratios.`,
-    `**Policy cost on non-credential resources**: ${NON_CREDENTIAL_RESOURCES.toLocaleString("en")} resources of an ordinary stack (resource groups, storage accounts, virtual networks, web apps, applications without passwords; tools/bench/nonCredential.ts) through \`Remediate\`+\`Analyze\` one by one and then one \`AnalyzeStack\`, as the engine sends them, to our pack and to the empty pack, side by side in each iteration (which goes first alternating; \`AnalyzeStack\` repeated ${STACK_REPEATS} times per pack, interleaved, its median kept); ratios are medians of per-iteration ratios.`,
+      " runs. Default size 1,000 apps; opt-in `--small-sizes` adds 10 and 100, `--preview-10000` the 10,000-app preview (one run).",
+    `**Policy cost**: our pack (\`policy/\`) against the SDK's floor, a no-op pack generated under \`os.tmpdir()\` with the same policies (names, levels, config schemas, resource and stack policies alike), each validating nothing (tools/bench/policyBench.ts \`createNoopPack\`): @pulumi/policy deserializes a resource's properties once per resource policy in \`Analyze\`, and the whole stack once per stack policy in \`AnalyzeStack\` (unless the policy names a \`__pulumiType\` absent from the stack, as ours do on stacks without credentials; the no-op policies name none). Both packs started by \`tools/offline/analyzer\` as the engine starts them, their clock fixed at ${BENCH_NOW}, configured with their defaults. Two mixes of ${POLICY_RESOURCES.toLocaleString("en")} resources: credential-heavy (the registrations of a 10-app program run, repeated with renamed URNs) and non-credential (resource groups, storage accounts, virtual networks, web apps, applications without passwords; tools/bench/nonCredential.ts). Every resource through \`Remediate\`+\`Analyze\` one by one, as the engine sends them, in chunks of 250 that alternate between the packs (which pack goes first alternating); then \`AnalyzeStack\` of all of them ${STACK_REPEATS} times per pack, interleaved (wall: the median; CPU: the mean). Measured: wall time, and the pack process's CPU time (user + system, /proc/<pid>/stat), less sensitive to other load on the machine; the targets are judged on pack CPU time of \`Analyze\` + \`AnalyzeStack\`. ${RUNS === 1 ? "One run" : `${RUNS} runs`}; ratios are medians of per-run ratios (tools/bench/packCost.ts).`,
     "**Tenant audit**: `npm run audit -- --apps apps.json --service-principals sps.json --now " +
       BENCH_NOW +
       "` (and with `--json`) on a generated tenant of 10,000 applications × 3 credentials and 2,000 service principals (tools/bench/auditTenant.ts), spawned as users run it; wall time from spawn to exit, CPU time and peak RSS of the process (usage-reporter preload). Median of " +
       RUNS +
       " runs.",
-    "**Cold start**: spawn of `node run-policy-pack <engine> .` in the pack directory until the port is printed. Program compile + load: spawn to exit of `node tools/bench/pulumi-like-load.js <entry>`, which registers ts-node as `pulumi up` does (the tsconfig of Pulumi.yaml's `tsconfig` option; type-checked unless its `noCheck` is true), on an entry importing `components/stack` vs one importing only `@pulumi/azuread`, both compiled the same way; once with `" +
+    "**Cold start**: spawn of `node run-policy-pack <engine> .` in the pack directory until the port is printed, our pack against the no-op pack. Opt-in (`--program-load`), program compile + load: spawn to exit of `node tools/bench/pulumi-like-load.js <entry>`, which registers ts-node as `pulumi up` does (the tsconfig of Pulumi.yaml's `tsconfig` option; type-checked unless its `noCheck` is true), on an entry importing `components/stack` vs one importing only `@pulumi/azuread`, both compiled the same way; once with `" +
       PULUMI_TSCONFIG +
       "` and once with `tsconfig.json` (type-checked).",
   ];
@@ -217,23 +201,32 @@ async function main(): Promise<void> {
   const report = new Report();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "bench-"));
   const dumpFile = path.join(work, "registrations.json");
-  const emptyPack = createEmptyPack();
+  const noopPack = createNoopPack();
   try {
-    await programScale(report, dumpFile);
-    await previewScale(report, work);
-    await policyCost(report, dumpFile, emptyPack);
-    await nonCredentialCost(report, emptyPack);
-    await coldStart(report, emptyPack);
-    await auditScale(report, work);
+    if (runs("program")) await programScale(report);
+    if (runs("preview")) await previewScale(report, work);
+    if (runs("policy")) await policyCost(report, dumpFile, noopPack);
+    if (runs("cold-start")) await coldStart(report, noopPack);
+    if (runs("audit")) await auditScale(report, work);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
-    fs.rmSync(emptyPack, { recursive: true, force: true });
+    fs.rmSync(noopPack, { recursive: true, force: true });
+  }
+  console.log(report.table());
+  if (OPTIONS.only) {
+    // A partial run: the rows as BENCHMARKS.md shows them, for the reader to compare or paste.
+    console.log(
+      report.rows
+        .map((r) => `| ${r.section} | ${r.measure} | ${r.value} | ${r.target} | ${r.met} |`)
+        .join("\n"),
+    );
+    console.log(`--only: BENCHMARKS.md not written (${fmtMs(performance.now() - t0)})`);
+    return;
   }
   report.notes.push(...SCALE_NOTES);
-  console.log(report.table());
   const header =
-    "Generated by `npm run bench" +
-    (QUICK ? " -- --quick" : "") +
+    "Generated by `" +
+    ["npm run bench", ...process.argv.slice(2)].join(" ").replace("bench ", "bench -- ") +
     `\` on ${started.toISOString()} (total ${fmtMs(performance.now() - t0)}). Do not edit by hand: re-run the command.`;
   // Formatted as `npm run lint` (prettier --check) expects it.
   const text = await prettier.format(report.markdown(header, method()), { parser: "markdown" });

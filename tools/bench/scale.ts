@@ -6,12 +6,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
 import { CONFIG_NAMESPACE, RawStackConfig } from "../../components/config";
-import { BENCH_NOW, fmtMiB, fmtMs, log, median, RUNS, runChild, TS_NODE } from "./common";
+import { BENCH_NOW, fmtMiB, fmtMs, log, median, OPTIONS, RUNS, runChild, TS_NODE } from "./common";
 import { generateConfig } from "./generate";
 import { ROOT } from "./policyBench";
 import { Report } from "./report";
 
-const SIZES = [10, 100, 1000];
+/** Program sizes: 1,000 apps; 10 and 100 as well with `--small-sizes`. */
+const SIZES = OPTIONS.smallSizes ? [10, 100, 1000] : [1000];
 /** A program run that exceeds this is stopped and reported as over the limit (preview: twice). */
 const PROGRAM_TIMEOUT_MS = 120_000;
 const TARGET_1000_MS = 60_000;
@@ -40,20 +41,18 @@ interface Usage {
 /**
  * The stack program alone: `createStack` under the simulated Azure in a child process, timed from
  * the first declaration to the last registration (module load apart). The per-app linearity
- * target is judged here, where no fixed start-up cost hides the per-app cost.
- *
- * @param dumpFile where the first 10-app run writes its registrations (for the policy cost)
+ * target (1,000 against 100 apps, with `--small-sizes`) is judged here, where no fixed start-up
+ * cost hides the per-app cost.
  */
-export async function programScale(report: Report, dumpFile: string): Promise<void> {
+export async function programScale(report: Report): Promise<void> {
   log("program scale (createStack under the simulator) …");
   const perApp: Record<number, number> = {};
   for (const apps of SIZES) {
     const results: ProgramResult[] = [];
     let timedOut = false;
     for (let i = 0; i < RUNS; i++) {
-      const dump = apps === 10 && i === 0 ? [dumpFile] : [];
       const child = path.join(__dirname, "programChild.ts");
-      const r = await runChild([...TS_NODE, child, String(apps), ...dump], {
+      const r = await runChild([...TS_NODE, child, String(apps)], {
         timeoutMs: PROGRAM_TIMEOUT_MS,
       });
       if (r.timedOut) {
@@ -98,8 +97,24 @@ export async function programScale(report: Report, dumpFile: string): Promise<vo
   }
 }
 
-/** Preview sizes: every size with and without the churn check; 10,000 apps once each. */
-const PREVIEW_SIZES = [10, 100, 1000, 10_000];
+/**
+ * The registrations of a 10-app program run (the policy cost's credential-heavy mix), written to
+ * `dumpFile` by tools/bench/programChild.ts.
+ */
+export async function dumpRegistrations(dumpFile: string): Promise<void> {
+  const child = path.join(__dirname, "programChild.ts");
+  await runChild([...TS_NODE, child, "10", dumpFile], { timeoutMs: PROGRAM_TIMEOUT_MS });
+}
+
+/**
+ * Preview sizes, each with and without the churn check: 1,000 apps; 10 and 100 with
+ * `--small-sizes`; 10,000 (once each) with `--preview-10000`.
+ */
+const PREVIEW_SIZES = [
+  ...(OPTIONS.smallSizes ? [10, 100] : []),
+  1000,
+  ...(OPTIONS.preview10000 ? [10_000] : []),
+];
 /** Targets of the 10,000-app preview. */
 const TARGET_10000_MS = 300_000;
 const TARGET_10000_RSS_BYTES = 4 * 2 ** 30;
@@ -182,7 +197,7 @@ export async function previewScale(report: Report, work: string): Promise<void> 
       report.add("Preview", `${label}: time per app (wall / apps)`, fmtMs(ms / apps));
     }
   }
-  for (const variant of ["", "-no-churn"]) {
+  for (const variant of OPTIONS.preview10000 ? ["", "-no-churn"] : []) {
     const ratio = wall[`10000${variant}`] / 10_000 / (wall[`1000${variant}`] / 1000);
     report.add(
       "Preview",

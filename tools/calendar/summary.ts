@@ -6,7 +6,7 @@
  * shown escaped, in the terminal as in the HTML page that embeds the report.
  */
 import Table from "cli-table3";
-import type { AppConfig, CredentialType } from "../../components/appConfig";
+import type { AppConfig, CredentialType } from "../../components/config/appConfig";
 import { formatInstant } from "../../policy/core";
 import { neutralise as n } from "../offline";
 import { AppSimulation, days, INVARIANTS, Simulation, Violation } from "./simulate";

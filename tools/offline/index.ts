@@ -22,6 +22,7 @@ export * from "./secrets";
 export * from "./simulator/certificates";
 export * from "./simulator/deployment";
 export * from "./simulator/directory";
+export * from "./simulator/failedSteps";
 export * from "./simulator/refusals";
 export * from "./simulator/simulatedAzure";
 export * from "./simulator/tenant";

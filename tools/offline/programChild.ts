@@ -14,7 +14,7 @@
 import * as fs from "fs";
 import { SECRET_PLACEHOLDER } from "./simulator/simulatedAzure";
 import type { Registration } from "./simulator/simulatedAzure";
-import { loadTenantSnapshot, TenantSnapshot, TenantSnapshotError } from "./simulator/tenant";
+import { loadTenantOption } from "./simulator/tenant";
 import { messageOf, ProgramFailure } from "./errors";
 import type { ChildRequest, ChildResult, RunScope } from "./programProtocol";
 import { secretOutputsOf, SERVICE_PRINCIPAL } from "../../policy/core";
@@ -44,7 +44,7 @@ async function main(requestFile: string): Promise<void> {
     }),
   );
   try {
-    const tenant = request.tenantFile ? readTenant(request.tenantFile) : undefined;
+    const tenant = request.tenantFile ? loadTenantOption(request.tenantFile) : undefined;
     const fingerprints: Record<string, Record<string, string>> = {};
     const answers: Record<string, string> = {};
     const scrubber = new SecretScrubber(SECRET_PLACEHOLDER);
@@ -90,17 +90,6 @@ async function main(requestFile: string): Promise<void> {
         ? { ok: false, kind: error.kind, message: error.message }
         : { ok: false, kind: "program", message: `offline preview failed: ${messageOf(error)}` },
     );
-  }
-}
-
-function readTenant(file: string): TenantSnapshot {
-  try {
-    return loadTenantSnapshot(file);
-  } catch (error) {
-    if (error instanceof TenantSnapshotError) {
-      throw new ProgramFailure("tenant", `--tenant: ${error.message}`);
-    }
-    throw error;
   }
 }
 

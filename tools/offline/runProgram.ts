@@ -10,6 +10,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { mockMonitor, rpcWaiter, runtimeStore } from "./sdkInternals";
 import type { GraphPermission } from "./simulator/directory";
 import type { Registration, SimulatedFailure } from "./simulator/simulatedAzure";
 import { simulateAzure } from "./simulator/simulatedAzure";
@@ -138,29 +139,9 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRun
   };
 }
 
-interface WireStruct {
-  toJavaScript(): Record<string, unknown>;
-}
-interface ObservableMonitor {
-  registerResource(
-    req: { getType(): string; getObject(): WireStruct | undefined },
-    cb: (
-      err: Error | null,
-      resp?: { getUrn(): string; getObject(): WireStruct | undefined },
-    ) => void,
-  ): unknown;
-  readResource?(
-    req: { getType(): string; getProperties(): WireStruct | undefined },
-    cb: (
-      err: Error | null,
-      resp?: { getUrn(): string; getProperties(): WireStruct | undefined },
-    ) => void,
-  ): unknown;
-}
-
 /** Wraps the (simulated) monitor so that `observe` sees each registration and read as sent. */
 function observeMonitor(observe: (registration: WireRegistration) => void): void {
-  const monitor = pulumi.runtime.getMonitor() as unknown as ObservableMonitor;
+  const monitor = mockMonitor(pulumi);
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) =>
     register(req, (err, resp) => {
@@ -174,39 +155,29 @@ function observeMonitor(observe: (registration: WireRegistration) => void): void
       }
       cb(err, resp);
     });
-  const read = monitor.readResource?.bind(monitor);
-  if (read) {
-    monitor.readResource = (req, cb) =>
-      read(req, (err, resp) => {
-        if (!err && resp) {
-          observe({
-            type: req.getType(),
-            urn: resp.getUrn(),
-            inputs: req.getProperties()?.toJavaScript() ?? {},
-            outputs: resp.getProperties()?.toJavaScript() ?? {},
-          });
-        }
-        cb(err, resp);
-      });
-  }
+  const read = monitor.readResource.bind(monitor);
+  monitor.readResource = (req, cb) =>
+    read(req, (err, resp) => {
+      if (!err && resp) {
+        observe({
+          type: req.getType(),
+          urn: resp.getUrn(),
+          inputs: req.getProperties()?.toJavaScript() ?? {},
+          outputs: resp.getProperties()?.toJavaScript() ?? {},
+        });
+      }
+      cb(err, resp);
+    });
 }
 
 /** Waits for the runtime's outstanding RPCs (`runtime/settings` `waitForRPCs`, when present). */
 async function waitForRpcs(): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const settings = require("@pulumi/pulumi/runtime/settings") as {
-    waitForRPCs?: () => Promise<void>;
-  };
-  if (typeof settings.waitForRPCs === "function") await settings.waitForRPCs();
+  await rpcWaiter()?.();
 }
 
 /** Sets Pulumi's project root (`pulumi.runtime.getRootDirectory()`), which mocks leave unset. */
 function setRootDirectory(dir: string): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const state = require("@pulumi/pulumi/runtime/state") as {
-    getStore(): { settings: { options: { rootDirectory?: string } } };
-  };
-  state.getStore().settings.options.rootDirectory = dir;
+  runtimeStore().settings.options.rootDirectory = dir;
 }
 
 /**

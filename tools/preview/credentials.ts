@@ -6,24 +6,19 @@
 import { appOf } from "../offline";
 import { X509Certificate } from "crypto";
 import {
-  MAX_DEPTH,
-  walkDependencies,
+  APPLICATION_PASSWORD,
+  CERTIFICATE_TYPES,
   formatInstant,
+  keyVaultSecretFlavour,
+  MAX_DEPTH,
   parseInstant,
   parseSchedule,
+  SERVICE_PRINCIPAL_PASSWORD,
+  walkDependencies,
   WINDOW_KEY,
 } from "../../policy/core";
 import type { Registration } from "../offline";
 
-const APPLICATION_PASSWORD = "azuread:index/applicationPassword:ApplicationPassword";
-const SERVICE_PRINCIPAL_PASSWORD =
-  "azuread:index/servicePrincipalPassword:ServicePrincipalPassword";
-const CERTIFICATE_TYPES = [
-  "azuread:index/applicationCertificate:ApplicationCertificate",
-  "azuread:index/servicePrincipalCertificate:ServicePrincipalCertificate",
-  "azuread:index/servicePrincipalTokenSigningCertificate:ServicePrincipalTokenSigningCertificate",
-];
-const KEY_VAULT_SECRET = /^azure-native:keyvault(\/v\d+(preview)?)?:Secret$/;
 const DAY_MS = 86_400_000;
 
 /** One credential (client secret or certificate) the program declares. Instants are RFC 3339, UTC. */
@@ -222,7 +217,7 @@ function secretsByCredential(registrations: Registration[]): {
   const add = (map: Map<string, Registration[]>, key: string, secret: Registration) =>
     map.set(key, [...(map.get(key) ?? []), secret]);
   for (const secret of registrations) {
-    if (!KEY_VAULT_SECRET.test(secret.type)) continue;
+    if (keyVaultSecretFlavour(secret.type) !== "azure-native") continue;
     for (const urn of secret.propertyDependencies.properties ?? []) add(byUrn, urn, secret);
     const keyId = record(secret.inputs.tags).keyId;
     if (typeof keyId === "string") add(byKeyId, keyId, secret);
@@ -254,7 +249,7 @@ export function secretRows(registrations: Registration[], nowMs: number): Secret
     return typeof keyId === "string" ? byKeyId.get(keyId) : undefined;
   };
   const rows = registrations
-    .filter((r) => KEY_VAULT_SECRET.test(r.type))
+    .filter((r) => keyVaultSecretFlavour(r.type) === "azure-native")
     .map((secret): SecretRow => {
       const properties = record(secret.inputs.properties);
       const attributes = record(properties.attributes);

@@ -9,11 +9,11 @@ import { appOf } from "../offline";
 import {
   SERVICE_PRINCIPAL_CERTIFICATE,
   SERVICE_PRINCIPAL_PASSWORD,
+  SERVICE_PRINCIPAL,
   TOKEN_SIGNING_CERTIFICATE,
 } from "../../policy/core";
 import type { Registration } from "../offline";
 
-const SERVICE_PRINCIPAL = "azuread:index/servicePrincipal:ServicePrincipal";
 const ON_SERVICE_PRINCIPAL = [
   SERVICE_PRINCIPAL_PASSWORD,
   SERVICE_PRINCIPAL_CERTIFICATE,

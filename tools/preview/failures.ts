@@ -3,12 +3,13 @@
  * principal, a credential write the deployer may not make, a soft-deleted Key Vault secret name, a
  * locked service principal, an input the provider rejects), reported per app with what the real
  * engine does about each (./engineEffect.ts), and the resources that depend on a failed one: a
- * real `pulumi up --continue-on-error` skips them. They are still analysed by the policies, as a
+ * real `pulumi up --continue-on-error` skips them (the simulator's one failed-resource set,
+ * tools/offline/simulator/failedSteps.ts). They are still analysed by the policies, as a
  * real preview analyses them (./engineView.ts).
  *
  * Pure: no I/O.
  */
-import { appOf } from "../offline";
+import { appOf, failedSteps } from "../offline";
 import type { Registration, SimulatedFailure, RefusalPhase, RefusalRuleId } from "../offline";
 import { EngineEffect, refusalEffect } from "./engineEffect";
 
@@ -43,10 +44,9 @@ export interface FailureAnalysis {
 }
 
 /**
- * Reports each failure for its app and finds the resources that depend on failed ones (through
- * `dependencies`, `propertyDependencies` and the parent, transitively: the engine skips the steps
- * that depend on an errored step, its children included; pulumi/pulumi
- * pkg/resource/deploy/deployment_executor.go, as tools/offline/simulator/deployment.ts models it).
+ * Reports each failure for its app with the resources a real deployment skips because of it: the
+ * simulator's failed-resource set ({@link failedSteps}: dependencies, property dependencies and the
+ * parent, transitively, as the engine skips the steps that depend on an errored step).
  *
  * @param registrations every registration of the run
  * @param failures the simulation's failures, in registration order
@@ -56,28 +56,9 @@ export function analyzeFailures(
   failures: SimulatedFailure[],
 ): FailureAnalysis {
   const byUrn = new Map(registrations.map((r) => [r.urn, r]));
-  const dependents = new Map<string, string[]>();
-  for (const r of registrations) {
-    const on = new Set([
-      ...r.dependencies,
-      ...Object.values(r.propertyDependencies).flat(),
-      ...(r.parent ? [r.parent] : []),
-    ]);
-    for (const urn of on) dependents.set(urn, [...(dependents.get(urn) ?? []), r.urn]);
-  }
-  const excluded = new Set<string>();
+  const failed = new Set(failures.map((failure) => failure.urn));
+  const steps = failedSteps(registrations, (registration) => failed.has(registration.urn));
   const rows = failures.map((failure): FailureRow => {
-    const skipped: string[] = [];
-    const queue = [...(dependents.get(failure.urn) ?? [])];
-    const seen = new Set<string>([failure.urn]);
-    while (queue.length > 0) {
-      const urn = queue.shift() as string;
-      if (seen.has(urn)) continue;
-      seen.add(urn);
-      skipped.push(byUrn.get(urn)?.name ?? urn);
-      queue.push(...(dependents.get(urn) ?? []));
-    }
-    for (const urn of seen) excluded.add(urn);
     const registration = byUrn.get(failure.urn);
     return {
       app: registration ? appOf(registration, byUrn) : failure.name,
@@ -88,9 +69,15 @@ export function analyzeFailures(
       phase: failure.phase,
       code: failure.code,
       message: failure.message,
-      skipped: failure.phase === "check" ? [] : skipped,
+      skipped:
+        failure.phase === "check"
+          ? []
+          : steps.skippedBy(failure.urn).map((urn) => byUrn.get(urn)?.name ?? urn),
       engine: refusalEffect(failure.phase),
     };
   });
+  const excluded = steps.urns();
+  // A failure the registrations do not hold is still excluded, as it always was.
+  for (const urn of failed) excluded.add(urn);
   return { rows, excluded };
 }

@@ -7,9 +7,7 @@
  */
 import {
   GRAPH_PERMISSIONS,
-  loadTenantSnapshot,
-  TenantSnapshot,
-  TenantSnapshotError,
+  loadTenantOption,
   loadStackFile,
   StackFile,
   CHURN_OFFSETS,
@@ -39,7 +37,7 @@ export async function preview(
   programOutput: (chunk: Buffer) => void = (chunk) => process.stderr.write(chunk),
 ): Promise<PreviewReport> {
   const stackFile = stackFileOf(options);
-  const tenant = options.tenant !== undefined ? checkTenant(options.tenant) : undefined;
+  const tenant = options.tenant !== undefined ? loadTenantOption(options.tenant) : undefined;
   // --graph-permission, else the tenant file's deployer.graphPermission, else OwnedBy.
   const graphPermission = resolveGraphPermission(options.graphPermission, tenant?.graphPermission);
   const laterMs = options.churnCheck ? CHURN_OFFSETS.map((o) => instant.ms + o.ms) : [];
@@ -123,17 +121,5 @@ function stackFileOf(options: PreviewOptions): StackFile {
     return loadStackFile(options.dir, options.stack);
   } catch (error) {
     throw new ProgramFailure("stack-file", messageOf(error));
-  }
-}
-
-/** Reads the snapshot once here, so that a bad file fails before any program runs. */
-function checkTenant(file: string): TenantSnapshot {
-  try {
-    return loadTenantSnapshot(file);
-  } catch (error) {
-    if (error instanceof TenantSnapshotError) {
-      throw new ProgramFailure("tenant", `--tenant: ${error.message}`);
-    }
-    throw error;
   }
 }

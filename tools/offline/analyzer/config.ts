@@ -6,8 +6,10 @@
  * 3. the `--policy-pack-config` file is applied: `{ "all": level, "<policy>": level |
  *    { "enforcementLevel": level, "<prop>": value } }` ("all" sets every policy's level and is
  *    itself kept as an entry, as the engine does);
- * 4. each policy's properties are validated against its schema; errors abort, as in the engine.
+ * 4. each policy's properties are validated against its schema (by ajv, a full JSON Schema
+ *    validator, as the engine uses gojsonschema); errors abort, as in the engine.
  */
+import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import type { JsonValue } from "./sentinels";
 
 /** CrossGuard enforcement levels. */
@@ -19,7 +21,10 @@ export const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = [
   "disabled",
 ];
 
-/** The subset of JSON schema the harness validates: type, enum, pattern, items, minLength. */
+/**
+ * A policy's config-schema property: JSON Schema, validated in full (ajv); the keywords the pack's
+ * schemas use are typed.
+ */
 export interface JsonSchema {
   type?: string | string[];
   enum?: JsonValue[];
@@ -148,12 +153,7 @@ export function reconcileConfig(info: AnalyzerInfo, file?: string | object): Rec
   for (const policy of info.policies) {
     if (!policy.configSchema) continue;
     const props = result[policy.name]?.properties ?? {};
-    for (const required of policy.configSchema.required) {
-      if (!(required in props)) errors.push(`${policy.name}: ${required} is required`);
-    }
-    for (const [key, schema] of Object.entries(policy.configSchema.properties)) {
-      if (key in props) errors.push(...validate(schema, props[key], `${policy.name}: ${key}`));
-    }
+    errors.push(...validateProperties(policy.name, policy.configSchema, props));
   }
   if (errors.length > 0) throw new PolicyConfigError(errors);
   return result;
@@ -175,58 +175,132 @@ function applyConfig(result: ReconciledConfig, config: ReconciledConfig): void {
   }
 }
 
-/** Validates a value against the harness's JSON-schema subset; returns error messages. */
-export function validate(schema: JsonSchema, value: JsonValue, path: string): string[] {
-  const errors: string[] = [];
-  if (schema.type !== undefined) {
-    const types = Array.isArray(schema.type) ? schema.type : [schema.type];
-    if (!types.some((type) => hasType(value, type))) {
-      return [`${path}: invalid type. Expected: ${types.join(", ")}, given: ${typeName(value)}`];
-    }
+/**
+ * The JSON Schema validator: ajv, a full one, as the engine uses a full one (gojsonschema). Unknown
+ * keywords are ignored and patterns are compiled without the `u` flag, as the engine's validator
+ * does; every problem is reported, not only the first.
+ */
+const AJV = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false, verbose: true });
+
+/** Compiled validators by schema text: a pack's schemas are compiled once per process. */
+const COMPILED = new Map<string, ValidateFunction>();
+
+function compile(schema: object): ValidateFunction {
+  const key = JSON.stringify(schema);
+  let compiled = COMPILED.get(key);
+  if (!compiled) {
+    compiled = AJV.compile(schema);
+    COMPILED.set(key, compiled);
   }
-  if (
-    schema.enum !== undefined &&
-    !schema.enum.some((option) => JSON.stringify(option) === JSON.stringify(value))
-  ) {
-    errors.push(
-      `${path}: must be one of ${schema.enum.map((option) => JSON.stringify(option)).join(", ")}`,
-    );
-  }
-  if (typeof value === "string") {
-    if (schema.pattern !== undefined && !new RegExp(schema.pattern).test(value)) {
-      errors.push(`${path}: does not match pattern '${schema.pattern}'`);
-    }
-    if (schema.minLength !== undefined && value.length < schema.minLength) {
-      errors.push(`${path}: string length must be greater than or equal to ${schema.minLength}`);
-    }
-  }
-  if (Array.isArray(value) && schema.items !== undefined) {
-    value.forEach((item, index) =>
-      errors.push(...validate(schema.items as JsonSchema, item, `${path}.${index}`)),
-    );
-  }
-  return errors;
+  return compiled;
 }
 
-function hasType(value: JsonValue, type: string): boolean {
-  switch (type) {
-    case "string":
-      return typeof value === "string";
-    case "number":
-      return typeof value === "number";
-    case "integer":
-      return typeof value === "number" && Number.isInteger(value);
-    case "boolean":
-      return typeof value === "boolean";
-    case "array":
-      return Array.isArray(value);
-    case "object":
-      return typeof value === "object" && value !== null && !Array.isArray(value);
-    case "null":
-      return value === null;
-    default:
-      return false;
+/**
+ * Validates a value against a JSON schema; returns error messages, each prefixed with `path` and
+ * the position inside the value (`.0` for an array's first item). A value of the wrong type is
+ * reported once, without the other keywords' verdicts on it.
+ *
+ * @throws PolicyConfigError when the schema itself is invalid
+ */
+export function validate(schema: JsonSchema, value: JsonValue, path: string): string[] {
+  let check: ValidateFunction;
+  try {
+    check = compile(schema);
+  } catch (error) {
+    throw new PolicyConfigError([`${path}: invalid config schema: ${(error as Error).message}`]);
   }
+  if (check(value)) return [];
+  return describeErrors(check.errors ?? [], (instancePath) => `${path}${dotted(instancePath)}`);
+}
+
+/**
+ * Validates one policy's reconciled properties against its config schema (`properties` and
+ * `required`): a missing required property as `<policy>: <prop> is required`, first; then each
+ * property's problems as `<policy>: <prop>[.<index>]: <problem>`, in schema order.
+ */
+function validateProperties(
+  policy: string,
+  configSchema: NonNullable<PolicyInfo["configSchema"]>,
+  properties: Record<string, JsonValue>,
+): string[] {
+  // Only the properties the schema declares are checked, as before (the engine's schema has no
+  // additionalProperties: false either).
+  const schema = {
+    type: "object",
+    properties: configSchema.properties,
+    required: configSchema.required,
+  };
+  let check: ValidateFunction;
+  try {
+    check = compile(schema);
+  } catch (error) {
+    throw new PolicyConfigError([`${policy}: invalid config schema: ${(error as Error).message}`]);
+  }
+  if (check(properties)) return [];
+  return describeErrors(
+    check.errors ?? [],
+    (instancePath) => `${policy}: ${dotted(instancePath).slice(1)}`,
+  );
+}
+
+/** Order of ajv's keywords in the messages: type first, then as the harness always listed them. */
+const KEYWORD_ORDER = ["type", "enum", "pattern", "minLength"];
+
+/**
+ * ajv's errors as messages: missing required properties first, then grouped by position (first
+ * seen first), a type error alone in its group, the keywords of a group in {@link KEYWORD_ORDER}
+ * (others after, in ajv's order).
+ */
+function describeErrors(errors: ErrorObject[], where: (instancePath: string) => string): string[] {
+  const required = errors.filter((error) => error.keyword === "required");
+  const groups = new Map<string, ErrorObject[]>();
+  for (const error of errors) {
+    if (error.keyword === "required") continue;
+    groups.set(error.instancePath, [...(groups.get(error.instancePath) ?? []), error]);
+  }
+  const rank = (error: ErrorObject) => {
+    const index = KEYWORD_ORDER.indexOf(error.keyword);
+    return index === -1 ? KEYWORD_ORDER.length : index;
+  };
+  const messages = required.map((error) => {
+    const missing = (error.params as { missingProperty: string }).missingProperty;
+    return `${where(`${error.instancePath}/${missing.replace(/~/g, "~0").replace(/\//g, "~1")}`)} is required`;
+  });
+  for (const group of groups.values()) {
+    const typeError = group.find((error) => error.keyword === "type");
+    const shown = typeError ? [typeError] : [...group].sort((a, b) => rank(a) - rank(b));
+    for (const error of shown) messages.push(`${where(error.instancePath)}: ${describe(error)}`);
+  }
+  return messages;
+}
+
+/** One ajv error in the harness's words (the engine's, for the keywords it always checked). */
+function describe(error: ErrorObject): string {
+  switch (error.keyword) {
+    case "type": {
+      const expected = Array.isArray(error.schema) ? error.schema : [String(error.schema)];
+      return `invalid type. Expected: ${expected.join(", ")}, given: ${typeName(error.data as JsonValue)}`;
+    }
+    case "enum":
+      return `must be one of ${(error.params as { allowedValues: JsonValue[] }).allowedValues
+        .map((option) => JSON.stringify(option))
+        .join(", ")}`;
+    case "pattern":
+      return `does not match pattern '${(error.params as { pattern: string }).pattern}'`;
+    case "minLength":
+      return `string length must be greater than or equal to ${(error.params as { limit: number }).limit}`;
+    default:
+      return error.message ?? `fails ${error.keyword}`;
+  }
+}
+
+/** A JSON pointer (`/a/0`) as dotted segments (`.a.0`); `""` for the root. */
+function dotted(instancePath: string): string {
+  return instancePath
+    .split("/")
+    .slice(1)
+    .map((segment) => `.${segment.replace(/~1/g, "/").replace(/~0/g, "~")}`)
+    .join("");
 }
 
 function typeName(value: JsonValue): string {

@@ -17,7 +17,13 @@
  * - other providers: old inputs against new inputs. An input taken from a replaced resource
  *   changes (a password's new value).
  */
-import { replacingInputsOf } from "../../../policy/core";
+import {
+  APPLICATION,
+  KEYVAULT_SECRET,
+  replacingInputsOf,
+  SERVICE_PRINCIPAL,
+} from "../../../policy/core";
+import { failedSteps } from "./failedSteps";
 import { simulationKey } from "./simulatedAzure";
 import type { Registration, SimulatedFailure } from "./simulatedAzure";
 import type { StateEntry } from "./world";
@@ -116,7 +122,7 @@ export function applyDeployment(
     if (step.op !== "delete") continue;
     const old = world.state.get(step.urn);
     if (!old) continue;
-    if (old.type === "azure-native:keyvault:Secret") {
+    if (old.type === KEYVAULT_SECRET) {
       const refusal = world.vaults.delete(
         String(old.inputs.vaultName),
         String(old.inputs.secretName),
@@ -128,9 +134,9 @@ export function applyDeployment(
         failures.push({ urn: old.urn, type: old.type, name: old.name, ...refusal });
         kept.push(old);
       }
-    } else if (old.type === "azuread:index/application:Application" && !isRead(old)) {
+    } else if (old.type === APPLICATION && !isRead(old)) {
       world.directory.remove("application", String(old.outputs.objectId));
-    } else if (old.type === "azuread:index/servicePrincipal:ServicePrincipal" && !isRead(old)) {
+    } else if (old.type === SERVICE_PRINCIPAL && !isRead(old)) {
       world.directory.remove("servicePrincipal", String(old.outputs.objectId));
     }
   }
@@ -206,30 +212,13 @@ function changedInputs(registration: Registration, old: StateEntry): string[] {
 
 /**
  * The resources a deployment under `pulumi up --continue-on-error` would not complete: each failed
- * one, and every resource that depends on one of those — through its dependencies, property
- * dependencies or parent — transitively (pulumi/pulumi pkg/resource/deploy/deployment_executor.go:
- * steps that depend on errored steps are skipped; `doesStepDependOn` includes the parent).
+ * one, and every resource that depends on one of those, transitively — the simulator's one
+ * failed-resource set ({@link failedSteps}, ./failedSteps.ts).
  *
  * @returns URNs, failed and skipped
  */
 export function skippedByFailures(registrations: Registration[]): Set<string> {
-  const skipped = new Set(registrations.filter((r) => r.failure).map((r) => r.urn));
-  if (skipped.size === 0) return skipped;
-  // Registrations come after what they depend on, so one pass in order sees every cause first;
-  // repeat until stable in case the order differs.
-  for (let changed = true; changed;) {
-    changed = false;
-    for (const registration of registrations) {
-      if (skipped.has(registration.urn)) continue;
-      const causes = dependsOn(registration);
-      if (registration.parent) causes.push(registration.parent);
-      if (causes.some((urn) => skipped.has(urn))) {
-        skipped.add(registration.urn);
-        changed = true;
-      }
-    }
-  }
-  return skipped;
+  return failedSteps(registrations).urns();
 }
 
 /** The simulation key (URN without parent types) of a state entry. */

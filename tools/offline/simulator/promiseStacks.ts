@@ -21,11 +21,11 @@
  * (`Error.stackTraceLimit = Infinity`), which ts-node source-maps frame by frame — 10 % of a
  * simulated program's run. Pulumi's mocks ignore source positions, so under the simulation it
  * returns no frames.
+ *
+ * Both hooks reach into the SDK's internals through ../sdkInternals.ts (checked by
+ * test/simulator/sdkContract.test.ts).
  */
-
-interface DebuggableModule {
-  debuggablePromise: (promise: Promise<unknown>, ctx: unknown) => Promise<unknown>;
-}
+import { debuggableModule, resourceStatics } from "../sdkInternals";
 
 /** Marks the wrapper so that installing twice wraps once. */
 const WRAPPED = Symbol.for("app-credentials.skipPromiseDebugStacks");
@@ -40,8 +40,7 @@ const WRAPPED = Symbol.for("app-credentials.skipPromiseDebugStacks");
  */
 export function skipPromiseDebugStacks(env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.PULUMI_DEBUG_PROMISE_LEAKS) return false;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const debuggable = require("@pulumi/pulumi/runtime/debuggable") as Partial<DebuggableModule>;
+  const debuggable = debuggableModule();
   const original = debuggable.debuggablePromise;
   if (typeof original !== "function") {
     throw new Error(
@@ -63,17 +62,12 @@ export function skipPromiseDebugStacks(env: NodeJS.ProcessEnv = process.env): bo
   return true;
 }
 
-interface ResourceClass {
-  callsites?: () => object[];
-}
-
 /**
  * Makes `Resource.callsites()` return no frames (see the module comment).
  * @throws Error when `Resource.callsites` no longer exists (a Pulumi upgrade: revisit this file)
  */
 function skipSourcePositions(): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { Resource } = require("@pulumi/pulumi/resource") as { Resource: ResourceClass };
+  const Resource = resourceStatics();
   if (typeof Resource.callsites !== "function") {
     throw new Error(
       "@pulumi/pulumi/resource: Resource.callsites no longer exists: revisit tools/offline/simulator/promiseStacks.ts",

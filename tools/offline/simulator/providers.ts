@@ -13,12 +13,25 @@ import {
   simulateSelfSignedCert,
 } from "./certificates";
 import {
-  validateInputs,
+  APPLICATION,
+  APPLICATION_CERTIFICATE,
+  APPLICATION_PASSWORD,
   decidingRotationField,
   formatGoRfc3339,
+  KEYVAULT_SECRET,
+  KEYVAULT_VAULT,
+  RANDOM_ID,
+  RANDOM_STRING,
   rfc3339OffsetMinutes,
   RotationFields,
   rotationInstant,
+  SERVICE_PRINCIPAL,
+  SERVICE_PRINCIPAL_CERTIFICATE,
+  SERVICE_PRINCIPAL_PASSWORD,
+  TIME_ROTATING,
+  TLS_PRIVATE_KEY,
+  TLS_SELF_SIGNED_CERT,
+  validateInputs,
 } from "../../../policy/core";
 import { Refusal, refuse } from "./refusals";
 import { stripSecrets } from "./wire";
@@ -39,16 +52,6 @@ export interface SimulatedResource {
   /** Set when the real provider or service would refuse this step. */
   failure?: Refusal;
 }
-
-const APPLICATION = "azuread:index/application:Application";
-const SERVICE_PRINCIPAL = "azuread:index/servicePrincipal:ServicePrincipal";
-const APPLICATION_PASSWORD = "azuread:index/applicationPassword:ApplicationPassword";
-const SERVICE_PRINCIPAL_PASSWORD =
-  "azuread:index/servicePrincipalPassword:ServicePrincipalPassword";
-const KEYVAULT_SECRET = "azure-native:keyvault:Secret";
-const APPLICATION_CERTIFICATE = "azuread:index/applicationCertificate:ApplicationCertificate";
-const SERVICE_PRINCIPAL_CERTIFICATE =
-  "azuread:index/servicePrincipalCertificate:ServicePrincipalCertificate";
 
 function lowerAlnum(text: string, length: number): string {
   const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -222,9 +225,9 @@ export function simulateResource(
     case APPLICATION_CERTIFICATE:
     case SERVICE_PRINCIPAL_CERTIFICATE:
       return simulateKeyCredential(args.type, inputs, what, seed, directory);
-    case "tls:index/privateKey:PrivateKey":
+    case TLS_PRIVATE_KEY:
       return { id: guidFrom(`${seed}#key`), state: { ...inputs, ...simulatePrivateKey(seed) } };
-    case "tls:index/selfSignedCert:SelfSignedCert": {
+    case TLS_SELF_SIGNED_CERT: {
       const certificate = simulateSelfSignedCert(seed, inputs, nowMs);
       if (typeof certificate === "string") {
         return {
@@ -238,18 +241,18 @@ export function simulateResource(
       }
       return { id: lowerAlnum(`${seed}#cert`, 20), state: { ...inputs, ...certificate } };
     }
-    case "random:index/randomId:RandomId": {
+    case RANDOM_ID: {
       const result = simulateRandomId(seed, inputs.byteLength, inputs.keepers);
       return { id: result.id, state: { ...inputs, ...result } };
     }
-    case "time:index/rotating:Rotating":
+    case TIME_ROTATING:
       return simulateRotating(inputs, nowMs);
-    case "random:index/randomString:RandomString": {
+    case RANDOM_STRING: {
       const length = typeof inputs.length === "number" ? inputs.length : 8;
       const result = lowerAlnum(`${seed}#result`, length);
       return { id: result, state: { ...inputs, result } };
     }
-    case "azure-native:keyvault:Vault": {
+    case KEYVAULT_VAULT: {
       const name = String(inputs.vaultName);
       return {
         id: vaultId(inputs.resourceGroupName, name),

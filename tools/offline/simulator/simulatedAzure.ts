@@ -9,8 +9,10 @@
  */
 import type * as Pulumi from "@pulumi/pulumi";
 import { secretOutputsOf } from "../../../policy/core";
+import { mockMonitor } from "../sdkInternals";
 import type { Deployer } from "./directory";
 import type { Refusal } from "./refusals";
+import { FailedSteps } from "./failedSteps";
 import { skipPromiseDebugStacks } from "./promiseStacks";
 import { simulateCall } from "./invokes";
 import { simulateResource } from "./providers";
@@ -148,52 +150,6 @@ function unwrap(value: unknown, secretPaths: Set<string>, path: string): unknown
   return value;
 }
 
-interface WireRequest {
-  getType(): string;
-  getDeletebeforereplace(): boolean;
-  getName(): string;
-  getParent(): string;
-  getCustom(): boolean;
-  getProvider(): string;
-  getObject(): { toJavaScript(): State } | undefined;
-  getDependenciesList(): string[];
-  getPropertydependenciesMap(): {
-    forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void;
-  };
-}
-interface WireResponse {
-  getUrn(): string;
-  getId(): string;
-  getObject(): { toJavaScript(): State } | undefined;
-}
-interface WireReadRequest {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getId(): string;
-  getProvider(): string;
-  getProperties(): { toJavaScript(): State } | undefined;
-  getDependenciesList(): string[];
-}
-interface WireReadResponse {
-  getUrn(): string;
-  getProperties(): { toJavaScript(): State } | undefined;
-}
-interface MonitorLike {
-  registerResource(
-    req: WireRequest,
-    cb: (err: Error | null, resp?: WireResponse) => void,
-  ): Promise<void>;
-  readResource(
-    req: WireReadRequest,
-    cb: (err: Error | null, resp?: WireReadResponse) => void,
-  ): Promise<void>;
-  registerResourceOutputs(
-    req: { getUrn(): string; getOutputs(): { toJavaScript(): State } | undefined },
-    cb: (err: unknown, resp?: unknown) => void,
-  ): void;
-}
-
 /**
  * The key under which the simulated providers know a resource: its URN without the parent types
  * (`urn:pulumi:<stack>::<project>::<type>::<name>`). Mock URNs carry the parent's type; the
@@ -252,7 +208,7 @@ export function simulateAzure(options: SimulationOptions): Simulation {
   skipPromiseDebugStacks();
   pulumi.runtime.setMocks(mocks, options.project, options.stack, options.preview ?? true);
   pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
-  const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;
+  const monitor = mockMonitor(pulumi);
   const track = <T>(run: (settled: () => void) => T): T => {
     let settled!: () => void;
     const done = new Promise<void>((resolve) => (settled = resolve));
@@ -262,20 +218,12 @@ export function simulateAzure(options: SimulationOptions): Simulation {
       pending.delete(done);
     });
   };
-  // Failed resources and those depending on them: the engine would skip the dependents' steps
-  // (pulumi up --continue-on-error), so a dependent's own refusal never happens.
-  const blocked = new Set<string>();
+  // Failed resources and those depending on them (./failedSteps.ts): the engine would skip the
+  // dependents' steps (pulumi up --continue-on-error), so a dependent's own refusal never happens.
+  const steps = new FailedSteps();
   const record = (registration: Registration) => {
     const refusal = refusals.get(keyOf(registration.type, registration.name));
-    const causes = [
-      ...registration.dependencies,
-      ...Object.values(registration.propertyDependencies).flat(),
-      ...(registration.parent ? [registration.parent] : []),
-    ];
-    if (causes.some((urn) => blocked.has(urn))) {
-      blocked.add(registration.urn);
-    } else if (refusal) {
-      blocked.add(registration.urn);
+    if (steps.record(registration, refusal !== undefined) === "failed" && refusal) {
       registration.failure = {
         urn: registration.urn,
         type: registration.type,

@@ -35,6 +35,7 @@
  *   another tenant).
  */
 import * as fs from "fs";
+import { ProgramFailure } from "../errors";
 import type { GraphPermission } from "./directory";
 
 /**
@@ -279,4 +280,19 @@ function readObject(
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Reads the `--tenant` file of a tool: the snapshot, or a `ProgramFailure` (kind `tenant`) whose
+ * message names the option, the file and the problem.
+ */
+export function loadTenantOption(file: string): TenantSnapshot {
+  try {
+    return loadTenantSnapshot(file);
+  } catch (error) {
+    if (error instanceof TenantSnapshotError) {
+      throw new ProgramFailure("tenant", `--tenant: ${error.message}`);
+    }
+    throw error;
+  }
 }

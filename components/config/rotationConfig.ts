@@ -23,9 +23,9 @@ import {
   parseDuration,
   parseInstant,
   wholeMultipleOf,
-} from "../policy/core";
+} from "../../policy/core";
 import { checkKeys, formatDays, isRecord, optionalString, Report } from "./configFields";
-import { defaultAnchor, durationExceeds, RotationSettings, worstCaseLifetime } from "./rotation";
+import { defaultAnchor, durationExceeds, RotationSettings, worstCaseLifetime } from "../rotation";
 
 /** Defaults of `app-credentials:rotation`. */
 export const ROTATION_DEFAULTS = {
@@ -171,24 +171,34 @@ export interface ResolvedRotation {
   anchorIsDefault: boolean;
 }
 
+/** What {@link resolveRotation} resolves: one app's settings and where they were written. */
+export interface RotationRequest {
+  /** Where the app was written, e.g. `apps[3]` (per-app problems are reported there). */
+  field: string;
+  /** The stack's `app-credentials:rotation` settings. */
+  global: RawRotation;
+  /** The app's own `rotation` settings, which win. */
+  override: RawRotation;
+  /** The stack's `maxLifetime`, parsed, when set. */
+  globalMax: Duration | undefined;
+  /** The app's name (its default anchor is spread by it). */
+  appName: string;
+  /** The app's rotation trigger, resolved. */
+  trigger: string;
+  /** The deployment instant, ms since the epoch: anchors may not be later; lifetimes are checked from there. */
+  nowMs: number;
+  /** Receives every problem: field, value, what is allowed. */
+  report: Report;
+}
+
 /**
  * Resolves one app's rotation settings: its overrides over the stack's settings over the defaults,
  * each checked (see the module comment).
  *
- * @param field where the app was written, e.g. `apps[3]` (per-app problems are reported there)
- * @param nowMs the deployment instant: anchors may not be later; lifetimes are checked from there
  * @returns the settings, or undefined after reporting every problem
  */
-export function resolveRotation(
-  field: string,
-  global: RawRotation,
-  override: RawRotation,
-  globalMax: Duration | undefined,
-  appName: string,
-  trigger: string,
-  nowMs: number,
-  report: Report,
-): ResolvedRotation | undefined {
+export function resolveRotation(request: RotationRequest): ResolvedRotation | undefined {
+  const { field, global, override, globalMax, appName, trigger, nowMs, report } = request;
   // A field is reported where it was written: under the app when overridden, else globally.
   const where = (key: keyof RawRotation) =>
     override[key] !== undefined ? `${field}.rotation.${key}` : `rotation.${key}`;

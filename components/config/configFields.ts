@@ -35,10 +35,11 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-export function formatDays(ms: number): string {
-  const days = ms / 86_400_000;
-  return `${Number.isInteger(days) ? days : days.toFixed(2)} days`;
-}
+/**
+ * Formats a span in days for a config error message: the rule core's one `formatDays`
+ * (policy/core/messages.ts), the same words the policy pack and the audit use for the same limits.
+ */
+export { formatDays } from "../../policy/core";
 
 /**
  * Shows a config value in an error message: JSON, cut at 80 characters. Callers show `[secret]`

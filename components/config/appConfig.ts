@@ -3,10 +3,10 @@
  * name, how the app came to exist, its credential type, tags and rotation overrides. Pure.
  */
 import type { Duration } from "luxon";
-import { wholeMultipleOf } from "../policy/core";
+import { wholeMultipleOf } from "../../policy/core";
 import { checkKeys, isRecord, optionalString, Report, requireString } from "./configFields";
 import { parseRotation, parseTrigger, RawRotation, resolveRotation } from "./rotationConfig";
-import type { RotationSettings } from "./rotation";
+import type { RotationSettings } from "../rotation";
 
 /** Sign-in audiences accepted by Entra ID for an application registration. */
 export const SIGN_IN_AUDIENCES = [
@@ -134,16 +134,16 @@ export function parseApp(
     defaults.trigger,
     report,
   );
-  const rotation = resolveRotation(
+  const rotation = resolveRotation({
     field,
-    defaults.rotation,
+    global: defaults.rotation,
     override,
-    defaults.maxLifetime,
-    name ?? "",
+    globalMax: defaults.maxLifetime,
+    appName: name ?? "",
     trigger,
     nowMs,
     report,
-  );
+  });
   if (name === undefined || !source || !credential || !tags || !rotation) return undefined;
   if (credential === "certificate" && !inWholeHours(rotation.rotation)) {
     report(
