@@ -2,7 +2,7 @@
  * Which inputs of an Entra ID credential give it a new credential when they change: the inputs the
  * churn check compares between two program runs. The facts (which inputs force replacement, and
  * `Application`'s inline `password`, updated in place by removing the old password before adding
- * the new one) live in the provider facts table, policy/core/provider-facts.ts, with their sources.
+ * the new one) live in the provider facts table, policy/core/provider-facts/, with their sources.
  */
 import {
   credentialReplacingInputsOf,

@@ -11,7 +11,7 @@
  *   difference — including a date that differs from the whole-second date the provider stored
  *   (./providers.ts `providerInstant`) — replaces the credential.
  * - which inputs force a replacement comes from the provider facts table
- *   (policy/core/provider-facts.ts): every input of a credential, of a tls key or certificate and of a
+ *   (policy/core/provider-facts/): every input of a credential, of a tls key or certificate and of a
  *   random id; a Key Vault secret's name, vault or resource group (anything else, such as a new
  *   value, is an update: a new secret version).
  * - other providers: old inputs against new inputs. An input taken from a replaced resource
@@ -88,7 +88,7 @@ export function planDeployment(
       steps.push(step("same"));
       continue;
     }
-    // Which inputs force a replacement: the provider facts table (policy/core/provider-facts.ts).
+    // Which inputs force a replacement: the provider facts table (policy/core/provider-facts/).
     const replacing = replacingInputsOf(registration.type, registration.inputs) ?? [];
     const forcesNew = changed.some((key) => replacing.includes(key));
     if (forcesNew) replaced.add(registration.urn);

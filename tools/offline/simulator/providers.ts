@@ -115,7 +115,7 @@ export function simulateResource(
   const isRead = args.custom === true && typeof args.id === "string" && args.id !== "";
   if (args.custom && !isRead) {
     // The provider's Check: its schema validators and plan-time checks, from the provider facts
-    // table (policy/core/provider-facts.ts, each with its source).
+    // table (policy/core/provider-facts/, each with its source).
     const problems = validateInputs(args.type, inputs, { enforcement: ["plan"] });
     if (problems.length > 0) {
       return {

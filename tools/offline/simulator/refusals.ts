@@ -49,7 +49,7 @@ export const REFUSAL_RULES = {
     answer:
       "the provider's schema validation fails the resource's Check (an attribute value outside what it accepts)",
     source:
-      "the provider facts table, policy/core/provider-facts.ts (each validation with its provider source)",
+      "the provider facts table, policy/core/provider-facts/ (each validation with its provider source)",
   },
 
   "object-not-found-read": {

@@ -1,0 +1,50 @@
+/**
+ * Provider facts: for every resource type the program, the policy pack and the tools use, which
+ * inputs force a replacement, which attributes the provider holds secret, how it validates the
+ * inputs the program sets, and the defaults that matter — each with the place it was read.
+ *
+ * Read from the providers' own source, not from the @pulumi/* SDKs' TypeScript docs (those are
+ * generated and sometimes wrong: the camelCase `allowedUses` values in @pulumi/tls's `.d.ts` are a
+ * generator artefact the provider refuses). Snapshots read:
+ *
+ * - hashicorp/terraform-provider-azuread @ f0169e0 (v3.9.0+, 2026-08), bridged by @pulumi/azuread 6.x;
+ * - hashicorp/terraform-provider-tls @ d72d90e (v4.2.1+, 2026-04), bridged by @pulumi/tls 5.x (5.6.1
+ *   bridges a later release that also has the write-only `*_wo` key inputs, PR #789);
+ * - hashicorp/terraform-provider-random @ ad788e2 (2026-06), bridged by @pulumi/random 4.x;
+ * - hashicorp/terraform-provider-time @ 16bc819 (2026-07), bridged by @pulumiverse/time;
+ * - pulumi/pulumi-azure-native `provider/pkg/provider/diff.go`, `provider/pkg/gen/schema.go` and
+ *   Azure/azure-rest-api-specs `Microsoft.KeyVault/stable/2023-07-01/secrets.json`.
+ *
+ * Names are Pulumi's (camelCase, as the program writes them; dotted for nested inputs, e.g.
+ * `subject.commonName`); enum values are the provider's wire values: the Terraform bridge passes
+ * strings through unchanged (no enum translation), so `allowedUses` takes `digital_signature`.
+ *
+ * Runtime-free: no @pulumi/* imports, so the policy pack, the simulator and the preview can share it.
+ */
+export {
+  PASSWORD_DEFAULT_LIFETIME,
+  PERSONAL_ACCOUNT_SIGN_IN_AUDIENCES,
+  SIGN_IN_AUDIENCES,
+  TLS_ALLOWED_USES,
+  TOKEN_SIGNING_DEFAULT_LIFETIME,
+} from "./rules";
+export { PROVIDER_FACTS } from "./table";
+export {
+  credentialReplacingInputsOf,
+  factsOf,
+  replacingInputsOf,
+  secretOutputsOf,
+  validateInputs,
+} from "./queries";
+export type { InputProblem, ValidateOptions } from "./queries";
+export type {
+  ConditionalReplacement,
+  Default,
+  Enforcement,
+  ProviderFacts,
+  ProviderName,
+  ReplacingInputs,
+  Rule,
+  SecretOutputs,
+  Validation,
+} from "./types";
