@@ -23,6 +23,12 @@ export const CREDENTIAL_UNREADABLE = "credential-unreadable";
  * declared credentials (a rotation schedule), which Graph's objects cannot show.
  */
 export const CREDENTIAL_UNMANAGED = "credential-unmanaged";
+/**
+ * `credential-owner-missing`: an application or service principal holding credentials has no
+ * owner, so nobody would be told when they expire. Judged only when the owners are known (`--graph`
+ * reads them, or an `--owners FILE` export); one finding per object, on its most urgent credential.
+ */
+export const CREDENTIAL_OWNER_MISSING = "credential-owner-missing";
 
 /**
  * Policies only the tenant audit evaluates (not in the pack). A `--policy-pack-config` file may set
@@ -58,6 +64,12 @@ export const AUDIT_ONLY_POLICIES: readonly {
     description:
       'A credential not created by this project\'s rotation (its display name lacks the "app-credentials " marker): nothing replaces it before it ends; adopt its app into rotation. Formerly reported as credential-rotation-required.',
     enforcementLevel: "mandatory",
+  },
+  {
+    name: CREDENTIAL_OWNER_MISSING,
+    description:
+      "An application or service principal holding credentials has no owner: nobody would be told before its credentials expire. Judged only when the owners are known (the audit's --graph, or an --owners file); reported once per object, on its most urgent credential.",
+    enforcementLevel: "advisory",
   },
 ];
 

@@ -96,6 +96,7 @@ describe("audit: CLI", () => {
         "credential-max-lifetime": 4,
       },
       disabledPolicies: [],
+      ownersKnown: false,
       warnings: [],
       exitCode: 1,
     });

@@ -6,6 +6,12 @@
  * round trip). Modes: answer 429 with `Retry-After` once per listed path, refuse every token (401),
  * deny (403), or put a nextLink on another host.
  *
+ * Owners: `GET /v1.0/applications/{id}/owners` and `GET /v1.0/servicePrincipals/{id}/owners`
+ * (paged by `ownersPageSize`, `$select` honoured, absolute nextLinks), also inside
+ * `POST /v1.0/$batch` (at most 20 requests, else 400), whose answers carry each inner request's
+ * status, headers and body as Graph's JSON batching does; `throttleOwnersOnce` answers the first
+ * inner owners request 429 with Retry-After. Inner requests are recorded too (`batched: true`).
+ *
  * Bounded: it answers at most `maxRequests` requests (then 500), and closes itself after
  * `lifetimeMs` if a test forgets to.
  */
@@ -32,6 +38,12 @@ export interface FakeGraphOptions {
   maxPageSize?: number;
   maxRequests?: number;
   lifetimeMs?: number;
+  /** Owners by object id (an object absent here has none). */
+  owners?: Record<string, Record<string, unknown>[]>;
+  /** Owners per page (Graph's default is 100), default 100. */
+  ownersPageSize?: number;
+  /** Answer the first owners request inside a batch 429 with this Retry-After. */
+  throttleOwnersOnce?: { retryAfter: string };
 }
 
 /** One request the server received. */
@@ -40,6 +52,18 @@ export interface SeenRequest {
   query: URLSearchParams;
   authorization: string | undefined;
   status: number;
+  method: string;
+  /** Sent inside a `$batch` (then `authorization` is the batch's). */
+  batched?: boolean;
+  /** `$batch`: how many requests it held. */
+  batchSize?: number;
+}
+
+/** What the server answers one (possibly batched) request. */
+interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
 }
 
 export interface FakeGraph {
@@ -57,61 +81,40 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
   const maxRequests = options.maxRequests ?? 200;
   let base = "";
 
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? "/", base);
-    const seen: SeenRequest = {
-      path: url.pathname,
-      query: url.searchParams,
-      authorization: req.headers.authorization,
-      status: 0,
-    };
-    requests.push(seen);
-    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-      seen.status = status;
-      res.writeHead(status, { "Content-Type": "application/json", ...headers });
-      res.end(JSON.stringify(body));
-    };
-    const error = (status: number, code: string, message: string, headers = {}) =>
-      send(status, { error: { code, message, innerError: { "request-id": "fake" } } }, headers);
+  let ownersThrottled = false;
 
-    if (requests.length > maxRequests) return error(500, "TooManyRequestsInTest", "bound reached");
-    if (options.unauthorized || req.headers.authorization !== `Bearer ${token}`) {
-      return error(401, "InvalidAuthenticationToken", "Access token validation failure.");
-    }
-    if (options.forbidden) {
-      return error(
-        403,
-        "Authorization_RequestDenied",
-        "Insufficient privileges to complete the operation.",
-      );
-    }
-    if (options.throttleAlways) {
-      return error(429, "TooManyRequests", "Too many requests", {
-        "Retry-After": options.throttleAlways.retryAfter,
-      });
-    }
-    const collections: Record<string, Record<string, unknown>[]> = {
-      "/v1.0/applications": options.applications,
-      "/v1.0/servicePrincipals": options.servicePrincipals,
-    };
-    const items = collections[url.pathname];
-    if (req.method !== "GET" || items === undefined) {
-      return error(404, "Request_ResourceNotFound", `no ${req.method} ${url.pathname}`);
-    }
+  const error = (
+    status: number,
+    code: string,
+    message: string,
+    headers: Record<string, string> = {},
+  ): Answer => ({
+    status,
+    headers: { "Content-Type": "application/json", ...headers },
+    body: { error: { code, message, innerError: { "request-id": "fake" } } },
+  });
+  const ok = (body: unknown): Answer => ({
+    status: 200,
+    headers: { "Content-Type": "application/json" },
+    body,
+  });
+
+  /** A page of `items` for `url` ($skiptoken, $top, $select), with a nextLink when more remain. */
+  const page = (
+    url: URL,
+    items: Record<string, unknown>[],
+    pageSize: number,
+    host: string,
+  ): Answer => {
     const skipToken = url.searchParams.get("$skiptoken");
     const offset = skipToken === null ? 0 : decodeSkipToken(skipToken);
     if (offset === undefined) return error(400, "BadRequest", "unreadable $skiptoken");
-    if (offset > 0 && options.throttleOnce && !throttled.has(url.pathname)) {
-      throttled.add(url.pathname);
-      if (url.pathname === "/v1.0/applications") {
-        return error(429, "TooManyRequests", "Too many requests", {
-          "Retry-After": options.throttleOnce.retryAfter,
-        });
-      }
-    }
     const select = url.searchParams.get("$select")?.split(",");
-    const top = Math.min(Number(url.searchParams.get("$top") ?? 100), options.maxPageSize ?? 999);
-    const page = items
+    const top = Math.min(
+      Number(url.searchParams.get("$top") ?? pageSize),
+      options.maxPageSize ?? 999,
+    );
+    const value = items
       .slice(offset, offset + top)
       .map((item) =>
         select
@@ -120,11 +123,10 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
       );
     const body: Record<string, unknown> = {
       "@odata.context": `${base}/v1.0/$metadata#${url.pathname.slice(6)}`,
-      value: page,
+      value,
     };
     if (offset + top < items.length) {
       // As Graph writes it: the original query plus an opaque, URL-encoded $skiptoken.
-      const host = options.foreignNextLink ? "http://127.0.0.2:1" : base;
       const kept = [...url.searchParams.entries()]
         .filter(([key]) => key !== "$skiptoken")
         .map(([key, value]) => `${key}=${value}`);
@@ -132,7 +134,126 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
       body["@odata.nextLink"] =
         `${host}${url.pathname}?${[...kept, `$skiptoken=${next}`].join("&")}`;
     }
-    send(200, body);
+    return ok(body);
+  };
+
+  /** One GET (top-level or inside a batch). */
+  const get = (url: URL, batched: boolean): Answer => {
+    const owned = /^\/v1\.0\/(applications|servicePrincipals)\/([^/]+)\/owners$/.exec(url.pathname);
+    if (owned) {
+      if (batched && options.throttleOwnersOnce && !ownersThrottled) {
+        ownersThrottled = true;
+        return error(429, "TooManyRequests", "Too many requests", {
+          "Retry-After": options.throttleOwnersOnce.retryAfter,
+        });
+      }
+      const id = decodeURIComponent(owned[2]);
+      const collection =
+        owned[1] === "applications" ? options.applications : options.servicePrincipals;
+      if (!collection.some((item) => item.id === id)) {
+        return error(404, "Request_ResourceNotFound", `Resource '${id}' does not exist`);
+      }
+      return page(url, options.owners?.[id] ?? [], options.ownersPageSize ?? 100, base);
+    }
+    const collections: Record<string, Record<string, unknown>[]> = {
+      "/v1.0/applications": options.applications,
+      "/v1.0/servicePrincipals": options.servicePrincipals,
+    };
+    const items = collections[url.pathname];
+    if (items === undefined)
+      return error(404, "Request_ResourceNotFound", `no GET ${url.pathname}`);
+    const skipToken = url.searchParams.get("$skiptoken");
+    if (skipToken !== null && options.throttleOnce && !throttled.has(url.pathname)) {
+      throttled.add(url.pathname);
+      if (url.pathname === "/v1.0/applications") {
+        return error(429, "TooManyRequests", "Too many requests", {
+          "Retry-After": options.throttleOnce.retryAfter,
+        });
+      }
+    }
+    return page(url, items, 100, options.foreignNextLink ? "http://127.0.0.2:1" : base);
+  };
+
+  /** `POST /v1.0/$batch`: each inner GET answered as Graph's JSON batching does. */
+  const batch = (text: string, authorization: string | undefined): Answer => {
+    let document: unknown;
+    try {
+      document = JSON.parse(text);
+    } catch {
+      return error(400, "BadRequest", "invalid JSON");
+    }
+    const inner = (document as { requests?: unknown }).requests;
+    if (!Array.isArray(inner) || inner.length === 0 || inner.length > 20) {
+      return error(400, "BadRequest", "a batch holds 1 to 20 requests");
+    }
+    const responses = inner.map((item: { id?: unknown; method?: unknown; url?: unknown }) => {
+      const url = new URL(`/v1.0${String(item.url)}`, base);
+      const answer =
+        item.method === "GET" ? get(url, true) : error(405, "BadRequest", "GET only in this fake");
+      requests.push({
+        path: url.pathname,
+        query: url.searchParams,
+        authorization,
+        status: answer.status,
+        method: String(item.method),
+        batched: true,
+      });
+      return { id: item.id, status: answer.status, headers: answer.headers, body: answer.body };
+    });
+    return ok({ responses });
+  };
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? "/", base);
+    const seen: SeenRequest = {
+      path: url.pathname,
+      query: url.searchParams,
+      authorization: req.headers.authorization,
+      status: 0,
+      method: req.method ?? "GET",
+    };
+    requests.push(seen);
+    const send = (answer: Answer) => {
+      seen.status = answer.status;
+      res.writeHead(answer.status, answer.headers);
+      res.end(JSON.stringify(answer.body));
+    };
+    const topLevel = (): Answer | undefined => {
+      if (requests.length > maxRequests)
+        return error(500, "TooManyRequestsInTest", "bound reached");
+      if (options.unauthorized || req.headers.authorization !== `Bearer ${token}`) {
+        return error(401, "InvalidAuthenticationToken", "Access token validation failure.");
+      }
+      if (options.forbidden) {
+        return error(
+          403,
+          "Authorization_RequestDenied",
+          "Insufficient privileges to complete the operation.",
+        );
+      }
+      if (options.throttleAlways) {
+        return error(429, "TooManyRequests", "Too many requests", {
+          "Retry-After": options.throttleAlways.retryAfter,
+        });
+      }
+      return undefined;
+    };
+    const refused = topLevel();
+    if (refused) return send(refused);
+    if (req.method === "POST" && url.pathname === "/v1.0/$batch") {
+      let text = "";
+      req.setEncoding("utf8");
+      req.on("data", (chunk: string) => (text += chunk));
+      req.on("end", () => {
+        const size = /"id"/g[Symbol.match](text)?.length;
+        seen.batchSize = size;
+        send(batch(text, req.headers.authorization));
+      });
+      return;
+    }
+    if (req.method !== "GET")
+      return send(error(404, "Request_ResourceNotFound", `no ${req.method} ${url.pathname}`));
+    send(get(url, false));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

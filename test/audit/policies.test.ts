@@ -36,6 +36,7 @@ describe("audit: policy configuration", () => {
       "credential-expiring-soon": "advisory",
       "credential-count": "advisory",
       "service-principal-credential": "advisory",
+      "credential-owner-missing": "advisory",
     });
     assert.equal(s.maxLifetime.text, "P2Y");
     assert.equal(s.warnBefore.text, "P30D");

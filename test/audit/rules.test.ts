@@ -285,6 +285,7 @@ describe("audit: rules", () => {
         "service-principal-credential": 1,
       },
       disabledPolicies: [],
+      ownersKnown: false,
       warnings: [],
       exitCode: 1,
     });

@@ -6,6 +6,17 @@
  *   npm run audit -- --graph                                          # live, Application.Read.All
  *     [--policy-pack-config policy-config.json] [--now 2026-01-01T00:00:00Z]
  *     [--json | --adopt] [--only-findings]
+ *     [--owners owners.json] [--by-owner] [--markdown report.md] [--ics audit.ics]
+ *     [--notify-webhook URL] [--notify-dry-run]
+ *
+ * Owners: `--graph` reads each object's owners live (graph.ts `fetchOwners`); offline,
+ * `--owners FILE` (owners.ts `parseOwnersJson`). Only then is `credential-owner-missing` judged and
+ * can findings be grouped by owner: `--by-owner` (text, or `--json` `{owners, summary}`),
+ * `--markdown FILE` (the same as Markdown), `--notify-webhook URL` / `--notify-dry-run` (one
+ * document per owner, notify.ts; a failed notification prints a line and never changes the exit
+ * code). `--ics FILE` writes the end dates of the credentials this project does not rotate (ics.ts).
+ * Files are written before anything is printed, each opened without following a symbolic link and
+ * only if it is (or becomes) a regular file; a failure is exit code 2.
  *
  * Output: a table by urgency (text), `{findings, summary}` (`--json`), or a YAML fragment of `apps`
  * entries (`--adopt`, stdout holds only the YAML). Exit codes: 0 no mandatory finding, 1 mandatory
@@ -21,8 +32,10 @@ import * as fs from "fs";
 import type { TokenCredential } from "@azure/identity";
 import { Command, CommanderError } from "commander";
 import { formatInstant, parseInstant } from "../../policy/core";
-import { AuditInputError, forTerminal, messageOf, renderFailureJson } from "./errors";
+import { AuditInputError, forTerminal, messageOf, oneLine, renderFailureJson } from "./errors";
 import type { GraphFetchOptions } from "./graph";
+import type { NotifyOptions } from "./notify";
+import { groupByOwner, parseOwnersJson, type OwnerDirectory } from "./owners";
 import { ObjectType, parseTenantJson, parseTenantObjects, TenantObject } from "./tenant";
 
 /** Exit codes of the CLI. */
@@ -38,6 +51,9 @@ export const MAX_TENANT_BYTES = 500 * 2 ** 20;
 
 /** The largest `--policy-pack-config` file read, in bytes (1 MiB; a real one is a few hundred bytes). */
 export const MAX_CONFIG_BYTES = 2 ** 20;
+
+/** The largest `--owners` file read, in bytes (100 MiB: a few owners for each of 100,000 objects). */
+export const MAX_OWNERS_BYTES = 100 * 2 ** 20;
 
 /** Warnings printed on stderr with `--json` and `--adopt` (the JSON's summary.warnings has all). */
 const MAX_WARNINGS_ON_STDERR = 20;
@@ -58,6 +74,8 @@ export interface AuditDeps {
   nowMs?: number;
   /** The largest tenant export read, in bytes; default {@link MAX_TENANT_BYTES} (tests lower it). */
   maxInputBytes?: number;
+  /** Notifications: fetch, timeout, retries and waits (tests); see notify.ts. */
+  notify?: Pick<NotifyOptions, "fetchImpl" | "timeoutMs" | "maxRetries" | "sleep">;
 }
 
 interface Options {
@@ -69,6 +87,12 @@ interface Options {
   json?: boolean;
   adopt?: boolean;
   onlyFindings?: boolean;
+  owners?: string;
+  byOwner?: boolean;
+  markdown?: string;
+  ics?: string;
+  notifyWebhook?: string;
+  notifyDryRun?: boolean;
 }
 
 /**
@@ -96,6 +120,21 @@ export async function main(argv: string[], deps: AuditDeps = {}): Promise<number
     .option("--json", "print one JSON document {findings, summary}")
     .option("--adopt", "print only the YAML apps entries that adopt the apps with findings")
     .option("--only-findings", "table: leave out credentials without findings")
+    .option(
+      "--owners <file>",
+      'offline: owners per object, JSON {"<objectId>": [{"id", "userPrincipalName", "mail"}]} (az ad app/sp owner list)',
+    )
+    .option("--by-owner", "group the findings by owner (text, or with --json {owners, summary})")
+    .option("--markdown <file>", "also write the findings by owner as Markdown to this file")
+    .option(
+      "--ics <file>",
+      "also write an iCalendar of the end dates of credentials not rotated here",
+    )
+    .option(
+      "--notify-webhook <url>",
+      "post one JSON document per owner with findings to this webhook",
+    )
+    .option("--notify-dry-run", "print the documents --notify-webhook would post; send nothing")
     .exitOverride()
     .configureOutput({ writeOut: stdout, writeErr: stderr });
   try {
@@ -133,6 +172,33 @@ async function run(
   if (options.json && options.adopt) {
     throw new AuditInputError("--json and --adopt each print one document on stdout: choose one");
   }
+  if (options.graph && options.owners !== undefined) {
+    throw new AuditInputError("--graph reads the owners live: leave out --owners, or drop --graph");
+  }
+  if (options.byOwner && options.adopt) {
+    throw new AuditInputError("--by-owner and --adopt each print one report on stdout: choose one");
+  }
+  const needsOwners = [
+    options.byOwner ? "--by-owner" : "",
+    options.markdown !== undefined ? "--markdown" : "",
+    options.notifyWebhook !== undefined ? "--notify-webhook" : "",
+    options.notifyDryRun ? "--notify-dry-run" : "",
+  ].filter((name) => name !== "");
+  if (needsOwners.length > 0 && !options.graph && options.owners === undefined) {
+    throw new AuditInputError(
+      `${needsOwners.join(", ")} group${needsOwners.length === 1 ? "s" : ""} the findings by owner: give --owners FILE (see tools/audit/README.md), or use --graph`,
+    );
+  }
+  const notify = needsOwners.some((name) => name.startsWith("--notify"))
+    ? await import("./notify")
+    : undefined;
+  if (notify !== undefined && options.notifyWebhook !== undefined) {
+    try {
+      notify.validateWebhookUrl(options.notifyWebhook);
+    } catch (error) {
+      throw new AuditInputError(`--notify-webhook: ${messageOf(error)}`);
+    }
+  }
   let nowMs = Math.floor((deps.nowMs ?? Date.now()) / 1000) * 1000;
   if (options.now !== undefined) {
     const parsed = parseInstant(options.now);
@@ -155,15 +221,45 @@ async function run(
   const offlineTenant = options.graph
     ? undefined
     : readFiles(options, deps.maxInputBytes ?? MAX_TENANT_BYTES);
+  const offlineOwners =
+    options.owners === undefined
+      ? undefined
+      : parseOwnersJson(
+          readText(options.owners, `--owners ${options.owners}`, {
+            maxBytes: MAX_OWNERS_BYTES,
+            what: "an owners file",
+          }),
+          `--owners ${options.owners}`,
+        );
   // Loaded only now: the pack's policies bring @pulumi/policy (a second or two), not worth it for
   // a usage error or --help.
   const { AUDIT_POLICIES, auditSettings } = await import("./policies");
   const { auditTenant } = await import("./rules");
   // The configuration is checked before Graph is asked: no long fetch to fail afterwards.
   const settings = auditSettings(configText, configSource);
-  const { objects, source } = offlineTenant ?? (await readGraph(deps, stderr));
+  const { objects, source, owners } = offlineTenant
+    ? { ...offlineTenant, owners: offlineOwners }
+    : await readGraph(deps, stderr);
 
-  const result = auditTenant(objects, settings, nowMs);
+  const result = auditTenant(objects, settings, nowMs, owners);
+  const reports = owners === undefined ? undefined : groupByOwner(result.findings, owners);
+  // Files first: a file that cannot be written is exit code 2 before anything is printed.
+  if (options.markdown !== undefined && reports !== undefined) {
+    const { renderByOwnerMarkdown } = await import("./byOwner");
+    writeReport(
+      "--markdown",
+      options.markdown,
+      renderByOwnerMarkdown(reports, result.summary, source),
+    );
+  }
+  if (options.ics !== undefined) {
+    const { auditCalendar } = await import("./ics");
+    writeReport(
+      "--ics",
+      options.ics,
+      auditCalendar(result.rows, { nowMs, warnBefore: settings.warnBefore.duration }),
+    );
+  }
   if (options.adopt || options.json) {
     // The table shows these under it; a document on stdout cannot, so stderr says them.
     for (const line of warningLines(result.summary, AUDIT_POLICIES.length, configSource)) {
@@ -181,12 +277,43 @@ async function run(
     stderr(
       `audit: ${plan.entries.length} app${plan.entries.length === 1 ? "" : "s"} to adopt; ${mandatory} mandatory and ${advisory} advisory findings${disabled}; exit code ${result.summary.exitCode}\n`,
     );
+  } else if (options.byOwner && reports !== undefined) {
+    const { renderByOwnerJson, renderByOwnerText } = await import("./byOwner");
+    stdout(
+      options.json
+        ? renderByOwnerJson(reports, result.summary)
+        : renderByOwnerText(reports, result.summary, source),
+    );
   } else if (options.json) {
     const { renderJson } = await import("./render");
     stdout(renderJson(result));
   } else {
     const { renderText } = await import("./render");
     stdout(renderText(result, settings, { source, onlyFindings: options.onlyFindings }));
+  }
+  if (notify !== undefined && reports !== undefined) {
+    // After the report; never changes the exit code. Dry-run documents go where the report went,
+    // unless stdout holds one JSON document.
+    const log = options.json
+      ? (line: string) => stderr(`${line}\n`)
+      : options.notifyDryRun
+        ? (line: string) => stdout(`${line}\n`)
+        : (line: string) => stderr(`${line}\n`);
+    try {
+      const { sent, failed } = await notify.notifyOwners(reports, {
+        ...deps.notify,
+        url: options.notifyWebhook,
+        dryRun: options.notifyDryRun,
+        log,
+      });
+      if (!options.notifyDryRun) {
+        stderr(
+          `audit: notifications: ${sent} sent${failed > 0 ? `, ${failed} failed` : ""} (of ${reports.length} owner group${reports.length === 1 ? "" : "s"})\n`,
+        );
+      }
+    } catch (error) {
+      stderr(`audit: notifications failed: ${forTerminal(oneLine(messageOf(error)))}\n`);
+    }
   }
   return result.summary.exitCode;
 }
@@ -239,9 +366,10 @@ function readFiles(
 async function readGraph(
   deps: AuditDeps,
   stderr: (text: string) => void,
-): Promise<{ objects: TenantObject[]; source: string }> {
+): Promise<{ objects: TenantObject[]; source: string; owners: OwnerDirectory }> {
   // Loaded only for --graph: the Azure SDK and the Graph client take a while to load.
-  const { DEFAULT_GRAPH_URL, GRAPH_URL_ENV, fetchTenant, graphBaseUrl } = await import("./graph");
+  const { DEFAULT_GRAPH_URL, GRAPH_URL_ENV, fetchOwners, fetchTenant, graphBaseUrl } =
+    await import("./graph");
   const env = deps.env ?? process.env;
   const configured = env[GRAPH_URL_ENV];
   const baseUrl = configured === undefined || configured === "" ? DEFAULT_GRAPH_URL : configured;
@@ -255,7 +383,7 @@ async function readGraph(
     const { DefaultAzureCredential } = await import("@azure/identity");
     credential = new DefaultAzureCredential();
   }
-  const tenant = await fetchTenant({
+  const graphOptions: GraphFetchOptions = {
     ...deps.graph,
     credential,
     baseUrl,
@@ -263,7 +391,8 @@ async function readGraph(
       stderr(
         `audit: Microsoft Graph answered ${status} for ${new URL(url).pathname}; retrying${retryAfterSeconds === null ? "" : ` after ${retryAfterSeconds} s (Retry-After)`}\n`,
       ),
-  });
+  };
+  const tenant = await fetchTenant(graphOptions);
   const objects = parseTenantObjects(
     tenant.applications,
     "Microsoft Graph /applications",
@@ -275,7 +404,12 @@ async function readGraph(
       "servicePrincipal",
     ),
   );
-  return { objects, source: `Microsoft Graph (${baseUrl})` };
+  // Owners only of the objects holding credentials: the others have nothing to tell anyone.
+  const owners = await fetchOwners(
+    graphOptions,
+    objects.filter((object) => object.credentials.length > 0),
+  );
+  return { objects, source: `Microsoft Graph (${baseUrl})`, owners };
 }
 
 /**
@@ -344,6 +478,43 @@ function readRegularFile(
   } catch (error) {
     if (error instanceof AuditInputError) throw error;
     throw cannot(` (${messageOf(error)})`);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Writes a report file (`--markdown`, `--ics`): opened without following a symbolic link
+ * (O_NOFOLLOW) and without blocking (a FIFO is refused, not waited on), written only if it is a
+ * regular file (an existing one is replaced). Its folder must exist.
+ *
+ * @throws AuditInputError `<option> <file>: cannot write (<reason>)`
+ */
+function writeReport(option: string, file: string, content: string): void {
+  const { O_WRONLY, O_CREAT, O_NONBLOCK } = fs.constants;
+  const noFollow = fs.constants.O_NOFOLLOW ?? 0;
+  const cannot = (reason: string) =>
+    new AuditInputError(`${option} ${file}: cannot write (${reason})`);
+  let fd: number;
+  try {
+    fd = fs.openSync(file, O_WRONLY | O_CREAT | O_NONBLOCK | noFollow, 0o666);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ELOOP")
+      throw cannot("a symbolic link; the audit does not follow links it writes to");
+    if (code === "ENOENT") throw cannot("no such folder");
+    if (code === "EISDIR") throw cannot("a directory");
+    if (code === "ENXIO") throw cannot("a FIFO (named pipe) without a reader, not a regular file");
+    throw cannot(messageOf(error).split("\n")[0]);
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) throw cannot(`${fileKind(stat)}, not a regular file`);
+    fs.ftruncateSync(fd, 0);
+    fs.writeFileSync(fd, content);
+  } catch (error) {
+    if (error instanceof AuditInputError) throw error;
+    throw cannot(messageOf(error).split("\n")[0]);
   } finally {
     fs.closeSync(fd);
   }

@@ -18,6 +18,9 @@
  *   by our own middleware rather than the client's AuthenticationHandler, which attaches tokens
  *   to https Graph hosts only and so could not be exercised against a local fake server.
  *
+ * - Owners ({@link fetchOwners}): `GET /{applications|servicePrincipals}/{id}/owners`, 20 per
+ *   `POST /$batch`, paged, throttled requests inside a batch sent again after their Retry-After.
+ *
  * Node 20's global fetch is used: the client checks for it and needs no polyfill.
  */
 import type { AccessToken, TokenCredential } from "@azure/identity";
@@ -34,6 +37,7 @@ import {
   TelemetryHandler,
 } from "@microsoft/microsoft-graph-client";
 import { AuditInputError, messageOf, oneLine } from "./errors";
+import type { Owner } from "./owners";
 
 /** Environment variable that overrides the Graph base URL (national clouds, a local fake server). */
 export const GRAPH_URL_ENV = "APP_CREDENTIALS_GRAPH_URL";
@@ -78,35 +82,7 @@ export interface GraphTenant {
  *   error, an unreachable host or an unexpected page
  */
 export async function fetchTenant(options: GraphFetchOptions): Promise<GraphTenant> {
-  const base = graphBaseUrl(options.baseUrl ?? DEFAULT_GRAPH_URL);
-  const auth = new BearerToken(options.credential, base.origin);
-  const maxRetryAfter = options.maxRetryAfterSeconds ?? 120;
-  // Delay: the client's default (3 s, backing off) when Graph sends no Retry-After.
-  const retry = new RetryHandlerOptions(
-    undefined,
-    options.maxRetries ?? 5,
-    (_delay, _attempt, request, _options, response) => {
-      const retryAfter = retryAfterSeconds(response);
-      if (retryAfter !== null && retryAfter > maxRetryAfter) return false;
-      options.onRetry?.({
-        url: urlOf(request),
-        status: response.status,
-        retryAfterSeconds: retryAfter,
-      });
-      return true;
-    },
-  );
-  const client = Client.initWithMiddleware({
-    baseUrl: base.href.replace(/\/$/, ""),
-    defaultVersion: GRAPH_VERSION,
-    middleware: [
-      auth,
-      new RetryHandler(retry),
-      new RedirectHandler(new RedirectHandlerOptions()),
-      new TelemetryHandler(),
-      new HTTPMessageHandler(),
-    ],
-  });
+  const { client, auth, base } = graphClient(options);
   const prefix = `${base.href}${GRAPH_VERSION}/`;
   const list = async (resource: "applications" | "servicePrincipals"): Promise<unknown[]> => {
     const items: unknown[] = [];
@@ -150,6 +126,191 @@ export async function fetchTenant(options: GraphFetchOptions): Promise<GraphTena
   const applications = await list("applications");
   const servicePrincipals = await list("servicePrincipals");
   return { applications, servicePrincipals };
+}
+
+/** The Graph client with the audit's middleware: our bearer token, retries, redirects. */
+function graphClient(options: GraphFetchOptions): { client: Client; auth: BearerToken; base: URL } {
+  const base = graphBaseUrl(options.baseUrl ?? DEFAULT_GRAPH_URL);
+  const auth = new BearerToken(options.credential, base.origin);
+  const maxRetryAfter = options.maxRetryAfterSeconds ?? 120;
+  // Delay: the client's default (3 s, backing off) when Graph sends no Retry-After.
+  const retry = new RetryHandlerOptions(
+    undefined,
+    options.maxRetries ?? 5,
+    (_delay, _attempt, request, _options, response) => {
+      const retryAfter = retryAfterSeconds(response);
+      if (retryAfter !== null && retryAfter > maxRetryAfter) return false;
+      options.onRetry?.({
+        url: urlOf(request),
+        status: response.status,
+        retryAfterSeconds: retryAfter,
+      });
+      return true;
+    },
+  );
+  const client = Client.initWithMiddleware({
+    baseUrl: base.href.replace(/\/$/, ""),
+    defaultVersion: GRAPH_VERSION,
+    middleware: [
+      auth,
+      new RetryHandler(retry),
+      new RedirectHandler(new RedirectHandlerOptions()),
+      new TelemetryHandler(),
+      new HTTPMessageHandler(),
+    ],
+  });
+  return { client, auth, base };
+}
+
+/** Requests per `$batch`: Graph's limit (https://learn.microsoft.com/graph/json-batching). */
+export const MAX_BATCH_REQUESTS = 20;
+
+/** The owner properties requested. */
+export const OWNER_SELECT = ["id", "userPrincipalName", "mail", "displayName"];
+
+/** An object whose owners {@link fetchOwners} reads. */
+export interface OwnedObject {
+  objectType: "application" | "servicePrincipal";
+  objectId: string;
+}
+
+/**
+ * Reads the owners of each object: `GET /applications/{id}/owners` or
+ * `GET /servicePrincipals/{id}/owners` (`$select=id,userPrincipalName,mail,displayName`), sent
+ * {@link MAX_BATCH_REQUESTS} at a time through `POST /$batch`, following each list's
+ * `@odata.nextLink` (sent in a later batch). Throttling: a whole batch answered 429/503/504 is
+ * retried by the client like any request; a request inside a batch answered so is sent again in
+ * a later batch after the longest Retry-After of that batch (at most `maxRetryAfterSeconds`, at
+ * most `maxRetries` times per request). Permission: Application.Read.All, as for the lists; with
+ * only that permission Graph may return user owners without userPrincipalName or mail (their id
+ * is always there).
+ *
+ * @returns owners by object id (lower case); every object is in the map (an empty list: no owner)
+ * @throws AuditInputError as {@link fetchTenant}, naming the owners request
+ */
+export async function fetchOwners(
+  options: GraphFetchOptions,
+  objects: readonly OwnedObject[],
+): Promise<Map<string, Owner[]>> {
+  const { client, auth, base } = graphClient(options);
+  const maxRetries = options.maxRetries ?? 5;
+  const maxRetryAfter = options.maxRetryAfterSeconds ?? 120;
+  const prefix = `${base.href}${GRAPH_VERSION}/`;
+  const owners = new Map<string, Owner[]>();
+  interface Pending {
+    objectId: string;
+    /** Relative to the version, starting with `/`. */
+    url: string;
+    what: string;
+    retries: number;
+    seen: Set<string>;
+  }
+  let queue: Pending[] = objects.map((object) => {
+    const collection = object.objectType === "application" ? "applications" : "servicePrincipals";
+    owners.set(object.objectId.toLowerCase(), []);
+    return {
+      objectId: object.objectId,
+      url: `/${collection}/${encodeURIComponent(object.objectId)}/owners?$select=${OWNER_SELECT.join(",")}`,
+      what: `GET /${collection}/${object.objectId}/owners`,
+      retries: 0,
+      seen: new Set<string>(),
+    };
+  });
+  while (queue.length > 0) {
+    const later: Pending[] = [];
+    let waitSeconds = 0;
+    for (let start = 0; start < queue.length; start += MAX_BATCH_REQUESTS) {
+      const chunk = queue.slice(start, start + MAX_BATCH_REQUESTS);
+      let answer: unknown;
+      try {
+        answer = await client.api("/$batch").post({
+          requests: chunk.map((p, i) => ({ id: String(i), method: "GET", url: p.url })),
+        });
+      } catch (error) {
+        throw auth.failure ?? graphFailure(error, "POST /$batch (owners)", base.origin, maxRetries);
+      }
+      const responses = isRecord(answer) && Array.isArray(answer.responses) ? answer.responses : [];
+      const byId = new Map<string, Record<string, unknown>>();
+      for (const r of responses) if (isRecord(r) && typeof r.id === "string") byId.set(r.id, r);
+      chunk.forEach((pending, i) => {
+        const response = byId.get(String(i));
+        if (response === undefined) {
+          throw new AuditInputError(
+            `Microsoft Graph POST /$batch: no response for ${pending.what}; expected {"responses": [{"id", "status", "body"}, …]}`,
+          );
+        }
+        const status = Number(response.status);
+        const body = response.body;
+        if (status === 429 || status === 503 || status === 504) {
+          const headers = isRecord(response.headers) ? response.headers : {};
+          const header = Object.entries(headers).find(([k]) => k.toLowerCase() === "retry-after");
+          const retryAfter = header === undefined ? null : parseRetryAfter(String(header[1]));
+          if (
+            pending.retries >= maxRetries ||
+            (retryAfter !== null && retryAfter > maxRetryAfter)
+          ) {
+            throw new AuditInputError(
+              `Microsoft Graph ${pending.what} at ${base.origin} still answered ${status} after at most ${maxRetries} retries (or asked to wait longer than allowed); try again later`,
+            );
+          }
+          options.onRetry?.({
+            url: `${prefix}${pending.url.slice(1)}`,
+            status,
+            retryAfterSeconds: retryAfter,
+          });
+          waitSeconds = Math.max(waitSeconds, retryAfter ?? 3 * 2 ** pending.retries);
+          later.push({ ...pending, retries: pending.retries + 1 });
+          return;
+        }
+        if (status !== 200) {
+          const error = isRecord(body) && isRecord(body.error) ? body.error : {};
+          throw graphFailure(
+            new GraphError(
+              status,
+              [error.code, error.message].filter((s) => typeof s === "string").join(": "),
+            ),
+            pending.what,
+            base.origin,
+            maxRetries,
+          );
+        }
+        if (!isRecord(body) || !Array.isArray(body.value)) {
+          throw new AuditInputError(
+            `Microsoft Graph ${pending.what}: expected a page {"value": [...]}, got ${typeof body}`,
+          );
+        }
+        const list = owners.get(pending.objectId.toLowerCase()) as Owner[];
+        for (const item of body.value) {
+          if (!isRecord(item) || typeof item.id !== "string") {
+            throw new AuditInputError(`Microsoft Graph ${pending.what}: an owner without an id`);
+          }
+          const owner: Owner = { id: item.id };
+          for (const key of ["userPrincipalName", "mail", "displayName"] as const) {
+            const value = item[key];
+            if (typeof value === "string" && value !== "") owner[key] = value;
+          }
+          list.push(owner);
+        }
+        const next = body["@odata.nextLink"];
+        if (next === undefined || next === null) return;
+        if (typeof next !== "string" || !next.startsWith(prefix)) {
+          throw new AuditInputError(
+            `Microsoft Graph ${pending.what}: @odata.nextLink ${JSON.stringify(String(next).slice(0, 200))} is not under ${prefix}; refusing to follow it`,
+          );
+        }
+        if (pending.seen.has(next)) {
+          throw new AuditInputError(
+            `Microsoft Graph ${pending.what}: @odata.nextLink repeats an earlier page; stopping`,
+          );
+        }
+        pending.seen.add(next);
+        later.push({ ...pending, url: `/${next.slice(prefix.length)}`, retries: 0 });
+      });
+    }
+    if (waitSeconds > 0) await new Promise((resolve) => setTimeout(resolve, waitSeconds * 1000));
+    queue = later;
+  }
+  return owners;
 }
 
 /**
@@ -290,6 +451,11 @@ function graphFailure(
 function retryAfterSeconds(response: Response): number | null {
   const header = response.headers?.get("Retry-After");
   if (header === null || header === undefined) return null;
+  return parseRetryAfter(header);
+}
+
+/** A Retry-After value in seconds (a number, or an HTTP date), or null when unreadable. */
+function parseRetryAfter(header: string): number | null {
   const seconds = Number(header);
   if (Number.isFinite(seconds)) return seconds;
   const date = Date.parse(header);

@@ -12,6 +12,7 @@ import {
   AUDIT_ONLY_POLICIES,
   AUDIT_ONLY_POLICY_NAMES,
   CREDENTIAL_COUNT,
+  CREDENTIAL_OWNER_MISSING,
   CREDENTIAL_UNMANAGED,
   CREDENTIAL_UNREADABLE,
   durationSetting,
@@ -44,6 +45,7 @@ export {
   AUDIT_ONLY_POLICIES,
   AUDIT_ONLY_POLICY_NAMES,
   CREDENTIAL_COUNT,
+  CREDENTIAL_OWNER_MISSING,
   CREDENTIAL_UNMANAGED,
   CREDENTIAL_UNREADABLE,
   SERVICE_PRINCIPAL_CREDENTIAL,
@@ -62,6 +64,7 @@ export const AUDIT_POLICIES = [
   CREDENTIAL_EXPIRING_SOON,
   CREDENTIAL_COUNT,
   SERVICE_PRINCIPAL_CREDENTIAL,
+  CREDENTIAL_OWNER_MISSING,
 ] as const;
 
 /** A policy the audit reports. */
@@ -80,6 +83,8 @@ export const AUDIT_RULES: Record<AuditPolicy, string> = {
   [CREDENTIAL_COUNT]: "the object holds more than two valid client secrets",
   [SERVICE_PRINCIPAL_CREDENTIAL]:
     "a hand-made client secret on a service principal, invisible in the portal's Certificates & secrets blade",
+  [CREDENTIAL_OWNER_MISSING]:
+    "the object has no owner: nobody would be told (judged only when owners are known: --graph or --owners)",
 };
 
 /** The level of a reported finding. */
@@ -143,7 +148,7 @@ export function auditAnalyzerInfo(): AnalyzerInfo {
  * remediate-level validation. Without a file: the pack's defaults (credential-max-lifetime P2Y
  * mandatory, credential-expired advisory, credential-expiring-soon P30D advisory) and the
  * audit-only policies at their own defaults (credential-unreadable and credential-unmanaged
- * mandatory, credential-count and service-principal-credential advisory). An entry for
+ * mandatory, credential-count, service-principal-credential and credential-owner-missing advisory). An entry for
  * credential-rotation-required is validated (the pack's) but sets nothing the audit reports.
  *
  * @param text the file's JSON text; `undefined` for no file

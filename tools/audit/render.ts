@@ -102,6 +102,12 @@ export function renderText(
       "",
     );
   }
+  if (!summary.ownersKnown && settings.levels["credential-owner-missing"] !== "disabled") {
+    lines.push(
+      "Owners not known (give --owners FILE, or use --graph): credential-owner-missing was not judged.",
+      "",
+    );
+  }
   if (summary.warnings.length > 0) {
     lines.push("Warnings:");
     for (const warning of summary.warnings.slice(0, MAX_WARNINGS_SHOWN)) {

@@ -31,6 +31,12 @@
  * - `service-principal-credential`: a client secret on a service principal that this project did
  *   not create: it does not show in the portal's Certificates & secrets blade.
  *
+ * - `credential-owner-missing`: an object holding credentials has no owner (absent from the
+ *   {@link OwnerDirectory}, or an empty list there), so nobody would be told. Judged only when the
+ *   owners are known (`auditTenant`'s `owners` given: `--graph`, or an `--owners` file); one finding
+ *   per object, on its most urgent credential (the Finding shape is unchanged: it names that
+ *   credential's keyId). Objects without credentials are not judged: there is nothing to tell.
+ *
  * Which credential gets which finding:
  * - a credential with an unreadable end gets `credential-unreadable` only (above);
  * - an expired credential gets `credential-expired` only: it can no longer sign in, so its
@@ -59,11 +65,13 @@ import {
   AuditPolicy,
   AuditSettings,
   CREDENTIAL_COUNT,
+  CREDENTIAL_OWNER_MISSING,
   CREDENTIAL_UNMANAGED,
   CREDENTIAL_UNREADABLE,
   FindingLevel,
   SERVICE_PRINCIPAL_CREDENTIAL,
 } from "./policies";
+import type { OwnerDirectory } from "./owners";
 import {
   duplicateKeyIds,
   type CredentialType,
@@ -136,6 +144,11 @@ export interface AuditSummary {
    * means nothing was judged, whatever the exit code says.
    */
   disabledPolicies: AuditPolicy[];
+  /**
+   * Whether the owners of the objects were known (`--graph`, or an `--owners` file): only then is
+   * `credential-owner-missing` judged.
+   */
+  ownersKnown: boolean;
   /** What the input holds that the audit judged anyway but people must know: duplicate keyIds. */
   warnings: string[];
   /** 1 when any finding is mandatory, else 0. */
@@ -157,18 +170,23 @@ export interface AuditResult {
  * @param objects applications and service principals (any order)
  * @param settings levels and durations, see {@link AuditSettings}
  * @param nowMs the instant to evaluate at, ms since the Unix epoch
+ * @param owners the objects' owners by object id (lower case), when known: then
+ *   `credential-owner-missing` is judged; `undefined`: not judged
  * @returns rows sorted by urgency ({@link compareUrgency}), findings in row order
  */
 export function auditTenant(
   objects: readonly TenantObject[],
   settings: AuditSettings,
   nowMs: number,
+  owners?: OwnerDirectory,
 ): AuditResult {
   const rows: TenantCredentialRow[] = [];
   // No spread of rows into a call (push(...rows)): its arguments live on the stack, which holds
   // about 125,000 of them.
   for (const object of objects) {
-    for (const row of auditObject(object, settings, nowMs)) rows.push(row);
+    const objectRows = auditObject(object, settings, nowMs);
+    if (owners !== undefined) judgeOwners(object, objectRows, owners, settings);
+    for (const row of objectRows) rows.push(row);
   }
   rows.sort(compareUrgency);
   const findings = rows.flatMap((row) => row.findings);
@@ -193,6 +211,7 @@ export function auditTenant(
       findings: levels,
       byPolicy,
       disabledPolicies: AUDIT_POLICIES.filter((policy) => settings.levels[policy] === "disabled"),
+      ownersKnown: owners !== undefined,
       warnings: duplicateKeyIds(objects),
       exitCode: levels.mandatory > 0 ? 1 : 0,
     },
@@ -367,6 +386,36 @@ function evaluate(
         `${label()} is a client secret on a service principal: it does not appear in the app registration's Certificates & secrets blade in the portal, so the app's owners do not see it. Fix: ${ADOPT_FIX}; or move its consumers to a secret of the application.`,
     );
   }
+}
+
+/**
+ * `credential-owner-missing`: when the object has no owner in `owners`, one finding on its most
+ * urgent row (after its other findings, which {@link AUDIT_POLICIES} order puts first).
+ */
+function judgeOwners(
+  object: TenantObject,
+  rows: TenantCredentialRow[],
+  owners: OwnerDirectory,
+  settings: AuditSettings,
+): void {
+  const level = settings.levels[CREDENTIAL_OWNER_MISSING];
+  if (rows.length === 0 || level === "disabled") return;
+  if ((owners.get(object.objectId.toLowerCase())?.length ?? 0) > 0) return;
+  let first = rows[0];
+  for (const row of rows) if (compareUrgency(row, first) < 0) first = row;
+  const noun = OBJECT_NOUN[object.objectType];
+  const fix =
+    object.objectType === "application"
+      ? `add an owner who answers for it: az ad app owner add --id ${object.appId} --owner-object-id <user object id> (or the app registration's Owners blade)`
+      : `add an owner who answers for it: the enterprise application's Owners blade, or Graph POST /servicePrincipals/${object.objectId}/owners/$ref`;
+  first.findings.push(
+    findingOf(
+      first,
+      CREDENTIAL_OWNER_MISSING,
+      level,
+      `${noun} ${JSON.stringify(object.displayName)} (appId ${object.appId}, object id ${object.objectId}) holds ${rows.length} credential${rows.length === 1 ? "" : "s"} and has no owner: nobody would be told before they expire. Fix: ${fix}.`,
+    ),
+  );
 }
 
 /** keyIds and customKeyIdentifiers of a service principal's `Sign` keyCredentials. */

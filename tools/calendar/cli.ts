@@ -1,15 +1,16 @@
 /**
  * `npm run calendar -- [--stack dev] [--dir .] [--from RFC3339] [--years N] [--every ISO8601]
- *  [--out FILE.svg|FILE.html] [--no-churn-check] [--timeout PT15M]`
+ *  [--out FILE.svg|FILE.html] [--ics FILE.ics] [--no-churn-check] [--timeout PT15M]`
  *
  * Simulates scheduled `pulumi up` runs with the stack's real rotation settings, runs the stack's
  * program at the first deployment and one second and one day later (credentials it replaces at
- * every deployment break invariant 5), prints a per-app summary and optionally draws the calendar.
+ * every deployment break invariant 5), prints a per-app summary and optionally draws the calendar
+ * (`--out`) and writes it as iCalendar (`--ics`, see ./ics.ts) to subscribe to.
  * Exit codes: 0 every invariant holds; 1 an invariant breaks (app, instant and, for the program,
  * the credential printed); 2 invalid options, stack file or configuration, a program that fails or
- * does not finish, or an `--out` that cannot be written (or that is a symbolic link: the calendar
- * never writes through one). Missing folders of `--out` are created only when the calendar is
- * written. SIGINT, SIGTERM and SIGHUP stop the program runs, remove their temporary files and exit
+ * does not finish, or an `--out` or `--ics` that cannot be written (or that is a symbolic link: the
+ * calendar never writes through one). Missing folders of `--out` and `--ics` are created only when
+ * the calendar is written. SIGINT, SIGTERM and SIGHUP stop the program runs, remove their temporary files and exit
  * with 130, 143 and 129.
  */
 import * as fs from "fs";
@@ -33,6 +34,7 @@ import {
 import { ConfigError, parseStackConfig, rawConfigFromValues } from "../../components/config";
 import { formatInstant, parseDuration, parseInstant } from "../../policy/core";
 import { htmlPage, renderSvg } from "./chart";
+import { rotationCalendar } from "./ics";
 import { simulate, SimulationError } from "./simulate";
 import { credentialKinds, describeViolation, formatReport, reportedViolations } from "./summary";
 
@@ -55,6 +57,7 @@ interface Options {
   years: string;
   every: string;
   out?: string;
+  ics?: string;
   churnCheck: boolean;
   timeout?: string;
 }
@@ -85,6 +88,10 @@ export async function main(
     .option("--years <n>", "years to simulate", "5")
     .option("--every <ISO8601>", "deployment cadence, e.g. P1D, PT12H, P1W", "P1D")
     .option("--out <file>", "write the calendar: FILE.svg or a self-contained FILE.html")
+    .option(
+      "--ics <file>",
+      "write the calendar as iCalendar (RFC 5545): FILE.ics, to import or subscribe to",
+    )
     .option(
       "--no-churn-check",
       "do not run the stack's program (credentials it replaces at every deployment go unnoticed)",
@@ -146,7 +153,15 @@ async function run(
       `--out: expected a file ending in .svg or .html, got ${JSON.stringify(out)}`,
     );
   }
-  if (out !== undefined) checkWritable(out);
+  if (out !== undefined) checkWritable("--out", out);
+  const ics = options.ics;
+  if (ics !== undefined && !/\.ics$/i.test(ics)) {
+    throw new UsageError(`--ics: expected a file ending in .ics, got ${JSON.stringify(ics)}`);
+  }
+  if (ics !== undefined && out !== undefined && path.resolve(ics) === path.resolve(out)) {
+    throw new UsageError(`--ics ${ics}: the same file as --out`);
+  }
+  if (ics !== undefined) checkWritable("--ics", ics);
   const stackPath = path.resolve(options.dir, `Pulumi.${options.stack}.yaml`);
   if (!fs.existsSync(stackPath)) {
     throw new UsageError(`--stack ${options.stack}: ${stackPath} not found`);
@@ -186,6 +201,7 @@ async function run(
     });
     const file = path.resolve(out);
     writeOut(
+      "--out",
       out,
       file,
       /\.svg$/i.test(out)
@@ -194,19 +210,35 @@ async function run(
     );
     io.stdout.write(`Calendar written to ${file}\n`);
   }
+  if (ics !== undefined) {
+    const file = path.resolve(ics);
+    writeOut(
+      "--ics",
+      ics,
+      file,
+      rotationCalendar(simulation, {
+        stack: options.stack,
+        credentialKinds: kinds,
+        stampMs: nowMs,
+      }),
+    );
+    io.stdout.write(`iCalendar written to ${file}\n`);
+  }
   const failures = reportedViolations(simulation, program?.violations);
   for (const v of failures) io.stderr.write(`calendar: ${describeViolation(v)}\n`);
   return failures.length > 0 ? EXIT.violation : EXIT.ok;
 }
 
 /**
- * Checks, before anything is simulated, that `--out` can be written: it is not a symbolic link nor
- * anything but a regular file, and its nearest existing folder is a writable directory. Creates
- * nothing: missing folders are made by {@link writeOut}, when there is a calendar to write.
+ * Checks, before anything is simulated, that `--out` (or `--ics`) can be written: it is not a
+ * symbolic link nor anything but a regular file, and its nearest existing folder is a writable
+ * directory. Creates nothing: missing folders are made by {@link writeOut}, when there is a
+ * calendar to write.
  *
- * @throws UsageError `--out <path>: <reason>`
+ * @param option the option's name, `--out` or `--ics`
+ * @throws UsageError `<option> <path>: <reason>`
  */
-function checkWritable(out: string): void {
+function checkWritable(option: string, out: string): void {
   const file = path.resolve(out);
   try {
     const existing = lstatOrUndefined(file);
@@ -220,7 +252,7 @@ function checkWritable(out: string): void {
     }
     fs.accessSync(nearest, fs.constants.W_OK);
   } catch (error) {
-    throw new UsageError(`--out ${out}: ${reasonOf(error)}`);
+    throw new UsageError(`${option} ${out}: ${reasonOf(error)}`);
   }
 }
 
@@ -235,7 +267,7 @@ function lstatOrUndefined(file: string): fs.Stats | undefined {
 }
 
 /**
- * Refuses an existing `--out` that is a symbolic link (whoever made it, the calendar does not
+ * Refuses an existing `--out` or `--ics` that is a symbolic link (whoever made it, the calendar does not
  * write where it points) or not a regular file.
  */
 function checkTarget(file: string, stats: fs.Stats): void {
@@ -270,13 +302,15 @@ function missingFolders(dir: string): { missing: string[]; nearest: string } {
 }
 
 /**
- * Writes the calendar: creates the missing folders of `--out` one at a time (each must come out a
- * real directory), then opens the file without following a symbolic link (O_NOFOLLOW) and writes
- * it only if it is a regular file. On failure the folders it created are removed again.
+ * Writes the calendar: creates the missing folders of `--out` (or `--ics`) one at a time (each
+ * must come out a real directory), then opens the file without following a symbolic link
+ * (O_NOFOLLOW) and writes it only if it is a regular file. On failure the folders it created are
+ * removed again.
  *
- * @throws UsageError `--out <path>: <reason>`
+ * @param option the option's name, `--out` or `--ics`
+ * @throws UsageError `<option> <path>: <reason>`
  */
-function writeOut(out: string, file: string, content: string): void {
+function writeOut(option: string, out: string, file: string, content: string): void {
   const created: string[] = [];
   try {
     for (const folder of missingFolders(path.dirname(file)).missing) {
@@ -314,7 +348,7 @@ function writeOut(out: string, file: string, content: string): void {
         // Not empty any more (someone else wrote there): left in place.
       }
     }
-    throw new UsageError(`--out ${out}: ${reasonOf(error)}`);
+    throw new UsageError(`${option} ${out}: ${reasonOf(error)}`);
   }
 }
 
