@@ -6,6 +6,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import ICAL from "ical.js";
 import { Duration } from "luxon";
+import { events, text, utcMs } from "../support/ical";
 import { managedPasswordDisplayName } from "../../policy/core/managed";
 import { auditCalendar } from "../../tools/audit/ics";
 import { auditTenant } from "../../tools/audit/rules";
@@ -19,26 +20,6 @@ import {
   SERVICE_PRINCIPALS,
   tenantObject,
 } from "./helpers";
-
-/** The VEVENTs of an iCalendar text, parsed with ical.js. */
-function events(text: string): ICAL.Component[] {
-  const calendar = new ICAL.Component(ICAL.parse(text) as unknown[]);
-  assert.equal(calendar.name, "vcalendar");
-  assert.equal(calendar.getFirstPropertyValue("version"), "2.0");
-  return calendar.getAllSubcomponents("vevent");
-}
-
-/** A DATE-TIME property as a UTC instant (ms), asserting that it is written in UTC. */
-function utcMs(component: ICAL.Component, name: string): number {
-  const value = component.getFirstPropertyValue(name);
-  assert.ok(value instanceof ICAL.Time, `${name} is a DATE-TIME`);
-  assert.equal(value.zone?.tzid, "UTC", `${name} in UTC`);
-  assert.equal(value.isDate, false);
-  return value.toJSDate().getTime();
-}
-
-const text = (component: ICAL.Component, name: string) =>
-  String(component.getFirstPropertyValue(name));
 
 const TWO_WEEKS = Duration.fromISO("P14D");
 

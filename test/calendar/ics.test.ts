@@ -7,34 +7,14 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import ICAL from "ical.js";
+import type ICAL from "ical.js";
 import { Duration } from "luxon";
+import { events, text, utcMs } from "../support/ical";
 import { main } from "../../tools/calendar/cli";
 import { rotationCalendar } from "../../tools/calendar/ics";
 import { simulate, Simulation } from "../../tools/calendar/simulate";
 import { credentialKinds } from "../../tools/calendar/summary";
 import { FIXTURE, ms, stackApps } from "./helpers";
-
-/** The VEVENTs of an iCalendar text, parsed with ical.js. */
-function events(text: string): ICAL.Component[] {
-  const calendar = new ICAL.Component(ICAL.parse(text) as unknown[]);
-  assert.equal(calendar.name, "vcalendar");
-  assert.equal(calendar.getFirstPropertyValue("version"), "2.0");
-  assert.ok(calendar.getFirstPropertyValue("prodid"));
-  return calendar.getAllSubcomponents("vevent");
-}
-
-/** A DATE-TIME property as a UTC instant (ms), asserting that it is written in UTC. */
-function utcMs(component: ICAL.Component, name: string): number {
-  const value = component.getFirstPropertyValue(name);
-  assert.ok(value instanceof ICAL.Time, `${name} is a DATE-TIME`);
-  assert.equal(value.zone?.tzid, "UTC", `${name} in UTC`);
-  assert.equal(value.isDate, false);
-  return value.toJSDate().getTime();
-}
-
-const text = (component: ICAL.Component, name: string) =>
-  String(component.getFirstPropertyValue(name));
 
 /** The grace fixture (api: 2 slots P180D; worker: 1 slot P90D) from `from` for `years`. */
 function graceSimulation(from: string, years = 2): Simulation {

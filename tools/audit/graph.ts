@@ -23,6 +23,7 @@
  *
  * Node 20's global fetch is used: the client checks for it and needs no polyfill.
  */
+import { isHttpsOrLoopback } from "../offline";
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import {
   Client,
@@ -328,16 +329,15 @@ export function graphBaseUrl(text: string): URL {
       `Graph base URL ${JSON.stringify(text)} is not a URL; expected e.g. ${DEFAULT_GRAPH_URL}`,
     );
   }
-  const loopback = ["127.0.0.1", "[::1]", "localhost"].includes(url.hostname);
   if (
-    !(url.protocol === "https:" || (url.protocol === "http:" && loopback)) ||
+    !isHttpsOrLoopback(url) ||
     url.search !== "" ||
     url.hash !== "" ||
     url.username !== "" ||
     url.password !== ""
   ) {
     throw new AuditInputError(
-      `Graph base URL ${JSON.stringify(text)} is not allowed: expected https://<host>[/path] (http only on 127.0.0.1, ::1 or localhost), without query, fragment or credentials`,
+      `Graph base URL ${JSON.stringify(text)} is not allowed: expected https://<host>[/path] (http only on a loopback host: localhost, 127.0.0.0/8, ::1), without query, fragment or credentials`,
     );
   }
   if (!url.pathname.endsWith("/")) url.pathname = `${url.pathname}/`;

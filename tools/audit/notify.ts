@@ -17,6 +17,7 @@
  * secret value or a credential hint (the shapes have none, and the documents are built field by
  * field, so nothing else can slip in).
  */
+import { isLoopbackHost } from "../offline";
 import { forTerminal } from "./errors";
 import type { Owner, OwnerFinding, OwnerReport } from "./owners";
 
@@ -158,14 +159,6 @@ export function validateWebhookUrl(text: string): URL {
   throw new Error(
     `notifications: the webhook URL must use https (got ${url.protocol.replace(/[^a-z0-9+.-]/gi, "")})`,
   );
-}
-
-/** `localhost`, an IPv4 address in 127.0.0.0/8, or `[::1]` (as `URL#hostname` spells them). */
-function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase();
-  if (host === "localhost" || host === "[::1]") return true;
-  // URL has already normalised IPv4 forms (127.1, 0x7f.0.0.1) to dotted decimal.
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 /**

@@ -31,3 +31,4 @@ export * from "./simulator/world";
 export * from "./stackFile";
 export * from "./text/neutralise";
 export * from "./timeout";
+export * from "./urls";
