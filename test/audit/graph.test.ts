@@ -8,7 +8,7 @@ import * as fs from "fs";
 import type { TokenCredential } from "@azure/identity";
 import { AuditDeps } from "../../tools/audit/cli";
 import { FakeGraph, FakeGraphOptions, startFakeGraph } from "./fakeGraph";
-import { APPS, audit, fixedToken, NOW, SERVICE_PRINCIPALS } from "./helpers";
+import { APPS, audit, fixedToken, NOW, SERVICE_PRINCIPALS, SAMPLE_TENANT } from "./helpers";
 
 const applications = JSON.parse(fs.readFileSync(APPS, "utf8")) as Record<string, unknown>[];
 const servicePrincipals = (
@@ -44,15 +44,7 @@ describe("audit: --graph against a fake Graph", () => {
     const { run, requests, credential, url } = await graphAudit();
     assert.equal(run.code, 1, run.stderr);
     assert.equal(run.stderr, "");
-    const offline = await audit([
-      "--apps",
-      APPS,
-      "--service-principals",
-      SERVICE_PRINCIPALS,
-      "--now",
-      NOW,
-      "--json",
-    ]);
+    const offline = await audit([...SAMPLE_TENANT, "--json"]);
     // The same findings, except those only live owners give (the fake serves none): one
     // credential-owner-missing per object with credentials.
     const live = JSON.parse(run.stdout) as { findings: { policy: string }[]; summary: unknown };

@@ -14,6 +14,15 @@ export const SERVICE_PRINCIPALS = path.join(FIXTURES, "service-principals.json")
 /** The instant the fixtures are audited at. */
 export const NOW = "2026-01-01T00:00:00Z";
 export const NOW_MS = Date.parse(NOW);
+/** The audit's arguments for the sample tenant, evaluated as of {@link NOW}. */
+export const SAMPLE_TENANT = [
+  "--apps",
+  APPS,
+  "--service-principals",
+  SERVICE_PRINCIPALS,
+  "--now",
+  NOW,
+];
 export const DAY = 86_400_000;
 
 /** The pack's defaults, as the audit reads them without a config file. */

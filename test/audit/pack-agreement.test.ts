@@ -28,15 +28,7 @@ import { renderText } from "../../tools/audit/render";
 import { auditTenant } from "../../tools/audit/rules";
 import { parseTenantObjects } from "../../tools/audit/tenant";
 import { runResource, runStack, urnOf } from "../policy/helpers";
-import {
-  audit,
-  APPS,
-  credential,
-  graphObject,
-  NOW,
-  SERVICE_PRINCIPALS,
-  tenantObject,
-} from "./helpers";
+import { audit, credential, graphObject, NOW, tenantObject, SAMPLE_TENANT } from "./helpers";
 
 const APP_PASSWORD = "azuread:index/applicationPassword:ApplicationPassword";
 /** Month ends make `P1M` differ from 30 days: now + P1M is 2026-02-28, now + 30 days 2026-03-02. */
@@ -223,15 +215,7 @@ describe("audit: credential-unmanaged (formerly credential-rotation-required)", 
   });
 
   it("--json of the sample tenant: credential-unmanaged, never credential-rotation-required", async () => {
-    const run = await audit([
-      "--apps",
-      APPS,
-      "--service-principals",
-      SERVICE_PRINCIPALS,
-      "--now",
-      NOW,
-      "--json",
-    ]);
+    const run = await audit([...SAMPLE_TENANT, "--json"]);
     const json = JSON.parse(run.stdout) as {
       findings: { policy: string }[];
       summary: { byPolicy: Record<string, number> };

@@ -26,6 +26,7 @@ import { parseTenantSnapshot, TenantSnapshotError } from "../../tools/offline/si
 import type { Registration } from "../../tools/offline/simulator/simulatedAzure";
 import { loadStackFile, StackFileError } from "../../tools/offline/stackFile";
 import { registration, testUrn } from "../support/registrations";
+import { reportInput } from "../support/reportInput";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const NOW = Date.parse("2026-11-21T10:11:12Z");
@@ -102,28 +103,11 @@ function policy(message = "fine"): PolicyResult {
 }
 
 function input(regs: Registration[], extra: Partial<ReportInput> = {}): ReportInput {
-  return {
-    run: {
-      stackFile: {
-        dir: "/p",
-        project: "p",
-        main: "/p/index.ts",
-        tsconfig: "/p/tsconfig.json",
-        stack: "dev",
-        config: {},
-        secureKeys: [],
-      },
-      registrations: regs,
-      failures: [],
-      refusalsModelled: true,
-      notes: [`a note quoting ${HOSTILE}`],
-    },
-    policy: policy(),
-    nowMs: NOW,
+  return reportInput({ registrations: regs, notes: [`a note quoting ${HOSTILE}`] }, policy(), NOW, {
     nowSource: "option",
     churn: { enabled: false, instantsMs: [NOW], findings: [] },
     ...extra,
-  };
+  });
 }
 
 describe("hostile values in the preview's text output", () => {

@@ -12,6 +12,7 @@ import { renderText } from "../../tools/preview/render";
 import { buildReport, ReportInput } from "../../tools/preview/report";
 import type { Registration, SimulatedFailure } from "../../tools/offline/simulator/simulatedAzure";
 import { registration, testUrn as urn } from "../support/registrations";
+import { reportInput } from "../support/reportInput";
 
 const NOW = Date.parse("2026-11-21T00:00:00Z");
 
@@ -81,28 +82,7 @@ function policy(disabled: string[] = []): PolicyResult {
 }
 
 function input(failures: SimulatedFailure[], extra: Partial<ReportInput> = {}): ReportInput {
-  return {
-    run: {
-      stackFile: {
-        dir: "/p",
-        project: "p",
-        main: "/p/index.ts",
-        tsconfig: "/p/tsconfig.json",
-        stack: "dev",
-        config: {},
-        secureKeys: [],
-      },
-      registrations: registrations(),
-      failures,
-      refusalsModelled: true,
-      notes: [],
-    },
-    policy: policy(),
-    nowMs: NOW,
-    nowSource: "clock",
-    churn: { enabled: true, instantsMs: [NOW, NOW + 1000, NOW + 86_400_000], findings: [] },
-    ...extra,
-  };
+  return reportInput({ registrations: registrations(), failures }, policy(), NOW, extra);
 }
 
 describe("preview report", () => {

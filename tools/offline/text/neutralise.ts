@@ -35,7 +35,6 @@ export function neutraliseValue(value: unknown): string {
 
 /** True when the text holds a character {@link neutralise} would escape (a backslash excepted). */
 export function hasUnsafeCharacters(text: string): boolean {
-  UNSAFE.lastIndex = 0;
   return [...text.matchAll(UNSAFE)].some((m) => m[0] !== "\\");
 }
 
