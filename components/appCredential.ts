@@ -1,7 +1,10 @@
+import * as authorization from "@pulumi/azure-native/authorization";
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
+import { SLOT_KEY, slowestRefresh, WINDOW_KEY } from "../policy/core";
 import { AppCredentialSecrets } from "./appCredentialSecrets";
-import type { AppSource, CredentialType } from "./config";
+import type { AppSource, ConsumerConfig, CredentialType } from "./config";
+import { ConsumerOutputs, declareConsumerAccess } from "./consumerAccess";
 import { CredentialOwner, RotatingCredentials } from "./credentials";
 import { allowsPersonalAccounts, replacesPasswordsDeleteFirst } from "./passwordLimits";
 import { RotationSettings } from "./rotation";
@@ -26,6 +29,17 @@ export interface AppCredentialArgs {
   deployerObjectId: pulumi.Input<string>;
   resourceGroupName: pulumi.Input<string>;
   vaultName: pulumi.Input<string>;
+  /**
+   * The applications that read the credential from Key Vault (default none): each is granted
+   * `Key Vault Secrets User` on exactly this app's secrets. The rotation must cover the slowest
+   * (checked by the config: `checkConsumerOverlap`).
+   */
+  consumers?: readonly ConsumerConfig[];
+  /**
+   * The subscription of the vault (role definition ids are subscription-scoped); default: the
+   * deploying identity's (`authorization.getClientConfig`), looked up only when there are consumers.
+   */
+  subscriptionId?: pulumi.Input<string>;
 }
 
 /**
@@ -69,6 +83,8 @@ export class AppCredential extends pulumi.ComponentResource {
   /** The rotating passwords or certificates. */
   readonly credentials: RotatingCredentials;
   readonly secrets: AppCredentialSecrets;
+  /** The consumers, their role assignments and the references they paste. */
+  readonly consumers: ConsumerOutputs[];
 
   constructor(name: string, args: AppCredentialArgs, opts?: pulumi.ComponentResourceOptions) {
     super("app-credentials:entra:AppCredential", name, {}, opts);
@@ -144,6 +160,9 @@ export class AppCredential extends pulumi.ComponentResource {
             },
             { parent: this },
           );
+    const consumers = args.consumers ?? [];
+    const state = this.credentials.state;
+    const activeSchedule = state.slots[state.activeSlot].rotateWhenChanged;
     this.secrets = new AppCredentialSecrets(
       `${name}-secrets`,
       {
@@ -153,9 +172,30 @@ export class AppCredential extends pulumi.ComponentResource {
         clientId: this.clientId,
         tenantId: args.tenantId,
         active: this.credentials.active,
+        schedule: {
+          [WINDOW_KEY]: activeSchedule[WINDOW_KEY],
+          [SLOT_KEY]: activeSchedule[SLOT_KEY],
+        },
+        consumerRefresh: slowestRefresh(
+          consumers.map((c) => c.refresh),
+          args.nowMs,
+        ),
       },
       { parent: this },
     );
+    this.consumers = declareConsumerAccess({
+      appName: name,
+      consumers,
+      secrets: this.secrets.all,
+      subscriptionId:
+        consumers.length === 0
+          ? ""
+          : (args.subscriptionId ??
+            authorization.getClientConfigOutput({ parent: this }).subscriptionId),
+      tenantId: args.tenantId,
+      vaultName: args.vaultName,
+      parent: this,
+    });
     this.activeKeyId = this.credentials.active.keyId;
     this.activeEndDate = this.credentials.active.endDate;
     this.nextRotation = this.credentials.nextRotation;

@@ -1,6 +1,6 @@
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as pulumi from "@pulumi/pulumi";
-import { parseInstant } from "../policy/core";
+import { CONSUMER_REFRESH_TAG, parseInstant } from "../policy/core";
 import { SlotCredential } from "./credentials";
 import { expiresSeconds } from "./rotation";
 
@@ -18,6 +18,24 @@ export interface AppCredentialSecretsArgs {
    * generation (and a certificate's thumbprint) as tags.
    */
   active: SlotCredential;
+  /**
+   * Schedule markers of the active credential (`rotation-window`, `rotation-slot`; see
+   * policy/core/schedule.ts), written as tags of the credential's secret so the policy pack can
+   * check the consumers' overlap from the secret alone.
+   */
+  schedule: Record<string, string>;
+  /** The slowest consumer's refresh (ISO 8601), tagged `consumer-refresh`; absent without consumers. */
+  consumerRefresh?: string;
+}
+
+/** One Key Vault secret as the rest of the stack sees it. */
+export interface HandedOverSecret {
+  /** `<app>-client-id`, `<app>-tenant-id`, `<app>-client-secret` or `<app>-client-certificate`. */
+  name: string;
+  /** ARM resource id: the scope of its readers' role assignments. */
+  id: pulumi.Output<string>;
+  /** Versionless data-plane URI, e.g. `https://<vault>.vault.azure.net/secrets/<name>`. */
+  uri: pulumi.Output<string>;
 }
 
 /** Content types written to the secrets, read by humans in the portal and by the policy pack. */
@@ -46,6 +64,8 @@ export class AppCredentialSecrets extends pulumi.ComponentResource {
   readonly tenantIdSecretId: pulumi.Output<string>;
   /** The id of `<app>-client-secret` or `<app>-client-certificate`. */
   readonly credentialSecretId: pulumi.Output<string>;
+  /** The three secrets: client id, tenant id, then the credential's. */
+  readonly all: HandedOverSecret[];
   /**
    * Versionless data-plane URI of the credential's secret, e.g.
    * `https://<vault>.vault.azure.net/secrets/<app>-client-secret`.
@@ -85,8 +105,9 @@ export class AppCredentialSecrets extends pulumi.ComponentResource {
     const tenantId = secret("tenant-id", args.tenantId, CONTENT_TYPES.tenantId, {});
     const active = args.active;
     const isCertificate = active.kind === "certificate";
+    const credentialSuffix = isCertificate ? "client-certificate" : "client-secret";
     const credential = secret(
-      isCertificate ? "client-certificate" : "client-secret",
+      credentialSuffix,
       pulumi.secret(active.secretValue),
       isCertificate ? CONTENT_TYPES.clientCertificate : CONTENT_TYPES.clientSecret,
       {
@@ -95,12 +116,20 @@ export class AppCredentialSecrets extends pulumi.ComponentResource {
         slot: String(active.slot),
         generation: String(active.generation),
         ...(active.thumbprint ? { thumbprint: active.thumbprint } : {}),
+        ...args.schedule,
+        ...(args.consumerRefresh ? { [CONSUMER_REFRESH_TAG]: args.consumerRefresh } : {}),
       },
     );
+    const uri = (s: keyvault.Secret) => s.properties.apply((p) => p.secretUri);
+    this.all = [
+      { name: `${args.appName}-client-id`, id: clientId.id, uri: uri(clientId) },
+      { name: `${args.appName}-tenant-id`, id: tenantId.id, uri: uri(tenantId) },
+      { name: `${args.appName}-${credentialSuffix}`, id: credential.id, uri: uri(credential) },
+    ];
     this.clientIdSecretId = clientId.id;
     this.tenantIdSecretId = tenantId.id;
     this.credentialSecretId = credential.id;
-    this.credentialSecretUri = credential.properties.apply((p) => p.secretUri);
+    this.credentialSecretUri = this.all[2].uri;
     this.registerOutputs({
       clientIdSecretId: this.clientIdSecretId,
       tenantIdSecretId: this.tenantIdSecretId,

@@ -1,9 +1,13 @@
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import { AppCredential, AppCredentialArgs } from "./appCredential";
-import { AppConfig, parseStackConfig, StackConfig } from "./config";
+import { AppConfig, ConfigError, parseStackConfig, StackConfig } from "./config";
 import { CONFIG_NAMESPACE, configSizeAdvice, rawConfigFromValues } from "./config/configSource";
+import type { ConsumerReference } from "./consumerAccess";
 import { CredentialVault } from "./credentialVault";
+import { roleAssignmentAdvice } from "./roleAssignments";
 
 /** Per-app stack output. Holds no secret value. */
 export interface AppOutputs {
@@ -29,6 +33,17 @@ export interface AppOutputs {
   clientSecretUri?: pulumi.Output<string>;
   /** Certificate apps: versionless URI of the PEM holding the certificate and its private key. */
   clientCertificateUri?: pulumi.Output<string>;
+  /** Versionless URIs of the app's secrets, keyed by secret name (`<app>-client-id`…). */
+  secretUris: pulumi.Output<Record<string, string>>;
+  /** Who reads the secrets, and what each pastes (versionless references). */
+  consumers: {
+    name: string;
+    kind: string;
+    principalId: string;
+    /** ISO 8601. */
+    refresh: string;
+    reference: pulumi.Output<ConsumerReference>;
+  }[];
 }
 
 /** Stack outputs. */
@@ -90,8 +105,14 @@ function secretConfigKeys(values: Record<string, string>): string[] {
  *   flight; the Pulumi runtime waits for them)
  */
 export async function createStack(config: StackConfig, nowMs: number): Promise<StackOutputs> {
+  const assignments = config.apps.reduce((sum, app) => sum + app.consumers.length * 3, 0);
+  if (assignments > 0) await checkVaultTakesRoleAssignments(config);
+  const advice = roleAssignmentAdvice(assignments);
+  if (advice) void pulumi.log.warn(`${CONFIG_NAMESPACE}: ${advice}`);
   const vault = new CredentialVault("vault", { keyVault: config.keyVault });
   const client = azuread.getClientConfigOutput();
+  const subscriptionId =
+    assignments > 0 ? authorization.getClientConfigOutput().subscriptionId : undefined;
   const apps: Record<string, AppOutputs> = {};
   for (const app of config.apps) {
     apps[app.name] = declareApp(app, {
@@ -100,6 +121,7 @@ export async function createStack(config: StackConfig, nowMs: number): Promise<S
       deployerObjectId: client.objectId,
       resourceGroupName: vault.resourceGroupName,
       vaultName: vault.vaultName,
+      subscriptionId,
     });
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
@@ -109,10 +131,35 @@ export async function createStack(config: StackConfig, nowMs: number): Promise<S
   };
 }
 
+/**
+ * An existing vault that authorizes with access policies (`enableRbacAuthorization` false, as the
+ * vault lookup returns it) ignores role assignments, so its consumers could never read their
+ * secrets: refused before any resource is declared. A vault the stack creates uses RBAC.
+ *
+ * @throws ConfigError naming the vault and the fix
+ */
+async function checkVaultTakesRoleAssignments(config: StackConfig): Promise<void> {
+  const keyVault = config.keyVault;
+  if (keyVault.kind !== "existing") return;
+  const vault = await keyvault.getVault({
+    resourceGroupName: keyVault.resourceGroupName,
+    vaultName: keyVault.name,
+  });
+  if (vault.properties.enableRbacAuthorization === true) return;
+  const apps = config.apps.filter((app) => app.consumers.length > 0).map((app) => app.name);
+  throw new ConfigError([
+    `${CONFIG_NAMESPACE}:keyVault.existing.name: ${JSON.stringify(keyVault.name)} uses access policies ` +
+      `(enableRbacAuthorization is not true), so per-secret role assignments for the consumers of ` +
+      `${apps.join(", ")} would grant nothing; switch the vault to the Azure RBAC permission model ` +
+      "(az keyvault update --enable-rbac-authorization true, after granting RBAC roles that replace its access policies) " +
+      "or remove the consumers",
+  ]);
+}
+
 /** What every app of the stack shares. */
 type SharedAppArgs = Pick<
   AppCredentialArgs,
-  "nowMs" | "tenantId" | "deployerObjectId" | "resourceGroupName" | "vaultName"
+  "nowMs" | "tenantId" | "deployerObjectId" | "resourceGroupName" | "vaultName" | "subscriptionId"
 >;
 
 /** Declares one app's {@link AppCredential} and returns its stack outputs. */
@@ -122,6 +169,7 @@ function declareApp(app: AppConfig, shared: SharedAppArgs): AppOutputs {
     source: app.source,
     credential: app.credential,
     rotation: app.rotation,
+    consumers: app.consumers,
   });
   const secrets = credential.secrets;
   const common = {
@@ -131,6 +179,16 @@ function declareApp(app: AppConfig, shared: SharedAppArgs): AppOutputs {
     activeKeyId: credential.activeKeyId,
     activeEndDate: credential.activeEndDate,
     nextRotation: credential.nextRotation,
+    secretUris: pulumi
+      .all(secrets.all.map((s) => s.uri))
+      .apply((uris) => Object.fromEntries(secrets.all.map((s, i) => [s.name, uris[i]]))),
+    consumers: credential.consumers.map(({ name, kind, principalId, refresh, reference }) => ({
+      name,
+      kind,
+      principalId,
+      refresh,
+      reference,
+    })),
   };
   const ids = { clientId: secrets.clientIdSecretId, tenantId: secrets.tenantIdSecretId };
   return app.credential === "certificate"

@@ -5,6 +5,12 @@
 import type { Duration } from "luxon";
 import { wholeMultipleOf } from "../../policy/core";
 import { checkKeys, isRecord, optionalString, Report, requireString } from "./configFields";
+import {
+  checkConsumerOverlap,
+  ConsumerConfig,
+  parseConsumers,
+  writtenSchedule,
+} from "./consumerConfig";
 import { parseRotation, parseTrigger, RawRotation, resolveRotation } from "./rotationConfig";
 import type { RotationSettings } from "../rotation";
 
@@ -71,9 +77,11 @@ export interface AppConfig {
   maxLifetime: string;
   /** True when the anchor was derived from the app's name rather than configured. */
   anchorIsDefault: boolean;
+  /** The applications that read the credential from Key Vault (empty: none declared). */
+  consumers: ConsumerConfig[];
 }
 
-const COMMON_KEYS = ["name", "credential", "tags", "rotation", "rotationTrigger"];
+const COMMON_KEYS = ["name", "credential", "tags", "rotation", "rotationTrigger", "consumers"];
 const NEW_APP_KEYS = [...COMMON_KEYS, "displayName", "signInAudience", "owners"];
 const EXISTING_APP_KEYS = [...COMMON_KEYS, "existing"];
 
@@ -144,7 +152,28 @@ export function parseApp(
     nowMs,
     report,
   });
-  if (name === undefined || !source || !credential || !tags || !rotation) return undefined;
+  const consumers = parseConsumers(`${field}.consumers`, value.consumers, report);
+  const covered =
+    consumers !== undefined &&
+    checkConsumerOverlap(
+      field,
+      name ?? "",
+      consumers,
+      rotation?.rotation ??
+        writtenSchedule(
+          {
+            period: override.period ?? defaults.rotation.period,
+            grace: override.grace ?? defaults.rotation.grace,
+            slots: override.slots ?? defaults.rotation.slots,
+          },
+          nowMs,
+        ),
+      nowMs,
+      report,
+    );
+  if (name === undefined || !source || !credential || !tags || !rotation || !covered) {
+    return undefined;
+  }
   if (credential === "certificate" && !inWholeHours(rotation.rotation)) {
     report(
       `${field}.credential`,
@@ -153,7 +182,7 @@ export function parseApp(
     );
     return undefined;
   }
-  return { name, source, credential, tags, ...rotation };
+  return { name, source, credential, tags, ...rotation, consumers };
 }
 
 /**

@@ -4,6 +4,7 @@
  * shows this table; test/components/configTable.test.ts fails when the two differ, and
  * `renderConfigTable()` prints the Markdown to paste.
  */
+import { CONSUMER_KINDS, DEFAULT_REFRESH } from "../../policy/core";
 import { CREDENTIAL_TYPES } from "./appConfig";
 import { CATALOGUE_FILE_MAX_BYTES } from "./configSource";
 import {
@@ -65,13 +66,25 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
   {
     key: "apps[]",
     shape:
-      "`{name, credential?, tags?, displayName?, signInAudience?, owners?, rotation?, rotationTrigger?}` or `{name, existing: {applicationObjectId, signInAudience?} \\| {servicePrincipalObjectId}, credential?, tags?, rotation?, rotationTrigger?}`",
+      "`{name, credential?, tags?, displayName?, signInAudience?, owners?, rotation?, rotationTrigger?, consumers?}` or `{name, existing: {applicationObjectId, signInAudience?} \\| {servicePrincipalObjectId}, credential?, tags?, rotation?, rotationTrigger?, consumers?}`",
     default: "apps here and/or in `appFiles`",
   },
   {
     key: "apps[].credential",
     shape: `${CREDENTIAL_TYPES.map(code).join(" or ")} (certificate schedules are in whole hours)`,
     default: code(CREDENTIAL_TYPES[0]),
+  },
+  {
+    key: "apps[].consumers[]",
+    shape: `\`{name, kind, principalId, refresh?}\`: who reads the app's secrets (granted \`Key Vault Secrets User\` on each); kind ${CONSUMER_KINDS.map(code).join(", ")}; refresh + grace ≤ the shortest period, and \`slots: 2\` (\`consumer-refresh-overlap\`)`,
+    default: "none",
+  },
+  {
+    key: "apps[].consumers[].refresh",
+    shape: "ISO 8601, how often the consumer re-reads Key Vault",
+    default: `${Object.entries(DEFAULT_REFRESH)
+      .map(([kind, d]) => `${code(kind)} ${code(d.refresh)}`)
+      .join(", ")}; required for \`custom\``,
   },
   {
     key: "appFiles",

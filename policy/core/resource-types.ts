@@ -2,7 +2,8 @@
  * Pulumi type tokens of the credentials and secrets the pack governs, and predicates over them.
  *
  * Sources: @pulumi/azuread 6.x (terraform-provider-azuread 3.x), @pulumi/azure-native 2.x/3.x
- * (`Microsoft.KeyVault/vaults/secrets`, default and API-versioned modules), @pulumi/azure
+ * (`Microsoft.KeyVault/vaults/secrets` and `Microsoft.Authorization/roleAssignments`, default and
+ * API-versioned modules), @pulumi/azure
  * (`azurerm_key_vault_secret`) and @pulumiverse/time (`time_rotating`).
  */
 
@@ -106,4 +107,19 @@ export function keyVaultSecretFlavour(type: string): KeyVaultSecretFlavour | und
   if (AZURE_NATIVE_KEYVAULT_SECRET.test(type)) return "azure-native";
   if (type === CLASSIC_KEYVAULT_SECRET) return "azure-classic";
   return undefined;
+}
+
+/** azure-native role assignment, default module (`Microsoft.Authorization/roleAssignments`). */
+export const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
+
+/** azure-native role assignment under the default module or any API-version module. */
+const AZURE_NATIVE_ROLE_ASSIGNMENT = /^azure-native:authorization(?:\/v[0-9a-z]+)?:RoleAssignment$/;
+
+/**
+ * True for an azure-native role assignment: `azure-native:authorization:RoleAssignment`,
+ * `azure-native:authorization/v20220401:RoleAssignment`, … (inputs `scope`, `roleDefinitionId`,
+ * `principalId`, `principalType`, `condition`).
+ */
+export function isRoleAssignmentType(type: string): boolean {
+  return AZURE_NATIVE_ROLE_ASSIGNMENT.test(type);
 }

@@ -5,6 +5,7 @@
  * levels and config schemas from here.
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { consumerRefreshOverlap } from "./consumer-refresh-overlap";
 import { credentialExpired } from "./credential-expired";
 import { credentialEndDateIgnored } from "./credential-end-date-ignored";
 import { credentialExpiringSoon } from "./credential-expiring-soon";
@@ -13,6 +14,7 @@ import { credentialRotatesBeforeExpiry } from "./credential-rotates-before-expir
 import { credentialRotationRequired } from "./credential-rotation-required";
 import { keyVaultSecretContentType } from "./keyvault-secret-content-type";
 import { keyVaultSecretExpiry } from "./keyvault-secret-expiry";
+import { keyVaultSecretReaderScope } from "./keyvault-secret-reader-scope";
 
 /** The pack's policies with the system clock, as the engine runs them. */
 export const ALL_POLICIES: readonly (ResourceValidationPolicy | StackValidationPolicy)[] = [
@@ -24,4 +26,6 @@ export const ALL_POLICIES: readonly (ResourceValidationPolicy | StackValidationP
   credentialExpiringSoon,
   keyVaultSecretContentType,
   credentialEndDateIgnored,
+  consumerRefreshOverlap,
+  keyVaultSecretReaderScope,
 ];

@@ -94,6 +94,21 @@ describe("calendar CLI", function () {
           "--no-churn-check",
         ],
       ],
+      consumers: [
+        [
+          "--dir",
+          FIXTURE,
+          "--stack",
+          "consumers",
+          "--from",
+          "2025-01-01T00:00:00Z",
+          "--years",
+          "3",
+          "--every",
+          "P100D",
+          "--no-churn-check",
+        ],
+      ],
       envFrom: [
         ["--dir", FIXTURE, "--stack", "grace", "--years", "1", "--no-churn-check"],
         { APP_CREDENTIALS_NOW: "2025-03-04T05:06:07Z" },
@@ -123,6 +138,7 @@ describe("calendar CLI", function () {
     assert.match(r.stdout, /731 deployments every P1D/);
     assert.match(r.stdout, /orders-api .*ok/);
     assert.match(r.stdout, /All invariants hold/);
+    assert.match(r.stdout, /Consumers \(invariant 7\)/);
     assert.match(r.stdout, /both slots rotate at once/);
     assert.match(
       r.stdout,
@@ -137,6 +153,24 @@ describe("calendar CLI", function () {
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /worker at 2025-07-30T00:00:00Z: invariant 3/);
     assert.match(r.stderr, /api at 2025-08-09T00:00:00Z: invariant 4/);
+  });
+
+  it("exits 1 naming the consumer and instant when a consumer may hold a deleted credential", () => {
+    // The configuration accepts every consumer (refresh + grace ≤ period); deployments every 100
+    // days, longer than the grace, break invariant 4 first, then 7 for the slowest consumer.
+    const r = runs.consumers;
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /^calendar: api at 2026-02-05T00:00:00Z: invariant 4 /m);
+    assert.match(
+      r.stderr,
+      /^calendar: api at 2027-06-20T00:00:00Z: invariant 7 \(every consumer holds a credential that exists in Entra ID and has not expired\) broken: consumer batch \(custom, refresh P150D\) may still hold api\/slot1\/gen1 until 2027-08-09T00:00:00Z: .* is deleted at 2027-06-20T00:00:00Z/m,
+    );
+    assert.match(r.stdout, /Consumers \(invariant 7\)/);
+    assert.match(
+      r.stdout,
+      /│ api +│ batch +│ custom +│ P150D +│ \d+ +│ -50\.00 +│ FAIL: invariant 7 at 2027-06-20T00:00:00Z │/,
+    );
+    assert.match(r.stdout, /│ api +│ web +│ appService +│ PT24H \(default\) +│/);
   });
 
   it("exits 1 naming each credential the program replaces at every deployment (invariant 5)", () => {

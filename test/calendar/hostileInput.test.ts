@@ -13,7 +13,7 @@ import {
   formatReport,
   summarize,
 } from "../../tools/calendar/summary";
-import { ms, ROOT, stackApps } from "./helpers";
+import { consumer, ms, ROOT, stackApps, withConsumers } from "./helpers";
 
 const HOSTILE = "evil\u001b[2J\u001b]0;pwned\u0007\u202egnp.exe\nforged";
 // eslint-disable-next-line no-control-regex
@@ -68,6 +68,30 @@ describe("calendar: hostile values", () => {
     assert.match(svg, /evil\\u\{1b\}/);
     const page = htmlPage(svg, formatReport(hostile, "dev"), `Rotation calendar of ${HOSTILE}`);
     assert.doesNotMatch(page, RAW);
+  });
+
+  it("a consumer's name and refresh are shown escaped in its row, the report and its violation", async () => {
+    // The configuration refuses such names and a one-slot app's consumers; simulate() does not.
+    const apps = stackApps(ROOT, "dev", FROM);
+    const worker = apps.find((a) => a.rotation.slots === 1);
+    assert.ok(worker);
+    const hostile = { ...consumer("x", "PT2M"), name: HOSTILE, refresh: `PT2M${HOSTILE}` };
+    const sim = simulate([withConsumers(worker, hostile)], {
+      fromMs: FROM,
+      years: 1,
+      every: Duration.fromISO("P1D"),
+    });
+    const [violation] = sim.apps[0].consumers[0].violations;
+    assert.equal(violation?.invariant, 7);
+    const line = describeViolation(violation);
+    assert.doesNotMatch(line, RAW);
+    assert.match(line, /consumer evil\\u\{1b\}/);
+    const report = formatReport(sim, "dev");
+    assert.doesNotMatch(report, RAW);
+    assert.match(report, /│ evil\\u\{1b\}/);
+    const svg = await renderSvg(sim, {});
+    assert.doesNotMatch(svg, RAW);
+    assert.match(svg, /evil\\u\{1b\}\[2J/);
   });
 });
 

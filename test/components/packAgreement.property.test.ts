@@ -6,8 +6,11 @@
  * configuration the program accepts passes the pack at its defaults.
  *
  * The declared resources come from the same pure functions the components use (`rotationState`,
- * `passwordInputs`, `expiresSeconds`); the policies are the pack's own, with their clock at the
- * instant.
+ * `passwordInputs`, `expiresSeconds`, `slowestRefresh`); the policies are the pack's own, with
+ * their clock at the instant. Configurations may declare consumers with random refreshes: the
+ * credential's secret then carries the tags `consumer-refresh-overlap` reads (`consumer-refresh`,
+ * the active slot's `rotation-window` and `rotation-slot`, `endDate`), as
+ * components/appCredentialSecrets.ts writes them.
  */
 import * as assert from "assert";
 import fc from "fast-check";
@@ -20,7 +23,15 @@ import {
   RotationSettings,
   rotationState,
 } from "../../components/rotation";
+import {
+  CONSUMER_REFRESH_TAG,
+  ConsumerKind,
+  DEFAULT_REFRESH,
+  slowestRefresh,
+} from "../../policy/core/consumers";
 import { formatInstant, parseDuration } from "../../policy/core/iso8601";
+import { SLOT_KEY, WINDOW_KEY } from "../../policy/core/schedule";
+import { consumerRefreshOverlapPolicy } from "../../policy/policies/consumer-refresh-overlap";
 import { credentialMaxLifetimePolicy } from "../../policy/policies/credential-max-lifetime";
 import { credentialRotatesBeforeExpiryPolicy } from "../../policy/policies/credential-rotates-before-expiry";
 import { credentialRotationRequiredPolicy } from "../../policy/policies/credential-rotation-required";
@@ -51,6 +62,13 @@ const PERIODS = [
 const GRACES = ["P1D", "P6DT23H", "P7D", "P8D", "P14D", "P30D", "P1M", "P2M", "P6M", "P1Y"];
 const MAX_LIFETIMES = [undefined, "P2Y", "P730D", "P24M", "P18M", "P1Y", "P365D", "P3Y"];
 const YEAR_MS = 365.25 * 86_400_000;
+const REFRESHES = ["PT2M", "PT30M", "PT24H", "P7D", "P30D", "P60D", "P150D"];
+const CONSUMER_KINDS: ConsumerKind[] = [
+  "appService",
+  "containerApp",
+  "aksSecretsStoreCsi",
+  "custom",
+];
 
 /** Which policy a config problem speaks for: the problem names it. */
 const SAME_REASON: Record<string, RegExp> = {
@@ -58,7 +76,21 @@ const SAME_REASON: Record<string, RegExp> = {
   "keyvault-secret-expiry": /credential-max-lifetime|may not exceed P2Y/,
   "credential-rotates-before-expiry": /credential-rotates-before-expiry/,
   "credential-rotation-required": /credential-rotation-required/,
+  "consumer-refresh-overlap": /consumer-refresh-overlap/,
 };
+
+/** One consumer as the scenario declares it; `refresh` undefined: the kind's documented default. */
+interface ScenarioConsumer {
+  kind: ConsumerKind;
+  refresh?: string;
+}
+
+/** The refresh the program resolves for a consumer: configured, else its kind's documented one. */
+function resolvedRefresh(consumer: ScenarioConsumer): string {
+  if (consumer.refresh !== undefined) return consumer.refresh;
+  assert.ok(consumer.kind !== "custom", "custom consumers are generated with a refresh");
+  return DEFAULT_REFRESH[consumer.kind].refresh;
+}
 
 /**
  * What the program declares for one app's credentials: passwords, or per slot the certificate
@@ -114,18 +146,32 @@ async function packVerdicts(
   settings: RotationSettings,
   nowMs: number,
   credential: "password" | "certificate",
+  consumers: readonly ScenarioConsumer[],
 ): Promise<Map<string, string[]>> {
   const clock = () => nowMs;
   const state = rotationState(settings, nowMs);
   const resources = credentialResources(settings, nowMs, credential);
+  const active = state.slots[state.activeSlot];
+  const consumerRefresh = slowestRefresh(consumers.map(resolvedRefresh), nowMs);
   const secret = {
     properties: {
       value: "[secret]",
       contentType: "text/plain; entra-client-secret",
       attributes: {
         enabled: true,
-        expires: expiresSeconds(state.slots[state.activeSlot].endDateMs),
+        expires: expiresSeconds(active.endDateMs),
       },
+    },
+    tags: {
+      app: "app",
+      "managed-by": "app-credentials",
+      keyId: "00000000-0000-0000-0000-000000000001",
+      endDate: formatInstant(active.endDateMs),
+      slot: String(active.slot),
+      generation: String(active.generation),
+      [WINDOW_KEY]: active.rotateWhenChanged[WINDOW_KEY],
+      [SLOT_KEY]: active.rotateWhenChanged[SLOT_KEY],
+      ...(consumerRefresh ? { [CONSUMER_REFRESH_TAG]: consumerRefresh } : {}),
     },
   };
   const verdicts = new Map<string, string[]>();
@@ -150,6 +196,10 @@ async function packVerdicts(
   add(
     "keyvault-secret-expiry",
     await runResource(keyVaultSecretExpiryPolicy(clock), SECRET, "app-client-secret", secret),
+  );
+  add(
+    "consumer-refresh-overlap",
+    await runResource(consumerRefreshOverlapPolicy(clock), SECRET, "app-client-secret", secret),
   );
   add(
     "credential-rotates-before-expiry",
@@ -189,6 +239,24 @@ const scenario = fc.record({
   anchorMinutes: fc.option(fc.integer({ min: 0, max: 6 * 525_600 }), { nil: undefined }),
   /** The deployment instant: seconds after the anchor (or after 2024-06-01 for the default), up to 40 years. */
   afterSeconds: fc.integer({ min: 0, max: Math.floor((40 * YEAR_MS) / 1000) }),
+  /** Most configurations have none; custom consumers always state their refresh. */
+  consumers: fc.oneof(
+    { weight: 1, arbitrary: fc.constant([] as ScenarioConsumer[]) },
+    {
+      weight: 2,
+      arbitrary: fc.array(
+        fc
+          .record({
+            kind: fc.constantFrom(...CONSUMER_KINDS),
+            refresh: fc.option(fc.constantFrom(...REFRESHES), { nil: undefined }),
+          })
+          .map((c): ScenarioConsumer =>
+            c.kind === "custom" && c.refresh === undefined ? { ...c, refresh: "PT1H" } : c,
+          ),
+        { minLength: 1, maxLength: 3 },
+      ),
+    },
+  ),
 });
 
 describe("the program and the policy pack are one rule set (property-based)", () => {
@@ -212,7 +280,23 @@ describe("the program and the policy pack are one rule set (property-based)", ()
         const nowMs = Math.max(settings.anchorMs, Date.UTC(2024, 5, 1)) + s.afterSeconds * 1000;
         const raw: RawStackConfig = {
           keyVault: { existing: { resourceGroupName: "rg", name: "kv-creds" } },
-          apps: [{ name: "app", credential: s.credential, rotation }],
+          apps: [
+            {
+              name: "app",
+              credential: s.credential,
+              rotation,
+              ...(s.consumers.length > 0
+                ? {
+                    consumers: s.consumers.map((c, i) => ({
+                      name: `consumer-${i}`,
+                      kind: c.kind,
+                      principalId: `00000000-0000-0000-0000-00000000000${i}`,
+                      ...(c.refresh !== undefined ? { refresh: c.refresh } : {}),
+                    })),
+                  }
+                : {}),
+            },
+          ],
         };
         let problems: string[] = [];
         try {
@@ -222,12 +306,12 @@ describe("the program and the policy pack are one rule set (property-based)", ()
           if (!(error instanceof ConfigError)) throw error;
           problems = error.problems;
         }
-        const verdicts = await packVerdicts(settings, nowMs, s.credential);
+        const verdicts = await packVerdicts(settings, nowMs, s.credential, s.consumers);
         for (const [policy, messages] of verdicts) {
           const reason = SAME_REASON[policy];
           assert.ok(
             problems.some((p) => reason.test(p)),
-            `at ${formatInstant(nowMs)} the pack's ${policy} rejects ${JSON.stringify(rotation)} (${messages[0]}) but the configuration ${problems.length === 0 ? "accepted it" : `said only: ${problems.join(" | ")}`}`,
+            `at ${formatInstant(nowMs)} the pack's ${policy} rejects ${JSON.stringify(rotation)}${s.consumers.length > 0 ? ` with consumers ${JSON.stringify(s.consumers)}` : ""} (${messages[0]}) but the configuration ${problems.length === 0 ? "accepted it" : `said only: ${problems.join(" | ")}`}`,
           );
         }
         if (verdicts.size > 0) refusedForThePack++;

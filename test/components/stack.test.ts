@@ -242,8 +242,10 @@ describe("stack components under the mock runtime", () => {
         "applicationObjectId",
         "clientId",
         "clientSecretUri",
+        "consumers",
         "keyVaultSecretIds",
         "nextRotation",
+        "secretUris",
         "servicePrincipalObjectId",
       ],
     );

@@ -66,7 +66,7 @@ describe("policy pack through the engine protocol (tools/offline/analyzer)", fun
     await pack?.stop();
   });
 
-  it("describes the pack: eight policies with their enforcement levels, types and schema defaults", () => {
+  it("describes the pack: ten policies with their enforcement levels, types and schema defaults", () => {
     assert.strictEqual(info.name, "app-credential-policies");
     assert.strictEqual(info.version, "0.1.0");
     assert.deepStrictEqual(
@@ -87,6 +87,8 @@ describe("policy pack through the engine protocol (tools/offline/analyzer)", fun
         ["credential-expiring-soon", "advisory", "stack", { warnBefore: "P30D" }],
         ["keyvault-secret-content-type", "advisory", "resource", { allowedContentTypes: [] }],
         ["credential-end-date-ignored", "advisory", "resource", {}],
+        ["consumer-refresh-overlap", "mandatory", "resource", {}],
+        ["keyvault-secret-reader-scope", "advisory", "resource", {}],
       ],
     );
   });
@@ -121,6 +123,8 @@ describe("policy pack through the engine protocol (tools/offline/analyzer)", fun
         ["credential-expiring-soon", "advisory"],
         ["keyvault-secret-content-type", "advisory"],
         ["credential-end-date-ignored", "advisory"],
+        ["consumer-refresh-overlap", "advisory"],
+        ["keyvault-secret-reader-scope", "advisory"],
         ["all", "advisory"],
       ],
     );

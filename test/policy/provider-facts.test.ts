@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import {
+  createConflictsOf,
   credentialReplacingInputsOf,
   factsOf,
   PROVIDER_FACTS,
@@ -20,6 +21,7 @@ import {
   RANDOM_ID,
   RANDOM_PASSWORD,
   RANDOM_STRING,
+  ROLE_ASSIGNMENT,
   SERVICE_PRINCIPAL,
   SERVICE_PRINCIPAL_CERTIFICATE,
   SERVICE_PRINCIPAL_PASSWORD,
@@ -32,6 +34,9 @@ import {
 } from "../../policy/core/resource-types";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const SUBSCRIPTION = "00000000-0000-4000-8000-00000000a2b3";
+const SECRET_SCOPE = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-creds/providers/Microsoft.KeyVault/vaults/appcred-x7k2p9/secrets/orders-api-client-secret`;
+const SECRETS_USER = `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6`;
 const CERT_PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
 
 /** Every rule names what it allows: values, bounds, a pattern, or another input. */
@@ -83,6 +88,7 @@ describe("provider facts", () => {
       TIME_ROTATING,
       KEYVAULT_SECRET,
       KEYVAULT_VAULT,
+      ROLE_ASSIGNMENT,
     ]) {
       assert.ok(PROVIDER_FACTS[type], type);
     }
@@ -157,6 +163,14 @@ describe("provider facts", () => {
         assert.ok(fact.value.length > 0 && fact.source.length > 10, `${at}: default ${fact.input}`);
       }
       if (row.importId) assert.ok(row.importId.source.length > 10, at);
+      for (const conflict of row.createConflicts ?? []) {
+        const where = `${at} conflict ${conflict.id}`;
+        assert.ok(conflict.key.length > 0, where);
+        for (const input of conflict.key)
+          assert.ok(row.inputs.includes(input), `${where}: ${input}`);
+        assert.ok(conflict.answer.length > 0 && conflict.when.length > 0, where);
+        assert.ok(conflict.source.length > 10, `${where}: source`);
+      }
     }
   });
 
@@ -202,6 +216,11 @@ describe("provider facts", () => {
         "rfc3339",
         "triggers",
         "rotationRfc3339",
+      ]);
+      assert.deepStrictEqual(replacingInputsOf(ROLE_ASSIGNMENT, {}), [
+        "scope",
+        "roleAssignmentName",
+        "principalId",
       ]);
       assert.strictEqual(replacingInputsOf("aws:s3/bucket:Bucket", {}), undefined);
     });
@@ -252,6 +271,50 @@ describe("provider facts", () => {
         KEYVAULT_SECRET,
       );
       assert.strictEqual(factsOf("azure-native:keyvault/v20230701:Key"), undefined);
+      assert.strictEqual(
+        factsOf("azure-native:authorization/v20220401:RoleAssignment")?.type,
+        ROLE_ASSIGNMENT,
+      );
+    });
+  });
+
+  describe("role assignments (azure-native, API version 2022-04-01)", () => {
+    const row = () => PROVIDER_FACTS[ROLE_ASSIGNMENT];
+
+    it("the default module's API version and the SDK's principalType default are sourced", () => {
+      assert.match(row().schemaSource, /2022-04-01/);
+      const principalType = row().defaults.find((d) => d.input === "principalType");
+      assert.ok(principalType && /^User\b/.test(principalType.value), "the SDK sends User");
+      assert.match(principalType.source, /\?\? "User"/);
+    });
+
+    it("names both creates refused because the assignment exists, with the exact answers", () => {
+      const conflicts = createConflictsOf(ROLE_ASSIGNMENT);
+      assert.deepStrictEqual(
+        conflicts.map((c) => [c.id, c.enforcement, c.key]),
+        [
+          ["same-name", "apply", ["scope", "roleAssignmentName"]],
+          ["same-principal-role-scope", "service", ["scope", "principalId", "roleDefinitionId"]],
+        ],
+      );
+      assert.strictEqual(conflicts[0].answer, "cannot create already existing resource '{id}'");
+      assert.match(conflicts[0].source, /client_azcore\.go azCoreClient\.CanCreate/);
+      assert.match(
+        conflicts[0].remedy ?? "",
+        /pulumi import azure-native:authorization:RoleAssignment/,
+      );
+      assert.match(
+        conflicts[1].answer,
+        /RoleAssignmentExists: The role assignment already exists\./,
+      );
+      assert.deepStrictEqual(createConflictsOf(KEYVAULT_SECRET), []);
+    });
+
+    it("imports by the ARM id of the assignment", () => {
+      assert.strictEqual(
+        row().importId?.format,
+        "/{scope}/providers/Microsoft.Authorization/roleAssignments/{roleAssignmentName}",
+      );
     });
   });
 
@@ -370,6 +433,30 @@ describe("provider facts", () => {
         bad: [],
       },
       {
+        name: "the program's role assignment of a consumer on one secret",
+        type: ROLE_ASSIGNMENT,
+        inputs: {
+          scope: SECRET_SCOPE,
+          roleDefinitionId: SECRETS_USER,
+          principalId: "5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a",
+          principalType: "ServicePrincipal",
+          roleAssignmentName: "0f8fad5b-d9cb-569f-a165-70867728950e",
+        },
+        bad: [],
+      },
+      {
+        name: "a role assignment at vault, resource group, tenant-role and unknown inputs",
+        type: ROLE_ASSIGNMENT,
+        inputs: {
+          scope: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-creds`,
+          roleDefinitionId:
+            "/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6",
+          principalId: UNKNOWN,
+          roleAssignmentName: UNKNOWN,
+        },
+        bad: [],
+      },
+      {
         name: "the vault suffix string",
         type: RANDOM_STRING,
         inputs: { length: 6, special: false, upper: false },
@@ -476,6 +563,19 @@ describe("provider facts", () => {
         inputs: { length: 6, special: false, upper: false, lower: false, numeric: false },
         bad: ["special"],
         says: ["must be true"],
+      },
+      {
+        name: "a role assignment named by words, a principal by name, a role by name, a scope by name",
+        type: ROLE_ASSIGNMENT,
+        inputs: {
+          roleAssignmentName: "orders-web-reader",
+          principalId: "orders-web",
+          roleDefinitionId: "Key Vault Secrets User",
+          scope: "appcred-x7k2p9/orders-api-client-secret",
+          principalType: "servicePrincipal",
+        },
+        bad: ["roleAssignmentName", "principalId", "roleDefinitionId", "scope", "principalType"],
+        says: ["a UUID"],
       },
       {
         name: "a token-signing certificate name without CN=",

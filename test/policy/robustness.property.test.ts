@@ -6,6 +6,7 @@
 import * as assert from "assert";
 import * as fc from "fast-check";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { consumerRefreshOverlapPolicy } from "../../policy/policies/consumer-refresh-overlap";
 import { credentialExpiredPolicy } from "../../policy/policies/credential-expired";
 import { credentialExpiringSoonPolicy } from "../../policy/policies/credential-expiring-soon";
 import { credentialEndDateIgnoredPolicy } from "../../policy/policies/credential-end-date-ignored";
@@ -14,6 +15,7 @@ import { credentialRotatesBeforeExpiryPolicy } from "../../policy/policies/crede
 import { credentialRotationRequiredPolicy } from "../../policy/policies/credential-rotation-required";
 import { keyVaultSecretContentTypePolicy } from "../../policy/policies/keyvault-secret-content-type";
 import { keyVaultSecretExpiryPolicy } from "../../policy/policies/keyvault-secret-expiry";
+import { keyVaultSecretReaderScopePolicy } from "../../policy/policies/keyvault-secret-reader-scope";
 import { CERT_1Y_PEM, derOf } from "./certificates";
 import {
   clock,
@@ -46,6 +48,8 @@ const TYPES = [
   "azure-native:keyvault/v20230701:Secret",
   "azure:keyvault/secret:Secret",
   "time:index/rotating:Rotating",
+  "azure-native:authorization:RoleAssignment",
+  "azure-native:authorization/v20220401:RoleAssignment",
 ];
 const HUGE = "9".repeat(200_000);
 
@@ -145,6 +149,45 @@ const rotateWhenChanged = fc.oneof(
     { requiredKeys: [] },
   ),
 );
+const ROLE_IDS = [
+  "4633458b-17de-408a-b874-0445c86b69e6",
+  "00482a5a-887f-4fb3-b363-3b7fe8e74483",
+  "21090545-7ca7-4776-b22c-e363652d74d2",
+];
+const roleDefinitionId = fc.oneof(
+  fc
+    .tuple(
+      fc.constantFrom("", "/subscriptions/s", "/SUBSCRIPTIONS/x"),
+      fc.constantFrom(...ROLE_IDS),
+    )
+    .map(([prefix, id]) => `${prefix}/providers/Microsoft.Authorization/roleDefinitions/${id}`),
+  anyValue,
+);
+const armScope = fc.oneof(
+  fc.constantFrom(
+    "/",
+    "/providers/Microsoft.Management/managementGroups/mg",
+    "/subscriptions/s",
+    "/subscriptions/s/resourceGroups/rg/",
+    "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv",
+    "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv/secrets/x",
+    "/subscriptions//resourceGroups/rg",
+  ),
+  fc.string({ maxLength: 40 }).map((s) => `/subscriptions/${s}`),
+  anyValue,
+);
+const tags = fc.oneof(
+  fc.record(
+    {
+      "consumer-refresh": fc.oneof(duration, anyValue),
+      "rotation-window": schedule,
+      "rotation-slot": fc.oneof(fc.constantFrom("0/1", "0/2", "1/2", "1/1", "2/2", "x"), anyValue),
+      endDate: fc.oneof(instant, anyValue),
+    },
+    { requiredKeys: ["consumer-refresh"] },
+  ),
+  anyValue,
+);
 const credential = fc.record(
   {
     startDate: fc.oneof(instant, anyValue),
@@ -186,6 +229,12 @@ const props: fc.Arbitrary<Record<string, unknown>> = fc.record(
     rotationDays: fc.oneof(fc.integer({ min: -5, max: 2_000_000 }), anyValue),
     rotationMonths: anyValue,
     rotationYears: anyValue,
+    scope: armScope,
+    roleDefinitionId,
+    principalId: anyValue,
+    principalType: anyValue,
+    condition: anyValue,
+    tags,
   },
   { requiredKeys: [] },
 );
@@ -237,6 +286,8 @@ const resourcePolicies: [string, ResourceValidationPolicy][] = [
   ["credential-rotation-required", credentialRotationRequiredPolicy()],
   ["keyvault-secret-expiry", keyVaultSecretExpiryPolicy(clock)],
   ["keyvault-secret-content-type", keyVaultSecretContentTypePolicy()],
+  ["consumer-refresh-overlap", consumerRefreshOverlapPolicy(clock)],
+  ["keyvault-secret-reader-scope", keyVaultSecretReaderScopePolicy()],
 ];
 const stackPolicies: [string, StackValidationPolicy][] = [
   ["credential-rotates-before-expiry", credentialRotatesBeforeExpiryPolicy(clock)],

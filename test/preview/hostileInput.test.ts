@@ -133,6 +133,49 @@ describe("hostile values in the preview's text output", () => {
     );
     assert.ok(json.notes.includes(`a note quoting ${HOSTILE}`), "JSON keeps the exact note");
   });
+
+  it("a consumer's name, principal, scope and reference are shown escaped in its table; JSON exact", () => {
+    const regs = registrations("crm");
+    const scope = `/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/v/secrets/${HOSTILE}`;
+    regs.push(
+      registration("azure-native:authorization:RoleAssignment", "crm-reader", {
+        parent: regs[0].urn,
+        inputs: {
+          scope,
+          principalId: HOSTILE,
+          roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${HOSTILE}`,
+        },
+      }),
+    );
+    const consumer = {
+      name: HOSTILE,
+      kind: "custom",
+      principalId: HOSTILE,
+      refresh: `PT1H${CLEAR}`,
+      reference: { kind: "custom", secretUris: { [HOSTILE]: `https://v/secrets/${HOSTILE}` } },
+    };
+    const base = input(regs);
+    const report = buildReport({
+      ...base,
+      run: { ...base.run, stackOutputs: { apps: { crm: { consumers: [consumer] } } } },
+    });
+    const text = renderText(report);
+    assert.doesNotMatch(text, RAW);
+    const table = text.slice(text.indexOf("Consumers ("), text.indexOf("\nPolicies ("));
+    assert.match(table, /evil\\u\{1b\}\[2J/);
+    // One row per line: every line holding the name holds all of it, and the columns line up.
+    const lines = table.split("\n").filter((l) => l.includes("forged"));
+    assert.ok(lines.length >= 1, table);
+    for (const line of lines) assert.match(line, /evil\\u\{1b\}/, line);
+    const header = table.split("\n")[1];
+    const [row] = table.split("\n").slice(2);
+    assert.equal(row.indexOf("https://v/secrets/"), header.indexOf("Pastes"), table);
+    const json = JSON.parse(renderJson(report)) as PreviewReport;
+    assert.equal(json.consumers[0].name, HOSTILE, "JSON keeps the exact consumer name");
+    assert.equal(json.consumers[0].principalId, HOSTILE);
+    assert.equal(json.consumers[0].roleAssignments[0].secretName, HOSTILE);
+    assert.deepEqual(json.consumers[0].reference, consumer.reference);
+  });
 });
 
 describe("one instant format in the credential table", () => {

@@ -371,12 +371,12 @@ describe("npm start: offline preview with policy verdicts", function () {
     );
     assert.match(
       out,
-      /^Policies \(app-credential-policies@[\d.]+, and the preview's credential-replaced-every-deployment\):\n {4}no violations \(9 policies; disabled: keyvault-secret-content-type, credential-replaced-every-deployment\)$/m,
+      /^Policies \(app-credential-policies@[\d.]+, and the preview's credential-replaced-every-deployment\):\n {4}no violations \(\d+ policies; disabled: keyvault-secret-content-type, credential-replaced-every-deployment\)$/m,
     );
     assert.match(out, /the churn check was skipped \(--no-churn-check\)/);
     assert.match(
       out,
-      /^Summary: \d+ resources to create .* \d+ credentials \(\d+ in Key Vault\), \d+ Key Vault secrets; policies: 0 mandatory, 0 advisory: no mandatory violation \(exit 0\)$/m,
+      /^Summary: \d+ resources to create .* \d+ credentials \(\d+ in Key Vault\), \d+ Key Vault secrets, 12 role assignments \(4 consumers\); policies: 0 mandatory, 0 advisory: no mandatory violation \(exit 0\)$/m,
     );
     assert.match(out, /cannot know:/);
     assert.match(out, /real permissions/);
@@ -386,6 +386,173 @@ describe("npm start: offline preview with policy verdicts", function () {
       out,
       /crm-connector: credentials are added to a service principal this stack does not create/,
     );
+  });
+
+  it("dev stack: one consumer of each kind, its role assignments on its app's three secrets, what it pastes", () => {
+    const report = json(runs.devJson);
+    const nowMs = Date.parse(report.now);
+    const { config } = loadStackFile(ROOT, "dev");
+    const configured = parseStackConfig(rawConfigFromValues(config, ROOT), nowMs).apps.flatMap(
+      (app) => app.consumers.map((consumer) => ({ app, consumer })),
+    );
+    assert.deepStrictEqual(
+      configured.map(({ consumer }) => consumer.kind).sort(),
+      ["aksSecretsStoreCsi", "appService", "containerApp", "custom"],
+      "the dev stack has one consumer of each kind",
+    );
+    const vault = report.secrets[0].vault;
+    const uri = (secret: string) => `https://${vault}.vault.azure.net/secrets/${secret}`;
+    assert.strictEqual(report.consumers.length, configured.length);
+    for (const [i, { app, consumer }] of configured.entries()) {
+      const row = report.consumers[i];
+      const secrets = [
+        `${app.name}-client-id`,
+        `${app.name}-tenant-id`,
+        `${app.name}-client-${app.credential === "certificate" ? "certificate" : "secret"}`,
+      ];
+      assert.deepStrictEqual(
+        [row.app, row.name, row.kind, row.principalId, row.refresh, row.refreshDefault],
+        [
+          app.name,
+          consumer.name,
+          consumer.kind,
+          consumer.principalId,
+          consumer.refresh,
+          consumer.refreshIsDefault,
+        ],
+      );
+      // Key Vault Secrets User on each of its app's three secrets, never on the vault.
+      assert.deepStrictEqual(
+        row.roleAssignments.map((g) => [
+          g.secretName,
+          g.vault,
+          g.role,
+          g.scope.endsWith(`/secrets/${g.secretName}`),
+        ]),
+        secrets.map((secret) => [secret, vault, "Key Vault Secrets User", true]),
+      );
+      const expected = {
+        appService: {
+          kind: "appService",
+          appSettings: Object.fromEntries(
+            secrets.map((s) => [s, `@Microsoft.KeyVault(SecretUri=${uri(s)}/)`]),
+          ),
+        },
+        containerApp: {
+          kind: "containerApp",
+          secrets: secrets.map((s) => ({ name: s.toLowerCase(), keyVaultUrl: uri(s) })),
+        },
+        aksSecretsStoreCsi: {
+          kind: "aksSecretsStoreCsi",
+          keyvaultName: vault,
+          tenantId: row.reference?.tenantId,
+          objects: secrets.map((objectName) => ({
+            objectName,
+            objectType: "secret",
+            objectVersion: "",
+          })),
+        },
+        custom: { kind: "custom", secretUris: Object.fromEntries(secrets.map((s) => [s, uri(s)])) },
+      }[consumer.kind];
+      assert.deepStrictEqual(row.reference, expected, consumer.name);
+    }
+    assert.match(
+      String(report.consumers.find((c) => c.kind === "aksSecretsStoreCsi")?.reference?.tenantId),
+      /^[0-9a-f-]{36}$/,
+    );
+    assert.strictEqual(report.summary.roleAssignments, 3 * configured.length);
+    assert.strictEqual(report.summary.consumers, configured.length);
+    // A manual rotation, a new period or anchor revokes what the consumers hold: named per app.
+    assert.ok(
+      report.notes.includes(
+        "orders-api: changing rotationTrigger, the rotation period or the anchor is an intentional revocation: " +
+          "every slot is replaced at once, and orders-web (appService, refresh PT24H) and orders-sync (aksSecretsStoreCsi, refresh PT2M) " +
+          "fail until they next read Key Vault (within their refresh)",
+      ),
+      report.notes.join("\n"),
+    );
+    assert.ok(
+      report.notes.some((n) =>
+        n.startsWith(
+          "batch-signer: changing rotationTrigger, the rotation period or the anchor is an intentional revocation: every slot is replaced at once, and batch-runner (custom, refresh PT1H) fails until it next reads Key Vault",
+        ),
+      ),
+      report.notes.join("\n"),
+    );
+
+    // The same in a terminal: one row per consumer and secret, the consumer's cells on its first.
+    const text = renderText(report);
+    const esc = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const row = (cells: string[]) => new RegExp(`^ {2}${cells.map(esc).join(" +")}$`, "m");
+    assert.match(
+      text,
+      /^Consumers \(who reads each app's secrets, its role assignments, and what it pastes\):$/m,
+    );
+    assert.match(
+      text,
+      row([
+        "orders-api",
+        "orders-web",
+        "appService",
+        "5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a",
+        "PT24H (default)",
+        "3 × Key Vault Secrets User",
+        "orders-api-client-id",
+        `@Microsoft.KeyVault(SecretUri=${uri("orders-api-client-id")}/)`,
+      ]),
+    );
+    assert.match(
+      text,
+      row([
+        "",
+        "orders-api-client-secret",
+        `@Microsoft.KeyVault(SecretUri=${uri("orders-api-client-secret")}/)`,
+      ]),
+    );
+    assert.match(
+      text,
+      row([
+        "",
+        "orders-sync",
+        "aksSecretsStoreCsi",
+        "6e5d4c3b-2a1f-4e0d-9c8b-7a6f5e4d3c2b",
+        "PT2M (default)",
+        "3 × Key Vault Secrets User",
+        "orders-api-client-id",
+        `objectName orders-api-client-id, keyvaultName ${vault}, tenantId ${String(report.consumers[1].reference?.tenantId)}`,
+      ]),
+    );
+    assert.match(
+      text,
+      row([
+        "consumer-portal",
+        "portal-frontend",
+        "containerApp",
+        "7f6e5d4c-3b2a-4f1e-8d9c-8b7a6f5e4d3c",
+        "PT30M (default)",
+        "3 × Key Vault Secrets User",
+        "consumer-portal-client-id",
+        `consumer-portal-client-id: keyVaultUrl ${uri("consumer-portal-client-id")}`,
+      ]),
+    );
+    assert.match(
+      text,
+      row([
+        "batch-signer",
+        "batch-runner",
+        "custom",
+        "8a7f6e5d-4c3b-4a2f-9e1d-0c9b8a7f6e5d",
+        "PT1H",
+        "3 × Key Vault Secrets User",
+        "batch-signer-client-id",
+        uri("batch-signer-client-id"),
+      ]),
+    );
+    assert.match(
+      text,
+      row(["", "batch-signer-client-certificate", uri("batch-signer-client-certificate")]),
+    );
+    assert.doesNotMatch(text, /no role assignment/);
   });
 
   it("no secret text or key material anywhere in the text or JSON output, even when a program unwraps a secret", () => {

@@ -4,13 +4,14 @@
  */
 import * as assert from "assert";
 import * as azuread from "@pulumi/azuread";
+import * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as tls from "@pulumi/tls";
 import { deploy } from "../../tools/offline/simulator/deployment";
 import { REFUSAL_RULES, RefusalRuleId } from "../../tools/offline/simulator/refusals";
 import { SimulatedFailure, simulateAzure } from "../../tools/offline/simulator/simulatedAzure";
 import { parseTenantSnapshot } from "../../tools/offline/simulator/tenant";
-import { SimulatedWorld } from "../../tools/offline/simulator/world";
+import { SIMULATED_SUBSCRIPTION_ID, SimulatedWorld } from "../../tools/offline/simulator/world";
 
 const NOW = Date.parse("2026-11-30T10:00:00Z");
 const MISSING = "0a0b0c0d-0e0f-4a1b-8c2d-3e4f5a6b7c8d";
@@ -63,6 +64,22 @@ const vaultSecret = (name: string, value = "v") =>
     vaultName: "vault-1",
     secretName: name,
     properties: { value },
+  });
+
+const SECRETS_USER = `/subscriptions/${SIMULATED_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6`;
+const CONSUMER = "5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a";
+const ASSIGNMENT = "0f8fad5b-d9cb-4a9f-a165-70867728950e";
+const secretScope = (name: string) =>
+  `/subscriptions/${SIMULATED_SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/vault-1/secrets/${name}`;
+
+/** A consumer's `Key Vault Secrets User` assignment on one secret, as the program declares it. */
+const reader = (scope: string | keyvault.Secret, name = ASSIGNMENT) =>
+  new authorization.RoleAssignment("reader", {
+    scope: typeof scope === "string" ? scope : scope.id,
+    roleDefinitionId: SECRETS_USER,
+    principalId: CONSUMER,
+    principalType: "ServicePrincipal",
+    roleAssignmentName: name,
   });
 
 /** Per rule: how to trigger it, and a text its message must hold. */
@@ -208,6 +225,53 @@ const CASES: Record<RefusalRuleId, { run: () => Promise<SimulatedFailure[]>; say
       return deploy(world, simulation.registrations, NOW).failures;
     },
     says: /403 Forbidden.*secrets\/delete/,
+  },
+  "role-assignment-input-invalid": {
+    run: () => refusals(new SimulatedWorld(), () => reader(vaultSecret("s"), "orders-web-reader")),
+    says: /400 InvalidRoleAssignmentId: The role assignment ID 'orders-web-reader' is not valid\. The role assignment ID must be a GUID\./,
+  },
+  "azure-native-already-exists": {
+    run: () =>
+      refusals(
+        new SimulatedWorld({
+          roleAssignments: [
+            {
+              name: ASSIGNMENT,
+              scope: secretScope("s"),
+              principalId: CONSUMER,
+              roleDefinitionId: SECRETS_USER,
+            },
+          ],
+        }),
+        () => reader(vaultSecret("s")),
+      ),
+    says: /cannot create already existing resource '.*\/roleAssignments\/0f8fad5b-d9cb-4a9f-a165-70867728950e'.*`pulumi import azure-native:authorization:RoleAssignment reader \/subscriptions\//,
+  },
+  "role-assignment-write-forbidden": {
+    run: () =>
+      refusals(new SimulatedWorld({ roleAssignmentWrite: false }), () => reader(vaultSecret("s"))),
+    says: /403 AuthorizationFailed: .* to perform action 'Microsoft\.Authorization\/roleAssignments\/write'/,
+  },
+  "role-assignment-scope-not-found": {
+    run: () => refusals(new SimulatedWorld(), () => reader(secretScope("never-created"))),
+    says: /404 ResourceNotFound: The Resource 'Microsoft\.KeyVault\/vaults\/vault-1\/secrets\/never-created' under resource group 'rg' was not found/,
+  },
+  "role-assignment-exists": {
+    run: () =>
+      refusals(
+        new SimulatedWorld({
+          roleAssignments: [
+            {
+              name: "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+              scope: secretScope("s").toUpperCase(),
+              principalId: CONSUMER,
+              roleDefinitionId: SECRETS_USER,
+            },
+          ],
+        }),
+        () => reader(vaultSecret("s")),
+      ),
+    says: /409 Conflict RoleAssignmentExists: The role assignment already exists\./,
   },
 };
 

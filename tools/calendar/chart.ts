@@ -7,10 +7,15 @@
  *   marks the span when Key Vault held it; a black tick marks its deletion;
  * - grey rules: Key Vault switches; a dashed black rule: today; red rules and labels: violations;
  * - deployment ticks (every deployment when there are few, else only those that rotated something,
- *   over a faint band covering the deployment schedule).
+ *   over a faint band covering the deployment schedule);
+ * - one row per consumer of the app (under its slots): a bar per credential it holds at the worst
+ *   phase (it keeps the credential Key Vault left for `refresh` after each switch), coloured by the
+ *   credential's slot and labelled with its slot and generation where it fits; red where the
+ *   credential it holds is deleted or expired (invariant 7).
  *
  * Every password bar is a Vega item of the mark named `credential` whose ARIA label starts with
- * `credential <id>`, so the picture can be checked against the simulation.
+ * `credential <id>`, and every consumer bar one of the mark named `consumer` whose ARIA label starts
+ * with `consumer <app>/<consumer> holds <id>`, so the picture can be checked against the simulation.
  *
  * Bars are passwords or certificates: each app's title names its kind when the options give it
  * ({@link ChartOptions.credentialKinds}). Every text from the stack (app names, the stack name,
@@ -20,7 +25,7 @@
 import type { TopLevelSpec } from "vega-lite/build/index";
 import { formatInstant } from "../../policy/core";
 import { neutralise as n } from "../offline";
-import { AppSimulation, INVARIANTS, Simulation } from "./simulate";
+import { AppSimulation, ConsumerSimulation, INVARIANTS, Simulation } from "./simulate";
 import { loadVega, loadVegaLite } from "./esm";
 import { CredentialKinds, credentialNoun, summarize } from "./summary";
 
@@ -42,6 +47,10 @@ export interface ChartOptions {
 export const CREDENTIAL_MARK = "credential";
 /** Prefix of each password bar's ARIA label: `credential <id> …`. */
 export const CREDENTIAL_LABEL_PREFIX = "credential ";
+/** Mark name prefix of the consumer bars (`consumer_<app index>`, one item per credential held). */
+export const CONSUMER_MARK = "consumer";
+/** Prefix of each consumer bar's ARIA label: `consumer <app>/<consumer> holds <id> …`. */
+export const CONSUMER_LABEL_PREFIX = "consumer ";
 
 const SLOT_COLOURS = ["#4c78a8", "#f58518"];
 const VIOLATION_COLOUR = "#d62728";
@@ -74,6 +83,11 @@ export function calendarSpec(simulation: Simulation, options: ChartOptions = {})
         "Light bar: a credential (password or certificate) from creation to end date (colour = slot); dark band: while Key Vault holds it; black tick: deleted.",
         `Deployments lane: ${simulation.deploymentsMs.length > maxTicks ? "grey band = the scheduled deployments, ticks = those that rotated a credential" : "one tick per deployment"}. ` +
           `Grey rule: Key Vault switches; dashed rule: today; red: invariant broken (red band: Key Vault holds an expired credential).`,
+        ...(simulation.apps.some((a) => (a.consumers ?? []).length > 0)
+          ? [
+              "Consumer rows (name, kind, refresh): the credential each consumer holds if it read Key Vault just before every switch (it keeps the old one for its refresh); red: it holds a deleted or expired credential.",
+            ]
+          : []),
         failed === 0 ? "All invariants hold." : `${failed} app(s) break an invariant.`,
       ],
       anchor: "start",
@@ -122,8 +136,20 @@ interface AppChartOptions {
   failed: boolean;
 }
 
+/** The y-axis label of a consumer's row: `<name> (<kind>, <refresh>)`, neutralised. */
+export function consumerLane(
+  consumer: Pick<ConsumerSimulation, "name" | "kind" | "refresh">,
+): string {
+  return `${n(consumer.name)} (${n(consumer.kind)}, ${n(consumer.refresh)})`;
+}
+
 function appChart(app: AppSimulation, simulation: Simulation, o: AppChartOptions): object {
-  const lanes = [...Array.from({ length: app.settings.slots }, (_, s) => `slot ${s}`), DEPLOY_LANE];
+  const consumers = app.consumers ?? [];
+  const lanes = [
+    ...Array.from({ length: app.settings.slots }, (_, s) => `slot ${s}`),
+    ...consumers.map(consumerLane),
+    DEPLOY_LANE,
+  ];
   const x = (field: string) => ({
     field,
     type: "temporal",
@@ -136,7 +162,14 @@ function appChart(app: AppSimulation, simulation: Simulation, o: AppChartOptions
     type: "nominal",
     title: null,
     scale: { domain: lanes },
-    axis: { labelFontSize: 11, labelFontWeight: "bold", ticks: false, domain: false },
+    // Consumer rows are labelled `<name> (<kind>, <refresh>)`: room for a 64-character name.
+    axis: {
+      labelFontSize: 11,
+      labelFontWeight: "bold",
+      ticks: false,
+      domain: false,
+      labelLimit: 420,
+    },
   };
   const color = {
     field: "slotName",
@@ -222,6 +255,46 @@ function appChart(app: AppSimulation, simulation: Simulation, o: AppChartOptions
           label: `${simulation.deploymentsMs.length} deployments every ${simulation.every} (ticks: the ones that rotate a credential)`,
         },
       ];
+  // Consumers: what each holds over time, coloured like the credential's slot.
+  const byId = new Map(app.credentials.map((c) => [c.id, c]));
+  const msPerPixel = (o.domain[1] - o.domain[0]) / o.width;
+  const held: Row[] = [];
+  const heldLabels: Row[] = [];
+  const heldBroken: Row[] = [];
+  for (const consumer of consumers) {
+    const lane = consumerLane(consumer);
+    for (const h of consumer.holds) {
+      const credential = byId.get(h.credentialId);
+      const short = credential
+        ? `slot ${credential.slot} gen ${credential.generation}`
+        : n(h.credentialId);
+      held.push({
+        lane,
+        slotName: `slot ${credential?.slot ?? 0}`,
+        start: h.fromMs,
+        end: h.untilMs,
+        label:
+          `${CONSUMER_LABEL_PREFIX}${n(app.app)}/${n(consumer.name)} holds ${n(h.credentialId)} ` +
+          `from ${formatInstant(h.fromMs)} until ${formatInstant(h.untilMs)}` +
+          (h.brokenFromMs !== undefined
+            ? `, no longer working from ${formatInstant(h.brokenFromMs)}`
+            : ""),
+      });
+      // The label only where it fits (about 5.5 pixels per character at font size 9).
+      if ((h.untilMs - h.fromMs) / msPerPixel >= short.length * 5.5 + 6) {
+        heldLabels.push({ lane, at: (h.fromMs + h.untilMs) / 2, text: short });
+      }
+      if (h.brokenFromMs !== undefined) {
+        heldBroken.push({
+          lane,
+          start: h.brokenFromMs,
+          end: h.untilMs,
+          label: `${n(consumer.name)} holds ${n(h.credentialId)}, deleted or expired (invariant 7)`,
+        });
+      }
+    }
+  }
+
   const violations: Row[] = app.violations.map((v, i) => ({
     at: v.instantMs,
     lane: lanes[0],
@@ -294,6 +367,38 @@ function appChart(app: AppSimulation, simulation: Simulation, o: AppChartOptions
       encoding: { x: x("at"), description: { field: "label" } },
     },
   ];
+  if (held.length > 0) {
+    layers.push(
+      {
+        name: `${CONSUMER_MARK}_${o.index}`,
+        data: { values: held },
+        mark: {
+          type: "bar",
+          opacity: 0.6,
+          height: { band: 0.6 },
+          stroke: "white",
+          strokeWidth: 1,
+        },
+        encoding: {
+          x: x("start"),
+          x2: { field: "end" },
+          y,
+          color,
+          description: { field: "label" },
+        },
+      },
+      {
+        data: { values: heldBroken },
+        mark: { type: "bar", color: VIOLATION_COLOUR, height: { band: 0.6 } },
+        encoding: { x: x("start"), x2: { field: "end" }, y, description: { field: "label" } },
+      },
+      {
+        data: { values: heldLabels },
+        mark: { type: "text", fontSize: 9, color: "#222", baseline: "middle", align: "center" },
+        encoding: { x: x("at"), y, text: { field: "text" } },
+      },
+    );
+  }
   if (o.today !== undefined) {
     const todayRow = [{ at: o.today, text: `today ${formatInstant(o.today).slice(0, 10)}` }];
     layers.push(

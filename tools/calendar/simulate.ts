@@ -12,9 +12,19 @@
  * (create-before-delete) exactly when either input differs from the previous deployment's. Key
  * Vault's `<app>-client-secret` then holds the active slot's password. Between deployments nothing
  * changes: the deployed state is what the last deployment made.
+ *
+ * Consumers (`AppConfig.consumers`, invariant 7): each re-reads Key Vault every `refresh`. At the
+ * worst phase it read Key Vault just before a switch, so it may still hold the credential Key Vault
+ * left for `refresh` after the switch; that credential must neither be deleted nor expire before.
+ * The timeline of each consumer is drawn at that worst phase for every switch.
+ *
+ * The configuration is fixed for the whole simulation (one trigger, period, anchor and grace per
+ * app): manual triggers and changes of period or anchor, which revoke the credentials consumers hold
+ * on purpose (docs/rotation-model.md, "Consumers"), never happen here, so no instant is exempted
+ * from invariant 7.
  */
 import { Duration } from "luxon";
-import { AppConfig } from "../../components/config";
+import type { AppConfig, ConsumerConfig } from "../../components/config";
 import {
   RotationSettings,
   rotationState,
@@ -23,7 +33,7 @@ import {
   windowStart,
 } from "../../components/rotation";
 import { maxPasswords, replacesPasswordsDeleteFirst } from "../../components/passwordLimits";
-import { addDuration, formatInstant, parseDuration } from "../../policy/core";
+import { addDuration, ConsumerKind, formatInstant, parseDuration } from "../../policy/core";
 
 /** The rotation model: the passwords of an app at an instant (`rotationState` unless a test swaps it). */
 export type RotationModel = (settings: RotationSettings, nowMs: number) => RotationState;
@@ -91,6 +101,7 @@ export const INVARIANTS = {
   4: "a superseded password stays valid for one more period",
   5: "no rotation between two deployments inside one window",
   6: "never more client secrets at once than the app may hold",
+  7: "every consumer holds a credential that exists in Entra ID and has not expired",
 } as const;
 
 export type InvariantId = keyof typeof INVARIANTS;
@@ -104,6 +115,52 @@ export interface Violation {
   instant: string;
   invariant: InvariantId;
   message: string;
+  /** The consumer that holds a credential that no longer works (invariant 7 only). */
+  consumer?: ConsumerRef;
+}
+
+/** A consumer of an app's credential, as violations and timelines name it. */
+export interface ConsumerRef {
+  app: string;
+  name: string;
+  kind: ConsumerKind;
+  /** How often it re-reads Key Vault, ISO 8601 as configured (e.g. `PT24H`). */
+  refresh: string;
+}
+
+/** One span of a consumer's timeline: the credential it holds from `fromMs` until `untilMs`. */
+export interface ConsumerHold {
+  /** A {@link Credential} id. */
+  credentialId: string;
+  /** ms since the epoch. */
+  fromMs: number;
+  /** Exclusive, ms since the epoch; no later than the end of the simulation. */
+  untilMs: number;
+  /**
+   * When the credential stops working (deleted or expired) while the consumer still holds it, ms
+   * since the epoch; undefined when it works throughout the span.
+   */
+  brokenFromMs?: number;
+}
+
+/** One consumer of an app over the simulation. */
+export interface ConsumerSimulation extends ConsumerRef {
+  /** True when `refresh` is the kind's documented default. */
+  refreshIsDefault: boolean;
+  /**
+   * What it holds over time at the worst phase of every switch: it starts with what Key Vault
+   * holds at the first deployment, and after each switch keeps the credential Key Vault left for
+   * `refresh` (it had read Key Vault just before the switch). Contiguous spans, in time order.
+   */
+  holds: ConsumerHold[];
+  /**
+   * Shortest margin over the switches: how long the credential Key Vault left keeps working after
+   * the consumer has re-read Key Vault (stop − (switch + refresh)), ms; negative when invariant 7
+   * breaks; undefined when Key Vault never switched after the first deployment.
+   */
+  shortestMarginMs?: number;
+  /** Its invariant-7 violations, in instant order (also in the app's `violations`). */
+  violations: Violation[];
 }
 
 /** Everything that happened to one app. */
@@ -118,6 +175,8 @@ export interface AppSimulation {
   rotations: Rotation[];
   /** Every violation found, in instant order; the first is the one to report. */
   violations: Violation[];
+  /** The app's consumers (empty when none is declared), in configuration order. */
+  consumers: ConsumerSimulation[];
 }
 
 /** The result of a simulation. */
@@ -188,6 +247,14 @@ export function simulate(apps: AppConfig[], options: SimulationOptions): Simulat
   };
 }
 
+/** Records a violation of the app being simulated (and returns it). */
+type Violate = (
+  instantMs: number,
+  invariant: InvariantId,
+  message: string,
+  consumer?: ConsumerRef,
+) => Violation;
+
 /** What one deployment declared for a slot, and the password that stands for it. */
 interface DeployedSlot {
   rotateWhenChanged: Record<string, string>;
@@ -210,17 +277,22 @@ function simulateApp(
     switches: [],
     rotations: [],
     violations: [],
+    consumers: [],
   };
   const maxLifetime = parseDuration(app.maxLifetime);
   if (!maxLifetime.ok) throw new SimulationError(`${app.name}: maxLifetime ${maxLifetime.reason}`);
-  const violate = (instantMs: number, invariant: InvariantId, message: string) =>
-    result.violations.push({
+  const violate: Violate = (instantMs, invariant, message, consumer) => {
+    const violation: Violation = {
       app: app.name,
       instantMs,
       instant: formatInstant(instantMs),
       invariant,
       message,
-    });
+      ...(consumer ? { consumer } : {}),
+    };
+    result.violations.push(violation);
+    return violation;
+  };
   const ids = new Set<string>();
   const newId = (slot: number, generation: number) => {
     const base = `${app.name}/slot${slot}/gen${generation}`;
@@ -381,8 +453,82 @@ function simulateApp(
   if (keyVault) {
     checkKeyVaultUntil(keyVault, untilMs, "the end of the simulation", violate, expired);
   }
-  result.violations.sort((a, b) => a.instantMs - b.instantMs || a.invariant - b.invariant);
+  // 7: once every deletion is known, each consumer against every switch.
+  result.consumers = (app.consumers ?? []).map((consumer) =>
+    simulateConsumer(result, consumer, untilMs, violate),
+  );
+  const byInstant = (a: Violation, b: Violation) =>
+    a.instantMs - b.instantMs || a.invariant - b.invariant;
+  result.violations.sort(byInstant);
+  for (const consumer of result.consumers) consumer.violations.sort(byInstant);
   return result;
+}
+
+/** When a credential stops working: its deletion or its end date, whichever comes first. */
+export function stopsWorkingMs(credential: Credential): number {
+  return Math.min(credential.deletedAtMs ?? Infinity, credential.endDateMs);
+}
+
+/**
+ * Invariant 7 for one consumer, and its timeline at the worst phase.
+ *
+ * Key Vault held `switches[i].toId` from `switches[i].atMs` until the next switch. A consumer that
+ * re-reads Key Vault every `refresh` and read it just before a switch at t keeps the credential
+ * Key Vault left until t + refresh (calendar-correct): that credential must still exist and be
+ * valid then. At the first deployment the consumer starts with what Key Vault holds.
+ */
+function simulateConsumer(
+  app: AppSimulation,
+  consumer: ConsumerConfig,
+  untilMs: number,
+  violate: Violate,
+): ConsumerSimulation {
+  const ref: ConsumerRef = {
+    app: app.app,
+    name: consumer.name,
+    kind: consumer.kind,
+    refresh: consumer.refresh,
+  };
+  const simulation: ConsumerSimulation = {
+    ...ref,
+    refreshIsDefault: consumer.refreshIsDefault,
+    holds: [],
+    violations: [],
+  };
+  const byId = new Map(app.credentials.map((c) => [c.id, c]));
+  const reread = (atMs: number) => addDuration(atMs, consumer.refreshDuration);
+  app.switches.forEach((change, i) => {
+    const held = byId.get(change.toId);
+    if (!held) return;
+    const next = app.switches[i + 1];
+    const stopMs = stopsWorkingMs(held);
+    // The span: from the first deployment, or `refresh` after Key Vault moved to it, until
+    // `refresh` after Key Vault moves on (or the end of the simulation).
+    const fromMs = i === 0 ? change.atMs : reread(change.atMs);
+    const holdUntilMs = next ? reread(next.atMs) : untilMs;
+    const spanUntilMs = Math.min(holdUntilMs, untilMs);
+    if (fromMs < spanUntilMs) {
+      simulation.holds.push({
+        credentialId: held.id,
+        fromMs,
+        untilMs: spanUntilMs,
+        ...(stopMs < spanUntilMs ? { brokenFromMs: Math.max(fromMs, stopMs) } : {}),
+      });
+    }
+    if (!next) return;
+    const marginMs = stopMs - holdUntilMs;
+    simulation.shortestMarginMs = Math.min(simulation.shortestMarginMs ?? Infinity, marginMs);
+    if (marginMs >= 0) return;
+    const deleted = held.deletedAtMs !== undefined && held.deletedAtMs <= held.endDateMs;
+    const message =
+      `consumer ${consumer.name} (${consumer.kind}, refresh ${consumer.refresh}) may still hold ${held.id} ` +
+      `until ${formatInstant(holdUntilMs)}: Key Vault moved to ${next.toId} at ${formatInstant(next.atMs)} ` +
+      `and the consumer re-reads it every ${consumer.refresh}, but ${held.id} ` +
+      `${deleted ? "is deleted" : "expires"} at ${formatInstant(stopMs)} ` +
+      `(${days(holdUntilMs - stopMs)} days without a working credential)`;
+    simulation.violations.push(violate(stopMs, 7, message, ref));
+  });
+  return simulation;
 }
 
 /**
@@ -394,7 +540,7 @@ function checkKeyVaultUntil(
   credential: Credential,
   untilMs: number,
   what: string,
-  violate: (instantMs: number, invariant: InvariantId, message: string) => void,
+  violate: Violate,
   reported: Set<string>,
 ): void {
   if (credential.endDateMs > untilMs || reported.has(credential.id)) return;

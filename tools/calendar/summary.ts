@@ -9,7 +9,15 @@ import Table from "cli-table3";
 import type { AppConfig, CredentialType } from "../../components/config/appConfig";
 import { formatInstant } from "../../policy/core";
 import { neutralise as n } from "../offline";
-import { AppSimulation, days, INVARIANTS, Simulation, Violation } from "./simulate";
+import type { ConsumerKind } from "../../policy/core";
+import {
+  AppSimulation,
+  ConsumerSimulation,
+  days,
+  INVARIANTS,
+  Simulation,
+  Violation,
+} from "./simulate";
 
 /** What rotates for each app, by app name: `password` or `certificate`. */
 export type CredentialKinds = Readonly<Record<string, CredentialType>>;
@@ -57,6 +65,27 @@ export interface AppSummary {
   minOverlapDays?: number;
   /** The first violation, if any. */
   firstViolation?: Violation;
+  /** The app's consumers (invariant 7), in configuration order. */
+  consumers: ConsumerSummary[];
+}
+
+/** The figures printed for one consumer of an app. */
+export interface ConsumerSummary {
+  name: string;
+  kind: ConsumerKind;
+  /** How often it re-reads Key Vault (ISO 8601). */
+  refresh: string;
+  /** True when `refresh` is the kind's documented default. */
+  refreshIsDefault: boolean;
+  /** Credentials it held over the simulation (spans of its timeline). */
+  held: number;
+  /**
+   * Shortest time the credential Key Vault left keeps working after the consumer re-read Key
+   * Vault, in days (negative: invariant 7 broken); undefined when Key Vault never switched.
+   */
+  shortestMarginDays?: number;
+  /** Its first invariant-7 violation, if any. */
+  firstViolation?: Violation;
 }
 
 /**
@@ -99,18 +128,42 @@ function summarizeApp(app: AppSimulation, kind: CredentialType | undefined): App
     ),
     minOverlapDays: minOverlap === undefined ? undefined : days(Math.max(0, minOverlap)),
     firstViolation: app.violations[0],
+    consumers: (app.consumers ?? []).map(summarizeConsumer),
+  };
+}
+
+function summarizeConsumer(consumer: ConsumerSimulation): ConsumerSummary {
+  return {
+    name: consumer.name,
+    kind: consumer.kind,
+    refresh: consumer.refresh,
+    refreshIsDefault: consumer.refreshIsDefault,
+    held: consumer.holds.length,
+    shortestMarginDays:
+      consumer.shortestMarginMs === undefined ? undefined : days(consumer.shortestMarginMs),
+    firstViolation: consumer.violations[0],
   };
 }
 
 /**
- * The violations to report: the first of each app's simulation, then every violation found by
- * running the program.
+ * The violations to report: the first of each app's simulation and the first of each of its
+ * consumers that holds a credential that no longer works (invariant 7; unless it is the app's
+ * first already), then every violation found by running the program.
  */
 export function reportedViolations(
   simulation: Simulation,
   programViolations: Violation[] = [],
 ): Violation[] {
-  return [...simulation.apps.flatMap((a) => a.violations.slice(0, 1)), ...programViolations];
+  return [
+    ...simulation.apps.flatMap((a) => {
+      const first = a.violations.slice(0, 1);
+      const consumers = (a.consumers ?? [])
+        .map((c) => c.violations[0])
+        .filter((v): v is Violation => v !== undefined && v !== first[0]);
+      return [...first, ...consumers];
+    }),
+    ...programViolations,
+  ];
 }
 
 /**
@@ -180,10 +233,12 @@ export function formatReport(
       first ? `FAIL: invariant ${first.invariant} at ${first.instant}` : "ok",
     ]);
   }
+  const consumerLines = formatConsumers(summaries);
   const lines = [
     `Rotation calendar of stack ${n(stack)}: ${simulation.deploymentsMs.length} deployments every ${simulation.every} ` +
       `from ${formatInstant(simulation.fromMs)} until ${formatInstant(simulation.untilMs)}`,
     table.toString(),
+    ...consumerLines,
     "Checked at every deployment and between deployments: " +
       Object.entries(INVARIANTS)
         .map(([id, text]) => `${id} ${text}`)
@@ -200,11 +255,48 @@ export function formatReport(
   if (failures.length > 0) {
     lines.push(
       "",
-      "VIOLATIONS (first per app of the rotation model; every credential the program replaces at every deployment):",
+      "VIOLATIONS (first per app of the rotation model, and first per consumer holding a credential that no longer works; every credential the program replaces at every deployment):",
       ...failures.map((v) => `  ${describeViolation(v)}`),
     );
   } else {
     lines.push("", "All invariants hold.");
   }
   return lines.join("\n");
+}
+
+/**
+ * The consumers' table (none when no app declares consumers): per consumer its app, kind, refresh,
+ * the credentials it held, its shortest margin and its result (invariant 7).
+ */
+function formatConsumers(summaries: readonly AppSummary[]): string[] {
+  const rows = summaries.flatMap((s) => s.consumers.map((c) => ({ app: s.app, c })));
+  if (rows.length === 0) return [];
+  const table = new Table({
+    head: [
+      "app",
+      "consumer",
+      "kind",
+      "refresh",
+      "credentials held",
+      "shortest margin after refresh (d)",
+      "result",
+    ],
+    style: { head: [], border: [] },
+  });
+  for (const { app, c } of rows) {
+    table.push([
+      n(app),
+      n(c.name),
+      n(c.kind),
+      `${n(c.refresh)}${c.refreshIsDefault ? " (default)" : ""}`,
+      String(c.held),
+      c.shortestMarginDays?.toFixed(2) ?? "-",
+      c.firstViolation ? `FAIL: invariant 7 at ${c.firstViolation.instant}` : "ok",
+    ]);
+  }
+  return [
+    "Consumers (invariant 7): each may hold the credential Key Vault left until it re-reads Key Vault, " +
+      "refresh later; margin = how long that credential still works after the consumer's re-read.",
+    table.toString(),
+  ];
 }

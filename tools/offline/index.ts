@@ -24,6 +24,7 @@ export * from "./simulator/deployment";
 export * from "./simulator/directory";
 export * from "./simulator/failedSteps";
 export * from "./simulator/refusals";
+export * from "./simulator/roleAssignments";
 export * from "./simulator/simulatedAzure";
 export * from "./simulator/tenant";
 export * from "./simulator/wire";

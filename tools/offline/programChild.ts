@@ -83,6 +83,9 @@ async function main(requestFile: string): Promise<void> {
       failures: scrubber.scrub(run.failures),
       refusalsModelled: run.refusalsModelled,
       notes: run.notes,
+      ...(request.scope === "full" && run.stackOutputs !== undefined
+        ? { stackOutputs: scrubber.scrub(run.stackOutputs) }
+        : {}),
     });
   } catch (error) {
     write(

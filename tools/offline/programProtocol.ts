@@ -44,6 +44,8 @@ export interface ChildSuccess {
   failures: SimulatedFailure[];
   refusalsModelled: boolean;
   notes: string[];
+  /** The program's stack outputs (runs of scope `full` only; see `ProgramRun.stackOutputs`). */
+  stackOutputs?: Record<string, unknown>;
 }
 
 /** A run that failed, with a message for users. */

@@ -15,6 +15,7 @@ import type { GraphPermission } from "./simulator/directory";
 import type { Registration, SimulatedFailure } from "./simulator/simulatedAzure";
 import { simulateAzure } from "./simulator/simulatedAzure";
 import type { TenantSnapshot } from "./simulator/tenant";
+import { isSecretWrapper, SECRET_PLACEHOLDER } from "./simulator/wire";
 import { loadStackFile, SECURE_PLACEHOLDER, StackFile } from "./stackFile";
 import { messageOf, ProgramFailure } from "./errors";
 
@@ -32,6 +33,12 @@ export interface ProgramRun {
   refusalsModelled: boolean;
   /** Notes for the reader, e.g. `secure:` values that were replaced by a placeholder. */
   notes: string[];
+  /**
+   * The stack outputs: what the program exports (an async program's result), serialized as the
+   * Pulumi host registers them on the root stack, as plain JSON with secret values as the
+   * placeholder; absent when the program exports no object or the outputs cannot be serialized.
+   */
+  stackOutputs?: Record<string, unknown>;
 }
 
 /** A registration or read as the runtime sent it, before the simulator records it. */
@@ -101,9 +108,11 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRun
   process.chdir(stackFile.dir);
 
   const failures: unknown[] = [];
+  let stackOutputs: Record<string, unknown> | undefined;
   const onFailure = (error: unknown) => failures.push(error);
   process.on("unhandledRejection", onFailure);
   process.on("uncaughtException", onFailure);
+  let exportedValue: unknown;
   try {
     try {
       registerTypeScript(stackFile);
@@ -112,7 +121,9 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRun
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const exported: unknown = require(stackFile.main);
       // As the host does: an exported function is called, and the result awaited (async programs).
-      await (exported instanceof Function ? (exported as () => unknown)() : exported);
+      exportedValue = await (exported instanceof Function
+        ? (exported as () => unknown)()
+        : exported);
     } catch (error) {
       failures.push(error);
     }
@@ -121,6 +132,7 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRun
       // As the host does before it exits: every registration's RPC, including those still waiting
       // for their inputs, must complete.
       await waitForRpcs();
+      stackOutputs = await serializeStackOutputs(exportedValue);
     }
     // Rejections surface one turn after the failing promise settles.
     await new Promise((resolve) => setImmediate(resolve));
@@ -136,7 +148,43 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRun
     failures: recorded.failures ?? [],
     refusalsModelled: Array.isArray(recorded.failures),
     notes,
+    ...(stackOutputs !== undefined ? { stackOutputs } : {}),
   };
+}
+
+/**
+ * The stack outputs as the Pulumi host registers them on the root stack (`registerOutputs` of
+ * `pulumi:pulumi:Stack`: every Output and promise resolved by the runtime's own serialization),
+ * as plain JSON with secret values as the placeholder. Mock runs have no root stack resource, so
+ * the simulation never sees this registration: the exported value is serialized here instead.
+ *
+ * @returns undefined when the program exports no object, or its outputs cannot be serialized
+ */
+async function serializeStackOutputs(
+  exported: unknown,
+): Promise<Record<string, unknown> | undefined> {
+  if (typeof exported !== "object" || exported === null || Array.isArray(exported)) {
+    return undefined;
+  }
+  try {
+    const wire = await pulumi.runtime.serializeProperties(
+      "stack outputs",
+      exported as Record<string, unknown>,
+    );
+    return maskSecrets(wire) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A wire-format value as plain JSON, each secret wrapper replaced by the placeholder. */
+function maskSecrets(value: unknown): unknown {
+  if (isSecretWrapper(value)) return SECRET_PLACEHOLDER;
+  if (Array.isArray(value)) return value.map(maskSecrets);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskSecrets(v)]));
+  }
+  return value;
 }
 
 /** Wraps the (simulated) monitor so that `observe` sees each registration and read as sent. */

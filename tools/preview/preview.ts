@@ -76,6 +76,7 @@ export async function preview(
     const { CHURN_POLICY_INFO, withChurn } = await import("./churnPolicy");
     const { engineView } = await import("./engineView");
     const { buildReport, stackUrn } = await import("./report");
+    const { refreshDefaults } = await import("./consumerDefaults");
 
     const [main, ...laterRuns] = started.runs;
     const run = await main;
@@ -107,6 +108,9 @@ export async function preview(
       tenantFile: options.tenant,
       tenantSnapshot: tenant,
       graphPermission,
+      // Only for a program whose outputs can name consumers: it parses the configuration again.
+      refreshDefaults:
+        run.stackOutputs !== undefined ? refreshDefaults(run.stackFile, instant.ms) : undefined,
     });
   } catch (error) {
     started.stop();

@@ -11,6 +11,7 @@
  */
 import Table from "cli-table3";
 import { neutralise as n } from "../offline";
+import { ConsumerGrant, ConsumerRow, referenceEntries } from "./consumers";
 import type { PolicyDiagnostic } from "./policies";
 import type { FailureReport, PreviewReport, ResourceNode } from "./report";
 
@@ -153,6 +154,96 @@ function renderSecrets(report: PreviewReport): string[] {
   return ["Key Vault secrets:", tableText(t)];
 }
 
+/** The role every consumer of this project is granted: named only when a grant has another. */
+const SECRETS_USER = "Key Vault Secrets User";
+
+/** `3 × Key Vault Secrets User`, per role in order of first appearance; `none` without grants. */
+function grantsCell(grants: ConsumerGrant[]): string {
+  if (grants.length === 0) return "none";
+  const counts = new Map<string, number>();
+  for (const g of grants) {
+    const role = g.role ?? g.roleDefinitionId;
+    counts.set(role, (counts.get(role) ?? 0) + 1);
+  }
+  return [...counts].map(([role, k]) => `${k} × ${n(role)}`).join(", ");
+}
+
+/** What a grant's scope covers: the secret's name, the vault, else the scope as declared. */
+function scopeLabel(g: ConsumerGrant): string {
+  if (g.secretName !== undefined) return n(g.secretName);
+  if (g.vault !== undefined) return `vault ${n(g.vault)} (every secret)`;
+  return n(g.scope);
+}
+
+/**
+ * One line per secret a consumer reads or is named to paste: the role assignment's scope (with
+ * its role when it is not Key Vault Secrets User; `no role assignment` when the reference names a
+ * secret none grants) and what it pastes for it.
+ */
+function consumerLines(c: ConsumerRow): [string, string][] {
+  const entries = referenceEntries(c.reference);
+  const lines: [string, string][] = [];
+  const pasted = new Set<string>();
+  for (const g of c.roleAssignments) {
+    const entry =
+      g.secretName === undefined ? undefined : entries.find((e) => e.secretName === g.secretName);
+    if (entry) pasted.add(entry.secretName);
+    const role =
+      (g.role ?? g.roleDefinitionId) === SECRETS_USER
+        ? ""
+        : ` (${n(g.role ?? g.roleDefinitionId)})`;
+    lines.push([`${scopeLabel(g)}${role}`, entry ? n(entry.pastes) : "-"]);
+  }
+  for (const e of entries) {
+    if (!pasted.has(e.secretName))
+      lines.push([`${n(e.secretName)} (no role assignment)`, n(e.pastes)]);
+  }
+  return lines.length > 0 ? lines : [["-", "-"]];
+}
+
+/**
+ * The consumer table: one row per consumer and secret; the consumer's own cells on its first row
+ * only. `(default)` marks a refresh the configuration leaves to the kind's documented default.
+ */
+function renderConsumers(report: PreviewReport): string[] {
+  if (report.consumers.length === 0) return ["Consumers: none declared"];
+  const t = table([
+    "App",
+    "Consumer",
+    "Kind",
+    "Principal ID",
+    "Refresh",
+    "Role assignments",
+    "Scope",
+    "Pastes",
+  ]);
+  let previousApp: string | undefined;
+  for (const c of report.consumers) {
+    const refresh =
+      c.refresh === undefined
+        ? "-"
+        : `${n(c.refresh)}${c.refreshDefault === true ? " (default)" : ""}`;
+    consumerLines(c).forEach(([scope, pastes], i) => {
+      const first = i === 0;
+      t.push([
+        first && c.app !== previousApp ? n(c.app) : "",
+        first ? n(c.name ?? "-") : "",
+        first ? n(c.kind ?? "-") : "",
+        first ? n(c.principalId) : "",
+        first ? refresh : "",
+        first ? grantsCell(c.roleAssignments) : "",
+        scope,
+        pastes,
+      ]);
+    });
+    previousApp = c.app;
+  }
+  return [
+    "Consumers (who reads each app's secrets, its role assignments, and what it pastes):",
+    tableText(t),
+  ];
+}
+
 function renderDiagnostic(d: PolicyDiagnostic): string[] {
   const where = d.resource ? `${n(d.resource.type)} (${n(d.resource.name)})` : n(d.urn || "stack");
   // The pack writes its messages over several lines: each line is neutralised on its own.
@@ -206,7 +297,11 @@ export function summaryLine(report: PreviewReport): string {
         : `${mandatory} (exit 1)`;
   return (
     `Summary: ${count(s.resources, "resource")} to create (${s.customResources} custom, ${count(s.components, "component")}), ` +
-    `${count(s.credentials, "credential")} (${s.credentialsInKeyVault} in Key Vault), ${count(s.secrets, "Key Vault secret")}; ` +
+    `${count(s.credentials, "credential")} (${s.credentialsInKeyVault} in Key Vault), ${count(s.secrets, "Key Vault secret")}` +
+    (s.roleAssignments > 0 || s.consumers > 0
+      ? `, ${count(s.roleAssignments, "role assignment")} (${count(s.consumers, "consumer")})`
+      : "") +
+    "; " +
     `policies: ${v.mandatory} mandatory, ${v.advisory} advisory${others}: ${verdict}`
   );
 }
@@ -261,6 +356,8 @@ export function renderText(report: PreviewReport): string {
     ...renderCredentials(report),
     "",
     ...renderSecrets(report),
+    "",
+    ...renderConsumers(report),
     "",
     ...renderFailures(report),
     ...renderPolicies(report),

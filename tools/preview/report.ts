@@ -20,6 +20,7 @@ import {
   appOf,
 } from "../offline";
 import type { Registration, SimulatedFailure, StackFile, ChurnFinding } from "../offline";
+import { ConsumerRow, consumerRows, isRoleAssignment, revocationNote } from "./consumers";
 import { CredentialRow, credentialRows, SecretRow, secretRows } from "./credentials";
 import {
   appsOnExternalServicePrincipals,
@@ -83,6 +84,11 @@ export interface PreviewReport {
   resources: ResourceNode[];
   credentials: CredentialRow[];
   secrets: SecretRow[];
+  /**
+   * Who reads each app's secrets: per consumer, its role assignments and what it pastes (see
+   * {@link ConsumerRow}); values exact.
+   */
+  consumers: ConsumerRow[];
   policy: PolicyResult;
   churnCheck: ChurnCheckSummary;
   /** Steps the real Azure would refuse; any makes the exit code 2. */
@@ -102,6 +108,10 @@ export interface PreviewReport {
     /** Credentials a Key Vault secret holds. */
     credentialsInKeyVault: number;
     secrets: number;
+    /** Role assignments the program declares (azure-native), every principal's. */
+    roleAssignments: number;
+    /** Rows of {@link PreviewReport.consumers}. */
+    consumers: number;
     /** Diagnostics per enforcement level. */
     violations: Record<string, number>;
     /** Refused steps. */
@@ -128,6 +138,8 @@ export interface RunForReport {
   failures: SimulatedFailure[];
   refusalsModelled: boolean;
   notes: string[];
+  /** The program's stack outputs, when recorded (the consumers' names, kinds and references). */
+  stackOutputs?: Record<string, unknown>;
 }
 
 /** Everything {@link buildReport} needs. */
@@ -147,6 +159,11 @@ export interface ReportInput {
   tenantSnapshot?: Pick<TenantSnapshot, "covers" | "applications" | "servicePrincipals">;
   /** The deployer's effective Graph permission; default OwnedBy (`source: "default"`). */
   graphPermission?: GraphPermissionSetting;
+  /**
+   * Per consumer (`consumerKey`), whether its refresh is its kind's documented default, read from
+   * the stack's configuration (./consumerDefaults.ts); absent: the report does not say.
+   */
+  refreshDefaults?: Map<string, boolean>;
 }
 
 /** The rules the simulated Azure applies (when it reports refused steps at all). */
@@ -354,6 +371,7 @@ export function buildReport(input: ReportInput): PreviewReport {
   ];
   const credentials = credentialRows(run.registrations);
   const secrets = secretRows(run.registrations, nowMs);
+  const consumers = consumerRows(run.registrations, run.stackOutputs, input.refreshDefaults);
   const violations: Record<string, number> = { mandatory: 0, advisory: 0 };
   for (const d of policy.diagnostics)
     violations[d.enforcementLevel] = (violations[d.enforcementLevel] ?? 0) + 1;
@@ -362,6 +380,7 @@ export function buildReport(input: ReportInput): PreviewReport {
     notes.push(
       "changing a rotation period or anchor changes every generation: all slots of the affected apps rotate at once on the next deployment",
     );
+    notes.push(...revocationNotes(credentials, consumers));
   }
   if (nowSource !== "clock") {
     notes.push(
@@ -404,6 +423,7 @@ export function buildReport(input: ReportInput): PreviewReport {
     resources,
     credentials,
     secrets,
+    consumers,
     policy,
     churnCheck: {
       enabled: input.churn.enabled,
@@ -420,6 +440,8 @@ export function buildReport(input: ReportInput): PreviewReport {
       credentials: credentials.length,
       credentialsInKeyVault: credentials.filter((c) => c.keyVaultSecrets.length > 0).length,
       secrets: secrets.length,
+      roleAssignments: run.registrations.filter(isRoleAssignment).length,
+      consumers: consumers.length,
       violations,
       failures: failures.length,
       exitCode,
@@ -428,6 +450,23 @@ export function buildReport(input: ReportInput): PreviewReport {
     simulatedChecks: run.refusalsModelled ? SIMULATED_CHECKS : [],
     offlineLimits: offlineLimits(coverage ?? input.tenantFile, run.refusalsModelled),
   };
+}
+
+/**
+ * Per app with a scheduled credential (a generation) and consumers, the note naming the consumers
+ * a manual rotation or a new period or anchor revokes, in the consumer table's app order.
+ */
+function revocationNotes(credentials: CredentialRow[], consumers: ConsumerRow[]): string[] {
+  const scheduled = new Set(
+    credentials.filter((c) => c.generation !== undefined).map((c) => c.app),
+  );
+  const apps = [...new Set(consumers.map((c) => c.app))].filter((app) => scheduled.has(app));
+  return apps.map((app) =>
+    revocationNote(
+      app,
+      consumers.filter((c) => c.app === app),
+    ),
+  );
 }
 
 /**

@@ -13,7 +13,12 @@
  * - hashicorp/terraform-provider-random @ ad788e2 (2026-06), bridged by @pulumi/random 4.x;
  * - hashicorp/terraform-provider-time @ 16bc819 (2026-07), bridged by @pulumiverse/time;
  * - pulumi/pulumi-azure-native `provider/pkg/provider/diff.go`, `provider/pkg/gen/schema.go` and
- *   Azure/azure-rest-api-specs `Microsoft.KeyVault/stable/2023-07-01/secrets.json`.
+ *   Azure/azure-rest-api-specs `Microsoft.KeyVault/stable/2023-07-01/secrets.json`;
+ * - for role assignments, pulumi/pulumi-azure-native @ 006a62a (`provider/pkg/provider/provider.go`,
+ *   `crud/crud.go`, `azure/client_azcore.go`: the existence check before a create), @ f8d3054
+ *   (`provider/pkg/gen/replacement.go`), @pulumi/azure-native 3.28.0 (API version 2022-04-01) and
+ *   Azure/azure-rest-api-specs `Microsoft.Authorization/stable/2022-04-01`; ARM's answers from the
+ *   issues each rule names.
  *
  * Names are Pulumi's (camelCase, as the program writes them; dotted for nested inputs, e.g.
  * `subject.commonName`); enum values are the provider's wire values: the Terraform bridge passes
@@ -29,7 +34,9 @@ export {
   TOKEN_SIGNING_DEFAULT_LIFETIME,
 } from "./rules";
 export { PROVIDER_FACTS } from "./table";
+export { ARM_SCOPE_PATTERN, PRINCIPAL_TYPES, ROLE_DEFINITION_ID_PATTERN } from "./azure-native";
 export {
+  createConflictsOf,
   credentialReplacingInputsOf,
   factsOf,
   replacingInputsOf,
@@ -39,6 +46,7 @@ export {
 export type { InputProblem, ValidateOptions } from "./queries";
 export type {
   ConditionalReplacement,
+  CreateConflict,
   Default,
   Enforcement,
   ProviderFacts,

@@ -4,7 +4,7 @@
  */
 import { UNKNOWN_SENTINELS } from "../unknown-sentinels";
 import { PROVIDER_FACTS } from "./table";
-import type { Enforcement, ProviderFacts, Rule } from "./types";
+import type { CreateConflict, Enforcement, ProviderFacts, Rule } from "./types";
 
 /** azure-native API-version modules (`azure-native:keyvault/v20230701:Secret`) share the default row. */
 const AZURE_NATIVE_VERSIONED = /^azure-native:([a-z0-9]+)\/v[0-9a-z]+:([A-Za-z0-9]+)$/;
@@ -66,6 +66,14 @@ export function credentialReplacingInputsOf(
 /** The attributes of `type` the provider holds secret (Pulumi names), or `[]` when unknown. */
 export function secretOutputsOf(type: string): readonly string[] {
   return factsOf(type)?.secretOutputs.outputs ?? [];
+}
+
+/**
+ * The creates of `type` refused because something already exists (the row's `createConflicts`),
+ * or `[]`.
+ */
+export function createConflictsOf(type: string): readonly CreateConflict[] {
+  return factsOf(type)?.createConflicts ?? [];
 }
 
 /** One input the provider (or service, or standard) would refuse. */

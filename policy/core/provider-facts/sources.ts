@@ -28,3 +28,31 @@ export const KV_NAMING_DOCS =
   "https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftkeyvault";
 export const RFC5280_UB =
   "RFC 5280 Appendix A.1 (ub-common-name INTEGER ::= 64, ub-serial-number INTEGER ::= 64)";
+export const AZURE_NATIVE = "pulumi/pulumi-azure-native";
+/** What the generated SDK the program uses says: the default module's API version, its defaults. */
+export const AZURE_NATIVE_SDK_ROLE_ASSIGNMENT =
+  '@pulumi/azure-native 3.28.0 authorization/roleAssignment.d.ts ("Uses Azure REST API version ' +
+  '2022-04-01") and authorization/roleAssignment.js';
+export const AUTHZ_SPEC =
+  "Azure/azure-rest-api-specs@007a51d specification/authorization/resource-manager/" +
+  "Microsoft.Authorization/stable/2022-04-01/authorization-RoleAssignmentsCalls.json";
+export const AUTHZ_COMMON_TYPES =
+  "Azure/azure-rest-api-specs@8cfbb5f specification/authorization/resource-manager/" +
+  "Microsoft.Authorization/stable/2022-04-01/common-types.json";
+export const AZURE_NATIVE_FORCE_NEW =
+  `${AZURE_NATIVE}@f8d3054 provider/pkg/gen/replacement.go forceNewMap, line 14 ` +
+  '("RoleAssignment": codegen.NewStringSet("principalId", "scope"))';
+export const AZURE_NATIVE_CREATE =
+  `${AZURE_NATIVE}@006a62a provider/pkg/provider/provider.go Create → defaultCreate ("First check ` +
+  'if the resource already exists": crudClient.CanCreate before the PUT; RoleAssignment is a custom ' +
+  "resource with a Read only, provider/pkg/resources/customresources/custom_roleassignment.go, so its " +
+  "Create takes defaultCreate) → provider/pkg/provider/crud/crud.go CanCreate → " +
+  "provider/pkg/azure/client_azcore.go azCoreClient.CanCreate (a GET answered 200 with a body: " +
+  "fmt.Errorf(\"cannot create already existing resource '%s'\", id))";
+export const ARM_ROLE_ASSIGNMENT_EXISTS =
+  'hashicorp/terraform-provider-azurerm#28557 (Status=409 Code="RoleAssignmentExists" Message="The ' +
+  'role assignment already exists."), #28694 ("Scope, role_name, and principal_id define the role ' +
+  "assignment … API responds a 409 conflict error when create a new role assignment with the same " +
+  'trio but different name"); Azure/bicep discussion #19690';
+export const RBAC_TROUBLESHOOTING =
+  "https://learn.microsoft.com/azure/role-based-access-control/troubleshooting";

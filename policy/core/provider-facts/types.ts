@@ -92,6 +92,30 @@ export interface Default {
   readonly source: string;
 }
 
+/**
+ * Why creating a resource fails although each input is valid: the same resource, or one the
+ * service deems the same, already exists. The simulated Azure (tools/offline/simulator/) refuses
+ * these with the `answer` below.
+ */
+export interface CreateConflict {
+  /** Stable id, e.g. `same-name`. */
+  readonly id: string;
+  /**
+   * The inputs that identify the existing resource: the same values (ARM ids compared
+   * case-insensitively) under these inputs make the create fail.
+   */
+  readonly key: readonly string[];
+  /** What must hold besides the key (e.g. another name, or not in the stack's state). */
+  readonly when: string;
+  /** `apply`: the provider checks before its request; `service`: the cloud API answers. */
+  readonly enforcement: Enforcement;
+  /** The error as the user sees it; `{id}` stands for the resource id. */
+  readonly answer: string;
+  readonly source: string;
+  /** What to do about it. */
+  readonly remedy?: string;
+}
+
 /** What one resource type's provider does, each fact with its source. */
 export interface ProviderFacts {
   readonly type: string;
@@ -120,6 +144,8 @@ export interface ProviderFacts {
   readonly secretOutputs: SecretOutputs;
   readonly validations: readonly Validation[];
   readonly defaults: readonly Default[];
+  /** Creates refused because something already exists (see {@link CreateConflict}). */
+  readonly createConflicts?: readonly CreateConflict[];
   /** The id `Resource.get` / `pulumi import` expects. */
   readonly importId?: { readonly format: string; readonly source: string };
 }

@@ -1,8 +1,8 @@
 /**
  * Successive deployments in simulation: what the engine would do with one run's registrations given
  * the stack's state after the previous deployment (create, same, update, replace, delete), and its
- * effect on the simulated Azure (deleted Key Vault secrets are soft-deleted; deleted applications and
- * service principals leave the directory).
+ * effect on the simulated Azure (deleted Key Vault secrets are soft-deleted; deleted applications,
+ * service principals and role assignments are gone).
  *
  * Diffs follow the providers:
  * - azuread (terraform-provider-azuread through the Pulumi bridge): the provider compares the new
@@ -19,8 +19,10 @@
  */
 import {
   APPLICATION,
+  factsOf,
   KEYVAULT_SECRET,
   replacingInputsOf,
+  ROLE_ASSIGNMENT,
   SERVICE_PRINCIPAL,
 } from "../../../policy/core";
 import { failedSteps } from "./failedSteps";
@@ -138,6 +140,10 @@ export function applyDeployment(
       world.directory.remove("application", String(old.outputs.objectId));
     } else if (old.type === SERVICE_PRINCIPAL && !isRead(old)) {
       world.directory.remove("servicePrincipal", String(old.outputs.objectId));
+    } else if (factsOf(old.type)?.type === ROLE_ASSIGNMENT && !isRead(old)) {
+      // Deleting needs Microsoft.Authorization/roleAssignments/delete, not modelled: the roles that
+      // grant the write (docs/permissions.md) grant the delete too.
+      world.roleAssignments.removeOwned(`${old.type}::${old.name}`);
     }
   }
   const state = new Map<string, StateEntry>();

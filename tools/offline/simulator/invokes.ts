@@ -14,7 +14,8 @@ type State = Record<string, unknown>;
 /**
  * Results of the simulated provider functions (invokes). A lookup of an application or service
  * principal that the tenant snapshot does not list throws, as the provider's data source does
- * ("… was not found"): an invoke failure fails the whole program.
+ * ("… was not found"), and so does the lookup of a vault when the world declares the vaults and
+ * not that one (ARM's 404 ResourceNotFound): an invoke failure fails the whole program.
  */
 export function simulateCall(args: pulumi.runtime.MockCallArgs, world: SimulatedWorld): State {
   const inputs = args.inputs as State;
@@ -55,15 +56,27 @@ export function simulateCall(args: pulumi.runtime.MockCallArgs, world: Simulated
       };
     }
     case "azure-native:keyvault:getVault": {
+      // Vaults_Get (API 2024-11-01): `properties.enableRbacAuthorization` says whether the vault
+      // authorizes data actions with Azure RBAC (true) or with access policies (false), which
+      // ignore role assignments (@pulumi/azure-native 3.28.0 keyvault/getVault.d.ts,
+      // VaultPropertiesResponse). The vaults the world declares answer for themselves; without a
+      // declaration every vault is assumed to exist and to use RBAC.
       const name = String(inputs.vaultName);
+      const known = world.vaults.vault(name);
+      if (known === undefined) {
+        throw new Error(
+          `Status=404 Code="ResourceNotFound" Message="The Resource 'Microsoft.KeyVault/vaults/${name}' under resource group '${String(inputs.resourceGroupName)}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix"`,
+        );
+      }
       return {
         id: vaultId(inputs.resourceGroupName, name),
         name,
         location: "westeurope",
+        type: "Microsoft.KeyVault/vaults",
         properties: {
           vaultUri: `https://${name}.vault.azure.net/`,
           tenantId: SIMULATED_TENANT_ID,
-          enableRbacAuthorization: true,
+          enableRbacAuthorization: known === "assumed" ? true : known.enableRbacAuthorization,
         },
       };
     }

@@ -16,8 +16,27 @@
  *   and then writes the new value, which again needs Key Vault Secrets Officer; without it the
  *   create fails with the 409 above.
  * - Secret names are case-insensitive.
+ *
+ * It also knows the vaults the programs look up (`keyvault.getVault`): those a tenant snapshot or a
+ * test declares (./tenant.ts `vaults`), with their permission model. Azure Key Vault's
+ * `properties.enableRbacAuthorization` (Vaults_Get; @pulumi/azure-native 3.28.0
+ * keyvault/getVault.d.ts `GetVaultResult.properties: VaultPropertiesResponse`): "When true, the key
+ * vault will use Role Based Access Control (RBAC) for authorization of data actions, and the access
+ * policies specified in vault properties will be ignored. When false, the key vault will use the
+ * access policies specified in vault properties, and any policy stored on Azure Resource Manager will
+ * be ignored" — role assignments on a vault using access policies grant nothing.
  */
 import { Refusal, refuse } from "./refusals";
+
+/** An existing vault, as `az keyvault show` prints the parts the simulation reads. */
+export interface ExistingVault {
+  /** The vault name (globally unique; compared case-insensitively). */
+  name: string;
+  /** Its resource group, when known. */
+  resourceGroup?: string;
+  /** `properties.enableRbacAuthorization`: false for a vault that uses access policies. */
+  enableRbacAuthorization: boolean;
+}
 
 /** Days a deleted secret stays recoverable when the vault does not say (Azure's default, 90). */
 export const DEFAULT_RETENTION_DAYS = 90;
@@ -27,6 +46,35 @@ const DAY_MS = 86_400_000;
 export class SimulatedKeyVaults {
   private readonly live = new Set<string>();
   private readonly deleted = new Map<string, { deletedAtMs: number; purgeAtMs: number }>();
+  /** Declared and created vaults, by lower-case name. */
+  private readonly known = new Map<string, ExistingVault>();
+  /** True once a list of existing vaults was declared: another vault then does not exist. */
+  private listed = false;
+
+  /**
+   * Declares the vaults that exist before the run (a tenant snapshot's `vaults`, or a test's):
+   * from then on, a lookup of a vault neither declared nor created by the program fails.
+   */
+  declareVaults(vaults: readonly ExistingVault[]): void {
+    this.listed = true;
+    for (const vault of vaults) this.known.set(vault.name.toLowerCase(), { ...vault });
+  }
+
+  /** Records a vault the program creates (`keyvault.Vault`). */
+  vaultCreated(vault: ExistingVault): void {
+    this.known.set(vault.name.toLowerCase(), { ...vault });
+  }
+
+  /**
+   * The vault `name`: declared or created; `assumed` when no list of vaults was declared (every
+   * vault is then assumed to exist, using Azure RBAC); undefined when a list was declared and it
+   * is not in it.
+   */
+  vault(name: string): ExistingVault | "assumed" | undefined {
+    const found = this.known.get(name.toLowerCase());
+    if (found) return found;
+    return this.listed ? undefined : "assumed";
+  }
 
   /**
    * Creates (or gives a new version to) `vault`/`name`. While the name is soft-deleted (within

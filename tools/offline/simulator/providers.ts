@@ -17,12 +17,14 @@ import {
   APPLICATION_CERTIFICATE,
   APPLICATION_PASSWORD,
   decidingRotationField,
+  factsOf,
   formatGoRfc3339,
   KEYVAULT_SECRET,
   KEYVAULT_VAULT,
   RANDOM_ID,
   RANDOM_STRING,
   rfc3339OffsetMinutes,
+  ROLE_ASSIGNMENT,
   RotationFields,
   rotationInstant,
   SERVICE_PRINCIPAL,
@@ -34,8 +36,15 @@ import {
   validateInputs,
 } from "../../../policy/core";
 import { Refusal, refuse } from "./refusals";
+import { simulateRoleAssignment } from "./roleAssignments";
 import { stripSecrets } from "./wire";
-import { guidFrom, SIMULATED_SUBSCRIPTION_ID, SIMULATED_TENANT_ID, SimulatedWorld } from "./world";
+import {
+  guidFrom,
+  SIMULATED_DEPLOYER_CLIENT_ID,
+  SIMULATED_SUBSCRIPTION_ID,
+  SIMULATED_TENANT_ID,
+  SimulatedWorld,
+} from "./world";
 
 type State = Record<string, unknown>;
 
@@ -127,6 +136,24 @@ export function simulateResource(
         ),
       };
     }
+  }
+  if (args.custom && !isRead && factsOf(args.type)?.type === ROLE_ASSIGNMENT) {
+    // Default or API-versioned module: ARM's and the provider's rules (./roleAssignments.ts).
+    return simulateRoleAssignment({
+      type: args.type,
+      name: args.name,
+      inputs,
+      owner: `${args.type}::${args.name}`,
+      inState: world.inState(args.type, args.name),
+      fallbackName: guidFrom(`${seed}#roleAssignmentName`),
+      deployer: {
+        objectId: world.directory.deployer.objectId,
+        clientId: SIMULATED_DEPLOYER_CLIENT_ID,
+      },
+      write: world.roleAssignmentWrite,
+      assignments: world.roleAssignments,
+      vaults: world.vaults,
+    });
   }
   switch (args.type) {
     case APPLICATION: {
@@ -254,6 +281,15 @@ export function simulateResource(
     }
     case KEYVAULT_VAULT: {
       const name = String(inputs.vaultName);
+      const given = (inputs.properties ?? {}) as State;
+      // Vaults_CreateOrUpdate (API 2024-11-01, the default module's): "If null or not specified,
+      // the vault is created with the default value of false" (@pulumi/azure-native 3.28.0
+      // keyvault VaultProperties.enableRbacAuthorization).
+      world.vaults.vaultCreated({
+        name,
+        resourceGroup: String(inputs.resourceGroupName),
+        enableRbacAuthorization: given.enableRbacAuthorization === true,
+      });
       return {
         id: vaultId(inputs.resourceGroupName, name),
         state: {

@@ -130,6 +130,45 @@ export const REFUSAL_RULES = {
     source:
       "pulumi-azure-native provider/pkg/resources/customresources/custom_keyvault.go (deletes through the data plane)",
   },
+  "role-assignment-input-invalid": {
+    phase: "apply",
+    code: "BadRequest",
+    answer:
+      "400 InvalidRoleAssignmentId / InvalidPrincipalId / InvalidRoleDefinitionId (or another input ARM refuses): azure-native passes these inputs unchecked, ARM refuses the PUT",
+    source:
+      "the provider facts table, policy/core/provider-facts/azure-native.ts (the role assignment row's `service` validations, each with ARM's answer and its source)",
+  },
+  "azure-native-already-exists": {
+    phase: "apply",
+    code: "Conflict",
+    answer:
+      "cannot create already existing resource '<id>': azure-native reads the resource before its PUT and refuses to create over one the stack does not hold",
+    source:
+      "pulumi/pulumi-azure-native@006a62a provider/pkg/provider/provider.go defaultCreate → crud.go CanCreate → provider/pkg/azure/client_azcore.go azCoreClient.CanCreate",
+  },
+  "role-assignment-write-forbidden": {
+    phase: "apply",
+    code: "Forbidden",
+    answer:
+      "403 AuthorizationFailed: the client does not have authorization or an ABAC condition not fulfilled to perform action 'Microsoft.Authorization/roleAssignments/write'",
+    source:
+      "https://learn.microsoft.com/azure/role-based-access-control/troubleshooting (Symptom - Unable to assign a role)",
+  },
+  "role-assignment-scope-not-found": {
+    phase: "apply",
+    code: "NotFound",
+    answer:
+      "404 ResourceNotFound: The Resource '<type>/<name>' under resource group '<group>' was not found (the assignment's scope does not exist)",
+    source:
+      "Azure/azure-cli#15243 (ARM's answer to a role assignment scoped to a resource that does not exist)",
+  },
+  "role-assignment-exists": {
+    phase: "apply",
+    code: "Conflict",
+    answer: "409 Conflict RoleAssignmentExists: The role assignment already exists.",
+    source:
+      "hashicorp/terraform-provider-azurerm#28557, #28694 (the same scope, role and principal under another name); Azure/bicep discussion #19690",
+  },
 } as const satisfies Record<string, RefusalRule>;
 
 /** The id of a rule of {@link REFUSAL_RULES}. */
@@ -142,10 +181,20 @@ export interface Refusal {
   /** HTTP-like code: `NotFound`, `Forbidden`, `Conflict`, `BadRequest`. */
   code: string;
   message: string;
+  /**
+   * For a resource that exists but is not in the stack: the `pulumi import` command that adopts
+   * it, as the message quotes it (./roleAssignments.ts `importCommand`; the simulated Azure adds
+   * the `--parent` of a component's child).
+   */
+  importCommand?: string;
 }
 
-/** A refusal under `rule`, with its phase and code. */
-export function refuse(rule: RefusalRuleId, message: string): Refusal {
+/** A refusal under `rule`, with its phase and code (and, for an existing resource, its import). */
+export function refuse(
+  rule: RefusalRuleId,
+  message: string,
+  extra: Pick<Refusal, "importCommand"> = {},
+): Refusal {
   const { phase, code } = REFUSAL_RULES[rule];
-  return { rule, phase, code, message };
+  return { rule, phase, code, message, ...extra };
 }

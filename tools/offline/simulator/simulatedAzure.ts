@@ -16,11 +16,12 @@ import { FailedSteps } from "./failedSteps";
 import { skipPromiseDebugStacks } from "./promiseStacks";
 import { simulateCall } from "./invokes";
 import { simulateResource } from "./providers";
+import { withParent } from "./roleAssignments";
 import { isSecretWrapper, SECRET_PLACEHOLDER, stripSecrets } from "./wire";
 
 export { SECRET_PLACEHOLDER } from "./wire";
 import type { TenantSnapshot } from "./tenant";
-import { SimulatedWorld } from "./world";
+import { SimulatedWorld, WorldOptions } from "./world";
 
 export { guidFrom, SIMULATED_SUBSCRIPTION_ID, SIMULATED_TENANT_ID } from "./world";
 export { simulateCall } from "./invokes";
@@ -91,6 +92,13 @@ export interface SimulationOptions {
   tenant?: TenantSnapshot;
   /** The deploying identity and its Graph permission (new world only); default OwnedBy. */
   deployer?: Partial<Deployer>;
+  /**
+   * Where the deployer may write role assignments, which assignments and vaults exist (new world
+   * only; see {@link WorldOptions}); defaults: the tenant snapshot's, else everywhere, none, any.
+   */
+  roleAssignmentWrite?: WorldOptions["roleAssignmentWrite"];
+  roleAssignments?: WorldOptions["roleAssignments"];
+  vaults?: WorldOptions["vaults"];
 }
 
 /** A running simulation. */
@@ -151,6 +159,22 @@ function unwrap(value: unknown, secretPaths: Set<string>, path: string): unknown
 }
 
 /**
+ * A refusal's import command and message with the resource's parent (`--parent`): the providers
+ * are not told the parent, the registration is (./roleAssignments.ts `withParent`).
+ */
+function importWithParent(
+  refusal: Refusal,
+  parent: string | undefined,
+): Pick<Refusal, "importCommand" | "message"> | undefined {
+  if (refusal.importCommand === undefined) return undefined;
+  const command = withParent(refusal.importCommand, parent);
+  return {
+    importCommand: command,
+    message: refusal.message.split(refusal.importCommand).join(command),
+  };
+}
+
+/**
  * The key under which the simulated providers know a resource: its URN without the parent types
  * (`urn:pulumi:<stack>::<project>::<type>::<name>`). Mock URNs carry the parent's type; the
  * providers are not told the parent.
@@ -172,7 +196,14 @@ export function simulationKey(stack: string, project: string, type: string, name
 export function simulateAzure(options: SimulationOptions): Simulation {
   const clock = options.nowMs ?? Date.now;
   const world =
-    options.world ?? new SimulatedWorld({ tenant: options.tenant, deployer: options.deployer });
+    options.world ??
+    new SimulatedWorld({
+      tenant: options.tenant,
+      deployer: options.deployer,
+      roleAssignmentWrite: options.roleAssignmentWrite,
+      roleAssignments: options.roleAssignments,
+      vaults: options.vaults,
+    });
   const registrations: Registration[] = [];
   const failures: SimulatedFailure[] = [];
   const byUrn = new Map<string, Registration>();
@@ -229,6 +260,7 @@ export function simulateAzure(options: SimulationOptions): Simulation {
         type: registration.type,
         name: registration.name,
         ...refusal,
+        ...importWithParent(refusal, registration.parent),
       };
       failures.push(registration.failure);
     }

@@ -12,7 +12,16 @@
  * The object may also say which Microsoft Graph permission the deploying identity holds:
  * `"deployer": { "graphPermission": "Application.ReadWrite.All" }` (or
  * `"Application.ReadWrite.OwnedBy"`, the simulation's default); `npm start --graph-permission`
- * wins over it.
+ * wins over it. Three more keys describe Azure RBAC and Key Vault (./roleAssignments.ts):
+ * - `deployer.roleAssignmentWrite`: whether the deployer holds
+ *   `Microsoft.Authorization/roleAssignments/write`: `true` (the default), `false`, or the names of
+ *   the vaults it holds it on;
+ * - `roleAssignments`: the role assignments that exist (the array `az role assignment list --all`
+ *   prints: `name`, `scope`, `principalId`, `roleDefinitionId`, `principalType`), e.g. those an
+ *   earlier deployment of a re-created stack left;
+ * - `vaults`: the vaults that exist (as `az keyvault show` prints them: `name`, `resourceGroup`,
+ *   `properties.enableRbacAuthorization`); the vault lookup answers from it, and fails for a vault
+ *   it does not list.
  * Without `--all` the Azure CLI returns only the first 100 objects: a snapshot that is cut short
  * makes real objects look missing. A file whose lists hold no object at all (`[]`, what the Azure
  * CLI prints signed in to another tenant or account) is refused: it could check nothing.
@@ -37,6 +46,14 @@
 import * as fs from "fs";
 import { ProgramFailure } from "../errors";
 import type { GraphPermission } from "./directory";
+import type { ExistingVault } from "./keyVault";
+import {
+  ExistingRoleAssignment,
+  readExistingRoleAssignments,
+  readExistingVaults,
+  readRoleAssignmentWrite,
+  RoleAssignmentWrite,
+} from "./roleAssignments";
 
 /**
  * The Microsoft Graph application permissions a deployer of app credentials holds, by their Graph
@@ -100,6 +117,12 @@ export interface TenantSnapshot {
   covers: { applications: boolean; servicePrincipals: boolean };
   /** The deployer's Graph permission the file states (`deployer.graphPermission`), if any. */
   graphPermission?: GraphPermissionName;
+  /** `deployer.roleAssignmentWrite`, if the file states it (see the module comment). */
+  roleAssignmentWrite?: RoleAssignmentWrite;
+  /** `roleAssignments`: role assignments that exist, if the file lists them. */
+  roleAssignments?: readonly ExistingRoleAssignment[];
+  /** `vaults`: vaults that exist, with their permission model, if the file lists them. */
+  vaults?: readonly ExistingVault[];
 }
 
 /** The snapshot file is unreadable or not of the accepted shape; the message names the file. */
@@ -168,26 +191,36 @@ export function parseTenantSnapshot(json: unknown, source: string): TenantSnapsh
     list.forEach((element, index) => add(element, `${path}[${index}]`, kind));
   };
   let covers = { applications: false, servicePrincipals: false };
-  let graphPermission: GraphPermissionName | undefined;
+  let deployer: DeployerEntry = {};
+  let azure: Pick<TenantSnapshot, "roleAssignments" | "vaults"> = {};
   // True when the file holds a list of objects (a file with only `deployer` claims no list).
   let listed = true;
   if (Array.isArray(json)) {
     addAll(json, "");
-  } else if (
-    isRecord(json) &&
-    ("applications" in json || "servicePrincipals" in json || "deployer" in json)
-  ) {
+  } else if (isRecord(json) && SNAPSHOT_KEYS.some((key) => key in json)) {
     covers = {
       applications: json.applications !== undefined,
       servicePrincipals: json.servicePrincipals !== undefined,
     };
     for (const key of Object.keys(json)) {
-      if (key !== "applications" && key !== "servicePrincipals" && key !== "deployer") {
-        fail(key, "only `applications`, `servicePrincipals` and `deployer` keys");
+      if (!SNAPSHOT_KEYS.includes(key)) {
+        fail(
+          key,
+          "only `applications`, `servicePrincipals`, `roleAssignments`, `vaults` and `deployer` keys",
+        );
       }
     }
     listed = covers.applications || covers.servicePrincipals;
-    if (json.deployer !== undefined) graphPermission = readDeployer(json.deployer, fail);
+    if (json.deployer !== undefined) deployer = readDeployer(json.deployer, fail);
+    if (json.roleAssignments !== undefined) {
+      azure = {
+        ...azure,
+        roleAssignments: readExistingRoleAssignments(json.roleAssignments, "roleAssignments", fail),
+      };
+    }
+    if (json.vaults !== undefined) {
+      azure = { ...azure, vaults: readExistingVaults(json.vaults, "vaults", fail) };
+    }
     if (json.applications !== undefined) addAll(json.applications, "applications", "application");
     if (json.servicePrincipals !== undefined) {
       addAll(json.servicePrincipals, "servicePrincipals", "servicePrincipal");
@@ -214,28 +247,56 @@ export function parseTenantSnapshot(json: unknown, source: string): TenantSnapsh
     applications,
     servicePrincipals,
     covers,
-    ...(graphPermission !== undefined ? { graphPermission } : {}),
+    ...deployer,
+    ...azure,
   };
 }
 
-/** The `deployer` object: `{ "graphPermission": "Application.ReadWrite.All" }` (key optional). */
+/** The keys of a snapshot object. */
+const SNAPSHOT_KEYS: readonly string[] = [
+  "applications",
+  "servicePrincipals",
+  "deployer",
+  "roleAssignments",
+  "vaults",
+];
+
+/** What the `deployer` object states. */
+type DeployerEntry = Pick<TenantSnapshot, "graphPermission" | "roleAssignmentWrite">;
+
+/**
+ * The `deployer` object: `{ "graphPermission": "Application.ReadWrite.All",
+ * "roleAssignmentWrite": false }` (both keys optional).
+ */
 function readDeployer(
   deployer: unknown,
   fail: (path: string, expected: string) => never,
-): GraphPermissionName | undefined {
+): DeployerEntry {
   if (!isRecord(deployer)) return fail("deployer", 'an object such as {"graphPermission": "…"}');
   for (const key of Object.keys(deployer)) {
-    if (key !== "graphPermission") fail(`deployer.${key}`, "only a `graphPermission` key");
+    if (key !== "graphPermission" && key !== "roleAssignmentWrite") {
+      fail(`deployer.${key}`, "only `graphPermission` and `roleAssignmentWrite` keys");
+    }
   }
+  const entry: DeployerEntry = {};
   const value = deployer.graphPermission;
-  if (value === undefined) return undefined;
-  if (!isGraphPermissionName(value)) {
-    return fail(
-      "deployer.graphPermission",
-      `${GRAPH_PERMISSION_CHOICES}, not ${JSON.stringify(value)}`,
+  if (value !== undefined) {
+    if (!isGraphPermissionName(value)) {
+      return fail(
+        "deployer.graphPermission",
+        `${GRAPH_PERMISSION_CHOICES}, not ${JSON.stringify(value)}`,
+      );
+    }
+    entry.graphPermission = value;
+  }
+  if (deployer.roleAssignmentWrite !== undefined) {
+    entry.roleAssignmentWrite = readRoleAssignmentWrite(
+      deployer.roleAssignmentWrite,
+      "deployer.roleAssignmentWrite",
+      fail,
     );
   }
-  return value;
+  return entry;
 }
 
 function readObject(

@@ -1,12 +1,18 @@
 /**
  * The simulated Azure that outlives one program run: the Entra ID directory (./directory.ts), the
- * Key Vault secrets (./keyVault.ts) and the stack's state after the last simulated deployment
+ * Key Vault secrets and vaults (./keyVault.ts), the role assignments of the subscription
+ * (./roleAssignments.ts) and the stack's state after the last simulated deployment
  * (./deployment.ts). One run of a program sees one world; a test that deploys several times
  * passes the same world to each run.
  */
 import { createHash } from "crypto";
 import { Deployer, GraphPermission, SimulatedDirectory } from "./directory";
-import { SimulatedKeyVaults } from "./keyVault";
+import { ExistingVault, SimulatedKeyVaults } from "./keyVault";
+import {
+  ExistingRoleAssignment,
+  RoleAssignmentWrite,
+  SimulatedRoleAssignments,
+} from "./roleAssignments";
 import type { TenantSnapshot } from "./tenant";
 
 /** A deterministic version-4-shaped GUID from any text. */
@@ -47,6 +53,23 @@ export interface WorldOptions {
    * Contributor, which writes secrets through Azure Resource Manager.
    */
   keyVaultSecretsOfficer?: boolean;
+  /**
+   * Where the deployer holds `Microsoft.Authorization/roleAssignments/write`: `true` everywhere,
+   * `false` nowhere, or the names of the vaults it holds it on (./roleAssignments.ts). Default: the
+   * tenant snapshot's `deployer.roleAssignmentWrite`, else true (the dev stack previews).
+   */
+  roleAssignmentWrite?: RoleAssignmentWrite;
+  /**
+   * Role assignments that exist before the first run (e.g. those of an earlier deployment of a
+   * re-created stack). Default: the tenant snapshot's `roleAssignments`, else none.
+   */
+  roleAssignments?: readonly ExistingRoleAssignment[];
+  /**
+   * Vaults that exist before the first run, with their permission model (the vault lookup answers
+   * `properties.enableRbacAuthorization` from it; a lookup of another vault fails). Default: the
+   * tenant snapshot's `vaults`; without either every vault is assumed to exist, using Azure RBAC.
+   */
+  vaults?: readonly ExistingVault[];
 }
 
 /** Resource state the engine keeps between deployments, per URN. */
@@ -83,6 +106,10 @@ const DIFF_AGAINST_STATE = /^azuread:index\/(application|servicePrincipal)(Passw
 export class SimulatedWorld {
   readonly directory: SimulatedDirectory;
   readonly vaults = new SimulatedKeyVaults();
+  /** The subscription's role assignments (./roleAssignments.ts). */
+  readonly roleAssignments: SimulatedRoleAssignments;
+  /** See {@link WorldOptions.roleAssignmentWrite}. */
+  readonly roleAssignmentWrite: RoleAssignmentWrite;
   /** The stack's resources after the last simulated deployment (empty: a new stack). */
   get state(): ReadonlyMap<string, StateEntry> {
     return this.entries;
@@ -105,6 +132,13 @@ export class SimulatedWorld {
   constructor(options: WorldOptions = {}) {
     this.keyVaultSecretsOfficer = options.keyVaultSecretsOfficer ?? false;
     this.successiveDeployments = options.successiveDeployments ?? false;
+    this.roleAssignmentWrite =
+      options.roleAssignmentWrite ?? options.tenant?.roleAssignmentWrite ?? true;
+    this.roleAssignments = new SimulatedRoleAssignments(
+      options.roleAssignments ?? options.tenant?.roleAssignments ?? [],
+    );
+    const vaults = options.vaults ?? options.tenant?.vaults;
+    if (vaults !== undefined) this.vaults.declareVaults(vaults);
     this.directory = new SimulatedDirectory(
       {
         objectId: options.deployer?.objectId ?? SIMULATED_DEPLOYER_OBJECT_ID,
