@@ -1,22 +1,31 @@
 import * as authorization from "@pulumi/azure-native/authorization";
-import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
-import { SLOT_KEY, slowestRefresh, WINDOW_KEY } from "../policy/core";
+import { formatInstant, SLOT_KEY, slowestRefresh, WINDOW_KEY } from "../policy/core";
+import { declareAppIdentity } from "./appIdentity";
 import { AppCredentialSecrets } from "./appCredentialSecrets";
-import type { AppSource, ConsumerConfig, CredentialType } from "./config";
+import type {
+  AppSource,
+  ConsumerConfig,
+  CredentialType,
+  FederatedCredentialConfig,
+} from "./config";
 import { ConsumerOutputs, declareConsumerAccess } from "./consumerAccess";
 import { CredentialOwner, RotatingCredentials } from "./credentials";
-import { allowsPersonalAccounts, replacesPasswordsDeleteFirst } from "./passwordLimits";
-import { RotationSettings } from "./rotation";
+import { declareFederatedCredentials, FederatedCredentialOutputs } from "./federatedCredentials";
+import { replacesPasswordsDeleteFirst } from "./passwordLimits";
+import { RotationSettings, RotationState, rotationState } from "./rotation";
 import { RotatingCertificates } from "./rotatingCertificates";
+import { RotatingKeyVaultCertificates } from "./rotatingKeyVaultCertificates";
 import { RotatingPasswords } from "./rotatingPasswords";
 
 /** Arguments of {@link AppCredential}. */
 export interface AppCredentialArgs {
   /** How the app came to exist: a new registration, an existing application or service principal. */
   source: AppSource;
-  /** What rotates: client secrets (`password`) or certificates. */
+  /** What rotates: client secrets (`password`), certificates, or nothing (`federated`). */
   credential: CredentialType;
+  /** Federated identity credentials (default none); required with `credential: federated`. */
+  federation?: readonly FederatedCredentialConfig[];
   rotation: RotationSettings;
   /** The deployment instant, ms since the Unix epoch. */
   nowMs: number;
@@ -40,32 +49,26 @@ export interface AppCredentialArgs {
    * deploying identity's (`authorization.getClientConfig`), looked up only when there are consumers.
    */
   subscriptionId?: pulumi.Input<string>;
+  /** The vault's ARM id: where a `keyVaultCertificate` credential is generated. */
+  keyVaultId?: pulumi.Input<string>;
+  /** `credential: keyVaultCertificate` only: the certificate policy's settings (from the config). */
+  keyVaultCertificate?: { exportable: boolean; validityInMonths: number };
 }
 
 /**
- * One app whose credential rotates: its registration (created, or read by object id), the rotating
- * passwords or certificates, and the Key Vault secrets `<name>-client-id`, `-tenant-id` and
- * `-client-secret` (passwords) or `-client-certificate` (certificates).
+ * One app and its credentials: its registration (created, or read by object id: see
+ * ./appIdentity.ts), the rotating passwords or certificates (none for `credential: federated`),
+ * its federated identity credentials, and the Key Vault secrets `<name>-client-id`, `-tenant-id`
+ * and `-client-secret` (passwords) or `-client-certificate` (certificates), which its consumers
+ * are granted to read.
  *
- * - `new`: an `Application` and its `ServicePrincipal`; the credentials are the application's
- *   (`ApplicationPassword`s or `ApplicationCertificate`s). Both
- *   are owned by the configured owners **and the deploying identity**: the azuread provider removes
- *   the calling principal from the owners unless it is listed (terraform-provider-azuread
- *   application_resource.go), and under `Application.ReadWrite.OwnedBy` (or as a non-admin user) it
- *   could then add no password. Audiences that include personal Microsoft accounts get
- *   `api.requestedAccessTokenVersion = 2`, which the provider requires for them.
- * - `existingApplication`: the application is read (`Application.get`, `/applications/{objectId}`)
- *   and its credentials are `ApplicationPassword`s or `ApplicationCertificate`s.
- * - `existingServicePrincipal` (e.g. an enterprise app that arrived through admin consent, whose
- *   application may live in another tenant): the service principal is read and its credentials are
- *   `ServicePrincipalPassword`s or `ServicePrincipalCertificate`s (a key credential with usage
- *   Verify on a service principal signs the app in with client credentials in that tenant).
- *
- * Existing objects are read as resources, never looked up with a data source: a data source that
- * fails (the object was deleted, or its id mistyped) fails the whole program, so no app would
- * rotate. A failed read is a Read step: it stops a `pulumi preview` (Read steps run during
- * previews), and under `pulumi up --continue-on-error` it fails only this app's steps (docs/operations.md,
- * "Rotate on a schedule", what the engine stops on).
+ * - `new` and `existingApplication`: the credentials are the application's
+ *   (`ApplicationPassword`s or `ApplicationCertificate`s, and
+ *   `ApplicationFederatedIdentityCredential`s).
+ * - `existingServicePrincipal`: the credentials are the service principal's
+ *   (`ServicePrincipalPassword`s or `ServicePrincipalCertificate`s: a key credential with usage
+ *   Verify on a service principal signs the app in with client credentials in that tenant); it
+ *   takes no federated credentials (refused in config).
  *
  * No output holds a secret value.
  */
@@ -75,94 +78,41 @@ export class AppCredential extends pulumi.ComponentResource {
   readonly applicationObjectId: pulumi.Output<string | undefined>;
   /** Object id of the service principal; undefined for an existing application. */
   readonly servicePrincipalObjectId: pulumi.Output<string | undefined>;
-  readonly activeKeyId: pulumi.Output<string>;
-  /** End date of the credential Key Vault holds, RFC 3339. */
-  readonly activeEndDate: string;
-  /** When the next deployment rotates a slot of this app, RFC 3339. */
-  readonly nextRotation: string;
-  /** The rotating passwords or certificates. */
-  readonly credentials: RotatingCredentials;
+  /** Key id of the credential Key Vault holds; undefined for `credential: federated`. */
+  readonly activeKeyId: pulumi.Output<string | undefined>;
+  /** End date of the credential Key Vault holds, RFC 3339; undefined for `federated`. */
+  readonly activeEndDate: string | undefined;
+  /** When the next deployment rotates a slot of this app, RFC 3339; undefined for `federated`. */
+  readonly nextRotation: string | undefined;
+  /** The rotating passwords or certificates; undefined for `credential: federated`. */
+  readonly credentials: RotatingCredentials | undefined;
+  /** The federated identity credentials (empty: none). */
+  readonly federatedCredentials: FederatedCredentialOutputs[];
   readonly secrets: AppCredentialSecrets;
   /** The consumers, their role assignments and the references they paste. */
   readonly consumers: ConsumerOutputs[];
 
   constructor(name: string, args: AppCredentialArgs, opts?: pulumi.ComponentResourceOptions) {
     super("app-credentials:entra:AppCredential", name, {}, opts);
-    const none = pulumi.output<string | undefined>(undefined);
-    let owner: CredentialOwner;
-    const source = args.source;
-    if (source.kind === "new") {
-      const owners = pulumi
-        .output(args.deployerObjectId)
-        .apply((deployer) => uniqueIds([...source.owners, deployer]));
-      const application = new azuread.Application(
-        `${name}-app`,
-        {
-          displayName: source.displayName,
-          signInAudience: source.signInAudience,
-          owners,
-          ...(allowsPersonalAccounts(source.signInAudience)
-            ? { api: { requestedAccessTokenVersion: 2 } }
-            : {}),
-        },
-        { parent: this },
-      );
-      const servicePrincipal = new azuread.ServicePrincipal(
-        `${name}-sp`,
-        { clientId: application.clientId, owners },
-        { parent: this },
-      );
-      owner = { kind: "application", applicationId: application.id };
-      this.clientId = application.clientId;
-      this.applicationObjectId = application.objectId;
-      this.servicePrincipalObjectId = servicePrincipal.objectId;
-    } else if (source.kind === "existingApplication") {
-      const application = azuread.Application.get(
-        `${name}-app`,
-        `/applications/${source.applicationObjectId}`,
-        undefined,
-        { parent: this },
-      );
-      owner = { kind: "application", applicationId: application.id };
-      this.clientId = application.clientId;
-      this.applicationObjectId = application.objectId;
-      this.servicePrincipalObjectId = none;
-    } else {
-      const servicePrincipal = azuread.ServicePrincipal.get(
-        `${name}-sp`,
-        `/servicePrincipals/${source.servicePrincipalObjectId}`,
-        undefined,
-        { parent: this },
-      );
-      owner = { kind: "servicePrincipal", servicePrincipalId: servicePrincipal.id };
-      this.clientId = servicePrincipal.clientId;
-      this.applicationObjectId = none;
-      this.servicePrincipalObjectId = servicePrincipal.objectId;
-    }
-    this.credentials =
-      args.credential === "certificate"
-        ? new RotatingCertificates(
-            `${name}-certificates`,
-            { appName: name, owner, rotation: args.rotation, nowMs: args.nowMs },
-            { parent: this },
+    const identity = declareAppIdentity(name, args.source, args.deployerObjectId, this);
+    this.clientId = identity.clientId;
+    this.applicationObjectId = identity.applicationObjectId;
+    this.servicePrincipalObjectId = identity.servicePrincipalObjectId;
+    this.credentials = rotatingCredentials(name, args, identity.owner, this);
+    const owner = identity.owner;
+    this.federatedCredentials =
+      owner.kind === "application"
+        ? declareFederatedCredentials(
+            name,
+            owner.applicationId,
+            args.federation ?? [],
+            args.tenantId,
+            this,
           )
-        : new RotatingPasswords(
-            `${name}-passwords`,
-            {
-              owner,
-              rotation: args.rotation,
-              nowMs: args.nowMs,
-              deleteBeforeReplace: replacesPasswordsDeleteFirst(
-                source,
-                args.credential,
-                args.rotation.slots,
-              ),
-            },
-            { parent: this },
-          );
+        : [];
     const consumers = args.consumers ?? [];
-    const state = this.credentials.state;
-    const activeSchedule = state.slots[state.activeSlot].rotateWhenChanged;
+    const state = this.credentials?.state;
+    const activeSchedule = state?.slots[state.activeSlot].rotateWhenChanged;
     this.secrets = new AppCredentialSecrets(
       `${name}-secrets`,
       {
@@ -171,15 +121,23 @@ export class AppCredential extends pulumi.ComponentResource {
         vaultName: args.vaultName,
         clientId: this.clientId,
         tenantId: args.tenantId,
-        active: this.credentials.active,
-        schedule: {
-          [WINDOW_KEY]: activeSchedule[WINDOW_KEY],
-          [SLOT_KEY]: activeSchedule[SLOT_KEY],
-        },
+        active: this.credentials?.active,
+        expires:
+          this.credentials?.active.endDate ??
+          scheduleEndDate(rotationState(args.rotation, args.nowMs)),
+        schedule: activeSchedule
+          ? { [WINDOW_KEY]: activeSchedule[WINDOW_KEY], [SLOT_KEY]: activeSchedule[SLOT_KEY] }
+          : {},
         consumerRefresh: slowestRefresh(
           consumers.map((c) => c.refresh),
           args.nowMs,
         ),
+        handOver:
+          this.credentials instanceof RotatingKeyVaultCertificates
+            ? this.credentials.handOver
+            : undefined,
+        consumerIdentities:
+          consumers.length > 0 ? consumers.map((c) => c.identity ?? "-").join(",") : undefined,
       },
       { parent: this },
     );
@@ -196,9 +154,9 @@ export class AppCredential extends pulumi.ComponentResource {
       vaultName: args.vaultName,
       parent: this,
     });
-    this.activeKeyId = this.credentials.active.keyId;
-    this.activeEndDate = this.credentials.active.endDate;
-    this.nextRotation = this.credentials.nextRotation;
+    this.activeKeyId = this.credentials?.active.keyId ?? pulumi.output(undefined);
+    this.activeEndDate = this.credentials?.active.endDate;
+    this.nextRotation = this.credentials?.nextRotation;
     this.registerOutputs({
       clientId: this.clientId,
       applicationObjectId: this.applicationObjectId,
@@ -210,13 +168,59 @@ export class AppCredential extends pulumi.ComponentResource {
   }
 }
 
-/** Object ids without duplicates (compared ignoring case), in first-seen order. */
-function uniqueIds(ids: string[]): string[] {
-  const seen = new Set<string>();
-  return ids.filter((id) => {
-    const key = id.toLowerCase();
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+/** The end date the schedule gives the active slot now, RFC 3339 (stable inside a window). */
+function scheduleEndDate(state: RotationState): string {
+  return formatInstant(state.slots[state.activeSlot].endDateMs);
+}
+
+/**
+ * The rotating passwords or certificates of an app, or undefined for `credential: federated`.
+ */
+function rotatingCredentials(
+  name: string,
+  args: AppCredentialArgs,
+  owner: CredentialOwner,
+  parent: pulumi.Resource,
+): RotatingCredentials | undefined {
+  if (args.credential === "federated") return undefined;
+  if (args.credential === "keyVaultCertificate") {
+    if (!args.keyVaultId || !args.keyVaultCertificate) {
+      throw new Error(
+        `${name}: credential keyVaultCertificate needs keyVaultId and keyVaultCertificate settings`,
+      );
+    }
+    return new RotatingKeyVaultCertificates(
+      `${name}-kv-certificates`,
+      {
+        appName: name,
+        owner,
+        rotation: args.rotation,
+        nowMs: args.nowMs,
+        keyVaultId: args.keyVaultId,
+        ...args.keyVaultCertificate,
+      },
+      { parent },
+    );
+  }
+  if (args.credential === "certificate") {
+    return new RotatingCertificates(
+      `${name}-certificates`,
+      { appName: name, owner, rotation: args.rotation, nowMs: args.nowMs },
+      { parent },
+    );
+  }
+  return new RotatingPasswords(
+    `${name}-passwords`,
+    {
+      owner,
+      rotation: args.rotation,
+      nowMs: args.nowMs,
+      deleteBeforeReplace: replacesPasswordsDeleteFirst(
+        args.source,
+        args.credential,
+        args.rotation.slots,
+      ),
+    },
+    { parent },
+  );
 }

@@ -1,7 +1,7 @@
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as pulumi from "@pulumi/pulumi";
 import type { ConsumerKind } from "../policy/core";
-import type { HandedOverSecret } from "./appCredentialSecrets";
+import { HandedOverSecret, handedOverLabel } from "./appCredentialSecrets";
 import type { ConsumerConfig } from "./config";
 import { KEY_VAULT_SECRETS_USER, roleAssignmentName, roleDefinitionId } from "./roleAssignments";
 
@@ -25,7 +25,7 @@ export type ConsumerReference =
       kind: "aksSecretsStoreCsi";
       keyvaultName: string;
       tenantId: string;
-      objects: { objectName: string; objectType: "secret"; objectVersion: "" }[];
+      objects: { objectName: string; objectType: "secret" | "key" | "cert"; objectVersion: "" }[];
     }
   | { kind: "custom"; secretUris: Record<string, string> };
 
@@ -70,20 +70,24 @@ export interface ConsumerAccessArgs {
  * @returns the consumers' outputs, in config order
  */
 export function declareConsumerAccess(args: ConsumerAccessArgs): ConsumerOutputs[] {
-  const role = pulumi
-    .output(args.subscriptionId)
-    .apply((subscription) => roleDefinitionId(subscription, KEY_VAULT_SECRETS_USER));
+  const role = (roleId: string) =>
+    pulumi
+      .output(args.subscriptionId)
+      .apply((subscription) => roleDefinitionId(subscription, roleId));
   return args.consumers.map((consumer) => {
     const roleAssignmentIds = args.secrets.map((secret) => {
-      const suffix = secret.name.slice(args.appName.length + 1);
+      const suffix =
+        secret.name.slice(args.appName.length + 1) +
+        (secret.objectType && secret.objectType !== "secret" ? `-${secret.objectType}` : "");
+      const roleId = secret.roleId ?? KEY_VAULT_SECRETS_USER;
       const assignment = new authorization.RoleAssignment(
         `${args.appName}-${consumer.name}-${suffix}-reader`,
         {
           scope: secret.id,
           roleAssignmentName: secret.id.apply((scope) =>
-            roleAssignmentName(scope, consumer.principalId, KEY_VAULT_SECRETS_USER),
+            roleAssignmentName(scope, consumer.principalId, roleId),
           ),
-          roleDefinitionId: role,
+          roleDefinitionId: role(roleId),
           principalId: consumer.principalId,
           principalType: authorization.PrincipalType.ServicePrincipal,
           description: `app-credentials: ${consumer.kind} consumer ${consumer.name} reads ${secret.name}`,
@@ -109,7 +113,8 @@ function consumerReference(
   args: ConsumerAccessArgs,
 ): pulumi.Output<ConsumerReference> {
   const uris = pulumi.all(args.secrets.map((s) => s.uri));
-  const names = args.secrets.map((s) => s.name);
+  // A key or certificate (a non-exportable Key Vault certificate) is named with its kind.
+  const names = args.secrets.map(handedOverLabel);
   return pulumi
     .all([uris, args.vaultName, args.tenantId])
     .apply(([resolved, vaultName, tenantId]): ConsumerReference => {
@@ -132,9 +137,9 @@ function consumerReference(
             kind,
             keyvaultName: vaultName,
             tenantId,
-            objects: names.map((objectName) => ({
-              objectName,
-              objectType: "secret",
+            objects: args.secrets.map((s) => ({
+              objectName: s.name,
+              objectType: s.objectType ?? "secret",
               objectVersion: "",
             })),
           };

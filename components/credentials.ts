@@ -20,7 +20,7 @@ export type CredentialOwner =
 
 /** One slot's credential as exposed to the rest of the stack. */
 export interface SlotCredential {
-  kind: "password" | "certificate";
+  kind: "password" | "certificate" | "keyVaultCertificate";
   slot: number;
   generation: number;
   /** The credential's key id (a GUID in Entra ID). */
@@ -28,10 +28,11 @@ export interface SlotCredential {
   /** The credential's end date, RFC 3339 (known before creation: computed by the rotation model). */
   endDate: string;
   /**
-   * What Key Vault hands to the application, always a secret output: the password's text, or the
-   * certificate and its private key in PEM.
+   * What the stack writes to Key Vault for the application, always a secret output: the password's
+   * text, or the certificate and its private key in PEM. Absent for a certificate Key Vault
+   * generated itself (its companion secret is the hand-off; nothing passes through Pulumi).
    */
-  secretValue: pulumi.Output<string>;
+  secretValue?: pulumi.Output<string>;
   /** Certificates: the SHA-1 thumbprint of the certificate, upper-case hex. */
   thumbprint?: pulumi.Output<string>;
 }

@@ -3,10 +3,12 @@ import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import { AppCredential, AppCredentialArgs } from "./appCredential";
+import { handedOverLabel } from "./appCredentialSecrets";
 import { AppConfig, ConfigError, parseStackConfig, StackConfig } from "./config";
 import { CONFIG_NAMESPACE, configSizeAdvice, rawConfigFromValues } from "./config/configSource";
 import type { ConsumerReference } from "./consumerAccess";
 import { CredentialVault } from "./credentialVault";
+import type { FederatedCredentialOutputs } from "./federatedCredentials";
 import { roleAssignmentAdvice } from "./roleAssignments";
 
 /** Per-app stack output. Holds no secret value. */
@@ -14,11 +16,12 @@ export interface AppOutputs {
   clientId: pulumi.Output<string>;
   applicationObjectId: pulumi.Output<string | undefined>;
   servicePrincipalObjectId: pulumi.Output<string | undefined>;
-  activeKeyId: pulumi.Output<string>;
-  /** RFC 3339. */
-  activeEndDate: string;
-  /** RFC 3339: when the next deployment rotates a slot. */
-  nextRotation: string;
+  /** Key id of the credential Key Vault holds (absent for `credential: federated`). */
+  activeKeyId?: pulumi.Output<string | undefined>;
+  /** RFC 3339 (absent for `federated`). */
+  activeEndDate?: string;
+  /** RFC 3339: when the next deployment rotates a slot (absent for `federated`). */
+  nextRotation?: string;
   /** Certificate apps: SHA-1 thumbprint of the active certificate, upper-case hex. */
   activeThumbprint?: pulumi.Output<string>;
   keyVaultSecretIds: {
@@ -31,7 +34,10 @@ export interface AppOutputs {
   };
   /** Password apps: versionless URI the application reads its client secret from. */
   clientSecretUri?: pulumi.Output<string>;
-  /** Certificate apps: versionless URI of the PEM holding the certificate and its private key. */
+  /**
+   * Certificate apps: versionless URI of the PEM holding the certificate and its private key (for
+   * `keyVaultCertificate`, the certificate's companion secret, or its key when not exportable).
+   */
   clientCertificateUri?: pulumi.Output<string>;
   /** Versionless URIs of the app's secrets, keyed by secret name (`<app>-client-id`…). */
   secretUris: pulumi.Output<Record<string, string>>;
@@ -44,6 +50,8 @@ export interface AppOutputs {
     refresh: string;
     reference: pulumi.Output<ConsumerReference>;
   }[];
+  /** Federated identity credentials: what signs in without a secret (absent: none). */
+  federatedCredentials?: FederatedCredentialOutputs[];
 }
 
 /** Stack outputs. */
@@ -121,6 +129,7 @@ export async function createStack(config: StackConfig, nowMs: number): Promise<S
       deployerObjectId: client.objectId,
       resourceGroupName: vault.resourceGroupName,
       vaultName: vault.vaultName,
+      keyVaultId: vault.vaultId,
       subscriptionId,
     });
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -159,7 +168,13 @@ async function checkVaultTakesRoleAssignments(config: StackConfig): Promise<void
 /** What every app of the stack shares. */
 type SharedAppArgs = Pick<
   AppCredentialArgs,
-  "nowMs" | "tenantId" | "deployerObjectId" | "resourceGroupName" | "vaultName" | "subscriptionId"
+  | "nowMs"
+  | "tenantId"
+  | "deployerObjectId"
+  | "resourceGroupName"
+  | "vaultName"
+  | "subscriptionId"
+  | "keyVaultId"
 >;
 
 /** Declares one app's {@link AppCredential} and returns its stack outputs. */
@@ -170,18 +185,29 @@ function declareApp(app: AppConfig, shared: SharedAppArgs): AppOutputs {
     credential: app.credential,
     rotation: app.rotation,
     consumers: app.consumers,
+    federation: app.federation,
+    keyVaultCertificate: app.keyVaultCertificate,
   });
   const secrets = credential.secrets;
   const common = {
     clientId: credential.clientId,
     applicationObjectId: credential.applicationObjectId,
     servicePrincipalObjectId: credential.servicePrincipalObjectId,
-    activeKeyId: credential.activeKeyId,
-    activeEndDate: credential.activeEndDate,
-    nextRotation: credential.nextRotation,
+    ...(credential.credentials
+      ? {
+          activeKeyId: credential.activeKeyId,
+          activeEndDate: credential.activeEndDate,
+          nextRotation: credential.nextRotation,
+        }
+      : {}),
+    ...(credential.federatedCredentials.length > 0
+      ? { federatedCredentials: credential.federatedCredentials }
+      : {}),
     secretUris: pulumi
       .all(secrets.all.map((s) => s.uri))
-      .apply((uris) => Object.fromEntries(secrets.all.map((s, i) => [s.name, uris[i]]))),
+      .apply((uris) =>
+        Object.fromEntries(secrets.all.map((s, i) => [handedOverLabel(s), uris[i]])),
+      ),
     consumers: credential.consumers.map(({ name, kind, principalId, refresh, reference }) => ({
       name,
       kind,
@@ -191,10 +217,11 @@ function declareApp(app: AppConfig, shared: SharedAppArgs): AppOutputs {
     })),
   };
   const ids = { clientId: secrets.clientIdSecretId, tenantId: secrets.tenantIdSecretId };
-  return app.credential === "certificate"
+  if (app.credential === "federated") return { ...common, keyVaultSecretIds: ids };
+  return app.credential === "certificate" || app.credential === "keyVaultCertificate"
     ? {
         ...common,
-        activeThumbprint: credential.credentials.active.thumbprint,
+        activeThumbprint: credential.credentials?.active.thumbprint,
         keyVaultSecretIds: { ...ids, clientCertificate: secrets.credentialSecretId },
         clientCertificateUri: secrets.credentialSecretUri,
       }

@@ -3,7 +3,7 @@
  * name, how the app came to exist, its credential type, tags and rotation overrides. Pure.
  */
 import type { Duration } from "luxon";
-import { wholeMultipleOf } from "../../policy/core";
+import { parseDuration, wholeMultipleOf } from "../../policy/core";
 import { checkKeys, isRecord, optionalString, Report, requireString } from "./configFields";
 import {
   checkConsumerOverlap,
@@ -11,8 +11,16 @@ import {
   parseConsumers,
   writtenSchedule,
 } from "./consumerConfig";
-import { parseRotation, parseTrigger, RawRotation, resolveRotation } from "./rotationConfig";
+import { keyVaultCertificateMonths } from "./keyVaultCertificateConfig";
+import {
+  parseRotation,
+  parseTrigger,
+  RawRotation,
+  ResolvedRotation,
+  resolveRotation,
+} from "./rotationConfig";
 import type { RotationSettings } from "../rotation";
+import { FederatedCredentialConfig, parseFederation } from "./federationConfig";
 
 /** Sign-in audiences accepted by Entra ID for an application registration. */
 export const SIGN_IN_AUDIENCES = [
@@ -23,7 +31,12 @@ export const SIGN_IN_AUDIENCES = [
 ] as const;
 
 /** Credential types an app can rotate. */
-export const CREDENTIAL_TYPES = ["password", "certificate"] as const;
+export const CREDENTIAL_TYPES = [
+  "password",
+  "certificate",
+  "keyVaultCertificate",
+  "federated",
+] as const;
 export type CredentialType = (typeof CREDENTIAL_TYPES)[number];
 
 /**
@@ -79,9 +92,30 @@ export interface AppConfig {
   anchorIsDefault: boolean;
   /** The applications that read the credential from Key Vault (empty: none declared). */
   consumers: ConsumerConfig[];
+  /**
+   * Federated identity credentials (empty: none). With `credential: federated` they are the app's
+   * only credentials; beside a rotating one, consumers move to them one by one.
+   */
+  federation: FederatedCredentialConfig[];
+  /** `credential: keyVaultCertificate` only: the certificate policy's settings. */
+  keyVaultCertificate?: {
+    /** Whether the private key may leave Key Vault (the companion secret holds it); default true. */
+    exportable: boolean;
+    /** The policy's validity, whole months: covers every end date, within `maxLifetime`. */
+    validityInMonths: number;
+  };
 }
 
-const COMMON_KEYS = ["name", "credential", "tags", "rotation", "rotationTrigger", "consumers"];
+const COMMON_KEYS = [
+  "name",
+  "credential",
+  "tags",
+  "rotation",
+  "rotationTrigger",
+  "consumers",
+  "federation",
+  "exportable",
+];
 const NEW_APP_KEYS = [...COMMON_KEYS, "displayName", "signInAudience", "owners"];
 const EXISTING_APP_KEYS = [...COMMON_KEYS, "existing"];
 
@@ -153,27 +187,42 @@ export function parseApp(
     report,
   });
   const consumers = parseConsumers(`${field}.consumers`, value.consumers, report);
+  const federation = parseFederation(`${field}.federation`, value.federation, report);
+  if (federation && !checkFederation(field, credential, source, federation, report)) {
+    return undefined;
+  }
   const covered =
     consumers !== undefined &&
-    checkConsumerOverlap(
-      field,
-      name ?? "",
-      consumers,
-      rotation?.rotation ??
-        writtenSchedule(
-          {
-            period: override.period ?? defaults.rotation.period,
-            grace: override.grace ?? defaults.rotation.grace,
-            slots: override.slots ?? defaults.rotation.slots,
-          },
-          nowMs,
-        ),
-      nowMs,
-      report,
-    );
+    (credential === "federated" ||
+      checkConsumerOverlap(
+        field,
+        name ?? "",
+        consumers,
+        rotation?.rotation ??
+          writtenSchedule(
+            {
+              period: override.period ?? defaults.rotation.period,
+              grace: override.grace ?? defaults.rotation.grace,
+              slots: override.slots ?? defaults.rotation.slots,
+            },
+            nowMs,
+          ),
+        nowMs,
+        report,
+      ));
   if (name === undefined || !source || !credential || !tags || !rotation || !covered) {
     return undefined;
   }
+  if (!federation) return undefined;
+  const keyVaultCertificate = parseKeyVaultCertificate(
+    field,
+    credential,
+    value.exportable,
+    rotation,
+    nowMs,
+    report,
+  );
+  if (keyVaultCertificate === null) return undefined;
   if (credential === "certificate" && !inWholeHours(rotation.rotation)) {
     report(
       `${field}.credential`,
@@ -182,7 +231,16 @@ export function parseApp(
     );
     return undefined;
   }
-  return { name, source, credential, tags, ...rotation, consumers };
+  return {
+    name,
+    source,
+    credential,
+    tags,
+    ...rotation,
+    consumers,
+    federation,
+    ...(keyVaultCertificate ? { keyVaultCertificate } : {}),
+  };
 }
 
 /**
@@ -202,11 +260,83 @@ function parseCredential(
     report(
       `${field}.credential`,
       value,
-      "expected `password` (client secrets, the default) or `certificate` (a rotating certificate and its private key)",
+      "expected `password` (client secrets, the default), `certificate` (a rotating certificate and its private key) or `federated` (no secret: federated identity credentials only)",
     );
     return undefined;
   }
   return value as CredentialType;
+}
+
+/**
+ * Federated credentials belong to an application object (Microsoft Graph: application
+ * `federatedIdentityCredentials`), so an existing service principal (whose application may live in
+ * another tenant) cannot take them; `credential: federated` needs at least one.
+ */
+function checkFederation(
+  field: string,
+  credential: CredentialType | undefined,
+  source: AppSource | undefined,
+  federation: readonly FederatedCredentialConfig[],
+  report: Report,
+): boolean {
+  if (federation.length > 0 && source?.kind === "existingServicePrincipal") {
+    report(
+      `${field}.federation`,
+      `${federation.length} entries`,
+      "federated identity credentials are added to an application (Microsoft Graph, application: federatedIdentityCredentials), not to a service principal: use existing.applicationObjectId, or register an app of your own",
+    );
+    return false;
+  }
+  if (credential === "federated" && federation.length === 0) {
+    report(
+      `${field}.federation`,
+      [],
+      "credential: federated needs at least one federated credential (githubActions, kubernetes, managedIdentity, or issuer with subject)",
+    );
+    return false;
+  }
+  return true;
+}
+
+/**
+ * `exportable` (with `credential: keyVaultCertificate` only; default true) and the policy's
+ * validity in whole months.
+ *
+ * @returns the settings, undefined for other credential types, null after reporting a problem
+ */
+function parseKeyVaultCertificate(
+  field: string,
+  credential: CredentialType,
+  exportable: unknown,
+  rotation: ResolvedRotation,
+  nowMs: number,
+  report: Report,
+): AppConfig["keyVaultCertificate"] | null {
+  if (credential !== "keyVaultCertificate") {
+    if (exportable === undefined) return undefined;
+    report(
+      `${field}.exportable`,
+      exportable,
+      "only a certificate Key Vault generates (credential: keyVaultCertificate) has an exportable key",
+    );
+    return null;
+  }
+  if (exportable !== undefined && typeof exportable !== "boolean") {
+    report(
+      `${field}.exportable`,
+      exportable,
+      "expected true (the companion secret holds the private key, PEM) or false (the key never leaves Key Vault: sign with it)",
+    );
+    return null;
+  }
+  const cap = parseDuration(rotation.maxLifetime);
+  if (!cap.ok) return null;
+  const validity = keyVaultCertificateMonths(rotation.rotation, cap.value, nowMs);
+  if (!validity.ok) {
+    report(`${field}.credential`, credential, validity.reason);
+    return null;
+  }
+  return { exportable: exportable ?? true, validityInMonths: validity.months };
 }
 
 /** True when the fixed parts (weeks…milliseconds) of period and grace are whole hours. */

@@ -6,6 +6,18 @@
 /** Records one problem: the field, the value found and what is allowed. */
 export type Report = (field: string, value: unknown, allowed: string) => void;
 
+/** Wraps a report to count the problems it records (to tell whether one entry had any). */
+export function countingReport(report: Report): { report: Report; count: () => number } {
+  let n = 0;
+  return {
+    report: (field, value, allowed) => {
+      n++;
+      report(field, value, allowed);
+    },
+    count: () => n,
+  };
+}
+
 export function checkKeys(
   field: string,
   value: Record<string, unknown>,

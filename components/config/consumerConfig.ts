@@ -4,14 +4,17 @@
  */
 import type { Duration } from "luxon";
 import {
+  CONSUMER_IDENTITIES,
   CONSUMER_KINDS,
+  ConsumerIdentity,
   ConsumerKind,
+  DEFAULT_IDENTITY,
   consumerOverlapProblem,
   DEFAULT_REFRESH,
   OverlapSchedule,
   parseDuration,
 } from "../../policy/core";
-import { checkKeys, isRecord, Report } from "./configFields";
+import { checkKeys, countingReport, isRecord, Report } from "./configFields";
 import { ROTATION_DEFAULTS } from "./rotationConfig";
 
 /** One consumer of an app's credential, validated. */
@@ -26,14 +29,16 @@ export interface ConsumerConfig {
   refreshDuration: Duration;
   /** True when `refresh` is the kind's documented default. */
   refreshIsDefault: boolean;
+  /** What signs it in (configured, or implied by the kind); undefined when not known. */
+  identity: ConsumerIdentity | undefined;
 }
 
-const CONSUMER_KEYS = ["name", "kind", "principalId", "refresh"];
+const CONSUMER_KEYS = ["name", "kind", "principalId", "refresh", "identity"];
 const CONSUMER_NAME = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,63})$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Validates `consumers: [{name, kind, principalId, refresh?}]`.
+ * Validates `consumers: [{name, kind, principalId, refresh?, identity?}]`.
  *
  * @param field where it was written, e.g. `apps[3].consumers`
  * @returns the consumers (empty when absent), or undefined after reporting every problem
@@ -81,7 +86,7 @@ function parseConsumer(field: string, value: unknown, report: Report): ConsumerC
     report(field, value, "expected an object {name, kind, principalId, refresh?}");
     return undefined;
   }
-  const before = problemsCounter(report);
+  const before = countingReport(report);
   checkKeys(field, value, CONSUMER_KEYS, before.report);
   const { name, kind, principalId } = value;
   if (typeof name !== "string" || !CONSUMER_NAME.test(name)) {
@@ -106,12 +111,21 @@ function parseConsumer(field: string, value: unknown, report: Report): ConsumerC
     );
   }
   const refresh = parseRefresh(`${field}.refresh`, value.refresh, kind, before.report);
+  const identity = value.identity ?? DEFAULT_IDENTITY[kind as ConsumerKind];
+  if (identity !== undefined && !(CONSUMER_IDENTITIES as readonly unknown[]).includes(identity)) {
+    before.report(
+      `${field}.identity`,
+      identity,
+      `expected what signs the consumer in: one of ${CONSUMER_IDENTITIES.join(", ")}`,
+    );
+  }
   if (before.count() > 0 || !refresh) return undefined;
   return {
     name: name as string,
     kind: kind as ConsumerKind,
     principalId: (principalId as string).toLowerCase(),
     ...refresh,
+    identity: identity as ConsumerIdentity | undefined,
   };
 }
 
@@ -205,17 +219,5 @@ export function writtenSchedule(
     grace,
     graceDuration: graceDuration.value,
     slots,
-  };
-}
-
-/** Wraps a report to count the problems it records. */
-function problemsCounter(report: Report): { report: Report; count: () => number } {
-  let n = 0;
-  return {
-    report: (field, value, allowed) => {
-      n++;
-      report(field, value, allowed);
-    },
-    count: () => n,
   };
 }

@@ -58,6 +58,7 @@ import {
 export { APP_NAME_MAX, SECRET_SUFFIXES, SIGN_IN_AUDIENCES } from "./appConfig";
 export type { AppConfig, AppSource, CredentialType } from "./appConfig";
 export type { ConsumerConfig } from "./consumerConfig";
+export type { FederatedCredentialConfig } from "./federationConfig";
 export { CONFIG_NAMESPACE, rawConfigFromValues } from "./configSource";
 export type { RawStackConfig } from "./configSource";
 export {

@@ -57,6 +57,14 @@ export function durationSchema(description: string, defaultValue: string): Polic
   return { type: "string", pattern: ISO_DURATION_PATTERN, default: defaultValue, description };
 }
 
+/**
+ * JSON schema of an optional ISO 8601 duration property with no default: absent, the policy falls
+ * back to another setting (named in the description).
+ */
+export function optionalDurationSchema(description: string): PolicyConfigJSONSchema {
+  return { type: "string", pattern: ISO_DURATION_PATTERN, description };
+}
+
 /** JSON schema of a list-of-strings property, default `[]`. */
 export function stringListSchema(description: string): PolicyConfigJSONSchema {
   return { type: "array", items: { type: "string" }, default: [], description };

@@ -17,6 +17,44 @@ export const CONSUMER_KINDS = [
 ] as const;
 export type ConsumerKind = (typeof CONSUMER_KINDS)[number];
 
+/**
+ * What signs a consumer in to Key Vault: a managed identity, a Kubernetes workload (workload
+ * identity), a GitHub workflow, or a service principal with a secret of its own. The first three
+ * can prove who they are without any secret, so their app could use federated credentials instead
+ * of a rotating one (`credential-federation-available`).
+ */
+export const CONSUMER_IDENTITIES = [
+  "managedIdentity",
+  "kubernetes",
+  "githubActions",
+  "servicePrincipal",
+] as const;
+export type ConsumerIdentity = (typeof CONSUMER_IDENTITIES)[number];
+
+/** Identities that can sign in through federation. */
+export const FEDERATION_CAPABLE_IDENTITIES: readonly ConsumerIdentity[] = [
+  "managedIdentity",
+  "kubernetes",
+  "githubActions",
+];
+
+/**
+ * The identity a consumer kind signs in with when the config does not say: App Service and
+ * Container Apps read Key Vault references with a managed identity (their documentation's only
+ * mechanism); the others are not implied.
+ */
+export const DEFAULT_IDENTITY: Readonly<Partial<Record<ConsumerKind, ConsumerIdentity>>> = {
+  appService: "managedIdentity",
+  containerApp: "managedIdentity",
+};
+
+/**
+ * Tag of a credential's Key Vault secret listing its consumers' identities, comma-separated in
+ * consumer order (`-` for a consumer whose identity is not known), so the policy pack can say when
+ * federation would serve every consumer.
+ */
+export const CONSUMER_IDENTITIES_TAG = "consumer-identities";
+
 /** A documented refresh interval and where it is documented. */
 export interface DocumentedRefresh {
   /** ISO 8601 duration. */

@@ -5,6 +5,8 @@
  * - dates and durations: `iso8601`, `relative-duration`;
  * - lifetimes and end dates: `lifetime`, `end-dates`, `certificate`, `keyvault`; their verdicts
  *   (max lifetime, expired), shared by the pack and the audit: `verdicts`;
+ * - Key Vault certificates' lifetime actions: `keyvault-certificate`; private keys generated in
+ *   the program behind a credential: `private-key`;
  * - schedules and rotation windows: `schedule`, `rotation`, `certificate-schedule`,
  *   `dependency-chain`, `time-rotating`;
  * - the markers of managed credentials: `managed`;
@@ -23,12 +25,15 @@ export * from "./consumers";
 export * from "./defaults";
 export * from "./dependency-chain";
 export * from "./end-dates";
+export * from "./federation";
 export * from "./iso8601";
 export * from "./keyvault";
+export * from "./keyvault-certificate";
 export * from "./keyvault-roles";
 export * from "./lifetime";
 export * from "./managed";
 export * from "./messages";
+export * from "./private-key";
 export * from "./provider-facts";
 export * from "./relative-duration";
 export * from "./resource-types";

@@ -16,6 +16,13 @@ export const GET_SECRET_DATA_ACTION = "Microsoft.KeyVault/vaults/secrets/getSecr
 
 /** Role definition GUID of the built-in `Key Vault Secrets User` (reads secret contents). */
 export const KEY_VAULT_SECRETS_USER_ROLE_ID = "4633458b-17de-408a-b874-0445c86b69e6";
+/**
+ * `Key Vault Crypto User`: signs with a key (`keys/sign/action`), for consumers of a
+ * non-exportable Key Vault certificate (same source).
+ */
+export const KEY_VAULT_CRYPTO_USER_ROLE_ID = "12338af0-0e69-4776-bea7-57ae8d297424";
+/** `Key Vault Certificate User`: reads certificates (and their secrets) (same source). */
+export const KEY_VAULT_CERTIFICATE_USER_ROLE_ID = "db79e9a7-68ee-4b58-9aeb-b90e7c24fcba";
 
 /** A built-in role as its definition states it (only the data plane part). */
 export interface BuiltInRole {

@@ -4,7 +4,8 @@
  * Sources: @pulumi/azuread 6.x (terraform-provider-azuread 3.x), @pulumi/azure-native 2.x/3.x
  * (`Microsoft.KeyVault/vaults/secrets` and `Microsoft.Authorization/roleAssignments`, default and
  * API-versioned modules), @pulumi/azure
- * (`azurerm_key_vault_secret`) and @pulumiverse/time (`time_rotating`).
+ * (`azurerm_key_vault_secret`, `azurerm_key_vault_certificate`), @pulumi/pulumi (`Stash`) and
+ * @pulumiverse/time (`time_rotating`).
  */
 
 /** `azuread.ApplicationPassword`: a client secret added to an application (Graph `addPassword`). */
@@ -28,6 +29,13 @@ export const SERVICE_PRINCIPAL = "azuread:index/servicePrincipal:ServicePrincipa
 /** `azuread.ApplicationFederatedIdentityCredential`: a workload identity federation (no secret). */
 export const APPLICATION_FEDERATED_IDENTITY_CREDENTIAL =
   "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential";
+/**
+ * `azuread.ApplicationFlexibleFederatedIdentityCredential` (@pulumi/azuread 6.9): a federated
+ * credential matched by a claims-matching expression instead of a subject (inputs `applicationId`,
+ * `audience` — one string —, `claimsMatchingExpression`, `displayName`, `issuer`, `description`).
+ */
+export const APPLICATION_FLEXIBLE_FEDERATED_IDENTITY_CREDENTIAL =
+  "azuread:index/applicationFlexibleFederatedIdentityCredential:ApplicationFlexibleFederatedIdentityCredential";
 /** `tls.PrivateKey` of @pulumi/tls (terraform-provider-tls `tls_private_key`). */
 export const TLS_PRIVATE_KEY = "tls:index/privateKey:PrivateKey";
 /** `tls.SelfSignedCert` of @pulumi/tls (`tls_self_signed_cert`). */
@@ -50,6 +58,29 @@ export const KEYVAULT_VAULT = "azure-native:keyvault:Vault";
 export const CLASSIC_KEYVAULT_SECRET = "azure:keyvault/secret:Secret";
 /** `time.Rotating` of @pulumiverse/time: output `rotationRfc3339`. */
 export const TIME_ROTATING = "time:index/rotating:Rotating";
+/**
+ * `azure.keyvault.Certificate` of the classic provider (terraform-provider-azurerm
+ * `azurerm_key_vault_certificate`): a certificate Key Vault generates from a `certificatePolicy`
+ * (or imports), with `tags`, outputs `certificateData` (hex DER), `thumbprint`, `version`.
+ * Source: node_modules/@pulumi/azure/keyvault/certificate.js, `Certificate.__pulumiType`.
+ */
+export const KEYVAULT_CERTIFICATE = "azure:keyvault/certificate:Certificate";
+/**
+ * The alias @pulumi/azure registers for {@link KEYVAULT_CERTIFICATE} (certificate.js:
+ * `aliases: [{ type: "azure:keyvault/certifiate:Certifiate" }]`), the misspelt token of early
+ * releases: a state written then may still hold it.
+ */
+export const KEYVAULT_CERTIFICATE_ALIAS = "azure:keyvault/certifiate:Certifiate";
+/**
+ * `pulumi.Stash` (@pulumi/pulumi stash.js, `super("pulumi:index:Stash", …)`): keeps in the state
+ * the value its `input` had when it was created (output `output`), until it is replaced.
+ */
+export const PULUMI_STASH = "pulumi:index:Stash";
+
+/** True for a classic-provider Key Vault certificate, under its token or its alias. */
+export function isKeyVaultCertificateType(type: string): boolean {
+  return type === KEYVAULT_CERTIFICATE || type === KEYVAULT_CERTIFICATE_ALIAS;
+}
 
 /** azure-native Key Vault secret under the default module or any API-version module. */
 const AZURE_NATIVE_KEYVAULT_SECRET = /^azure-native:keyvault(?:\/v[0-9a-z]+)?:Secret$/;
@@ -122,4 +153,18 @@ const AZURE_NATIVE_ROLE_ASSIGNMENT = /^azure-native:authorization(?:\/v[0-9a-z]+
  */
 export function isRoleAssignmentType(type: string): boolean {
   return AZURE_NATIVE_ROLE_ASSIGNMENT.test(type);
+}
+
+/**
+ * Which kind of federated identity credential a resource type declares: `subject` (an exact
+ * `subject`, inputs `issuer`, `subject`, `audiences` — a list of one) or `flexible` (inputs
+ * `issuer`, `claimsMatchingExpression`, `audience` — one string). Neither carries a secret.
+ */
+export type FederatedCredentialFlavour = "subject" | "flexible";
+
+/** Classifies a federated identity credential type; undefined for any other type. */
+export function federatedCredentialFlavour(type: string): FederatedCredentialFlavour | undefined {
+  if (type === APPLICATION_FEDERATED_IDENTITY_CREDENTIAL) return "subject";
+  if (type === APPLICATION_FLEXIBLE_FEDERATED_IDENTITY_CREDENTIAL) return "flexible";
+  return undefined;
 }

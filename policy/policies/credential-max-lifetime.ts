@@ -12,6 +12,11 @@
  * Unknown values during preview: the SDK's
  * `UnknownValueError` is re-thrown (advisory "can't run policy during preview"), never a
  * mandatory violation.
+ *
+ * Per kind: `maxPasswordLifetime` (passwords, like the tenant's `passwordLifetime`) and
+ * `maxCertificateLifetime` (certificates, like `asymmetricKeyLifetime`) override `maxLifetime` for
+ * their kind; both default to `maxLifetime`, so a tenant that caps the two differently can be
+ * mirrored (`npm run audit -- --emit-policy-config`).
  */
 import type {
   ReportViolation,
@@ -21,7 +26,13 @@ import type {
 import { recordAnalyzed } from "../lib/analyzed-types";
 import { Clock, systemClock } from "../lib/clock";
 import { DEFAULT_MAX_LIFETIME } from "../core/defaults";
-import { DurationSetting, durationSchema, durationSetting } from "../core/config";
+import {
+  DurationSetting,
+  durationSchema,
+  durationSetting,
+  optionalDurationSchema,
+} from "../core/config";
+import type { Parsed } from "../core/iso8601";
 import { credentialLifetime, CredentialDates, Lifetime } from "../core/lifetime";
 import { at, formatDays, resourceLabel, showValue } from "../core/messages";
 import { CredentialKind, credentialKind } from "../core/resource-types";
@@ -29,6 +40,12 @@ import { maxLifetimeVerdict } from "../core/verdicts";
 import { field, knownOrThrow } from "../core/unknowns";
 
 export const CREDENTIAL_MAX_LIFETIME = "credential-max-lifetime";
+
+/** The per-kind settings, by what the tenant's app management policy calls the kind. */
+export const PER_KIND_KEY = {
+  password: "maxPasswordLifetime",
+  certificate: "maxCertificateLifetime",
+} as const;
 export { DEFAULT_MAX_LIFETIME };
 
 /** Creates the policy. @param clock current instant (ms since epoch), used when `startDate` is not set */
@@ -47,6 +64,12 @@ export function credentialMaxLifetimePolicy(clock: Clock = systemClock): Resourc
           "Longest allowed credential lifetime, ISO 8601 (like passwordLifetime.maxLifetime).",
           DEFAULT_MAX_LIFETIME,
         ),
+        [PER_KIND_KEY.password]: optionalDurationSchema(
+          "Longest allowed password lifetime, ISO 8601 (like passwordLifetime.maxLifetime); default maxLifetime.",
+        ),
+        [PER_KIND_KEY.certificate]: optionalDurationSchema(
+          "Longest allowed certificate lifetime, ISO 8601 (like asymmetricKeyLifetime.maxLifetime); default maxLifetime.",
+        ),
       },
     },
     validateResource: (args, reportViolation) => {
@@ -59,20 +82,34 @@ export function credentialMaxLifetimePolicy(clock: Clock = systemClock): Resourc
 /** The policy with the system clock, as the pack serves it. */
 export const credentialMaxLifetime = credentialMaxLifetimePolicy();
 
+/** The setting that applies to a kind (its per-kind key, else `maxLifetime`) and its key. */
+function lifetimeSetting(
+  config: unknown,
+  kind: CredentialKind,
+): { key: string; setting: Parsed<DurationSetting> } {
+  const general = durationSetting(config, "maxLifetime", DEFAULT_MAX_LIFETIME);
+  if (!general.ok) return { key: "maxLifetime", setting: general };
+  const key =
+    kind === "password" || kind === "inlinePassword"
+      ? PER_KIND_KEY.password
+      : PER_KIND_KEY.certificate;
+  return { key, setting: durationSetting(config, key, general.value.text) };
+}
+
 function validate(args: ResourceValidationArgs, report: ReportViolation, nowMs: number): void {
   const kind = credentialKind(args.type);
   if (kind === undefined) return;
   const label = resourceLabel(args.type, args.name);
-  const setting = durationSetting(args.getConfig(), "maxLifetime", DEFAULT_MAX_LIFETIME);
+  const { key, setting } = lifetimeSetting(args.getConfig(), kind);
   if (kind === "inlinePassword") {
     const password = knownOrThrow(field(args.props, "password"));
     for (const [index, block] of blocks(password).entries()) {
       const where = Array.isArray(password) ? `password[${index}]` : "password";
-      check(`${label} ${where}`, kind, readDates(block, kind), setting, report, nowMs);
+      check(`${label} ${where}`, kind, readDates(block, kind), { key, setting }, report, nowMs);
     }
     return;
   }
-  check(label, kind, readDates(args.props, kind), setting, report, nowMs);
+  check(label, kind, readDates(args.props, kind), { key, setting }, report, nowMs);
 }
 
 /** The inline password block(s) of an Application: an object, a list of objects, or nothing. */
@@ -99,13 +136,13 @@ function check(
   label: string,
   kind: CredentialKind,
   dates: CredentialDates,
-  setting: { ok: true; value: DurationSetting } | { ok: false; reason: string },
+  { key, setting }: { key: string; setting: Parsed<DurationSetting> },
   report: ReportViolation,
   nowMs: number,
 ): void {
   if (!setting.ok) {
     report(
-      `${label} cannot be checked: ${setting.reason}. Fix: set maxLifetime to an ISO 8601 duration such as P2Y in the policy configuration.`,
+      `${label} cannot be checked: ${setting.reason}. Fix: set ${key} to an ISO 8601 duration such as P2Y in the policy configuration.`,
     );
     return;
   }

@@ -9,9 +9,13 @@ import { consumerRefreshOverlap } from "./consumer-refresh-overlap";
 import { credentialExpired } from "./credential-expired";
 import { credentialEndDateIgnored } from "./credential-end-date-ignored";
 import { credentialExpiringSoon } from "./credential-expiring-soon";
+import { credentialFederationAvailable } from "./credential-federation-available";
 import { credentialMaxLifetime } from "./credential-max-lifetime";
+import { credentialPrivateKeyInState } from "./credential-private-key-in-state";
 import { credentialRotatesBeforeExpiry } from "./credential-rotates-before-expiry";
 import { credentialRotationRequired } from "./credential-rotation-required";
+import { federatedCredentialSubjectScope } from "./federated-credential-subject-scope";
+import { federatedCredentialTrustAdvisory } from "./federated-credential-trust-advisory";
 import { keyVaultSecretContentType } from "./keyvault-secret-content-type";
 import { keyVaultSecretExpiry } from "./keyvault-secret-expiry";
 import { keyVaultSecretReaderScope } from "./keyvault-secret-reader-scope";
@@ -28,4 +32,8 @@ export const ALL_POLICIES: readonly (ResourceValidationPolicy | StackValidationP
   credentialEndDateIgnored,
   consumerRefreshOverlap,
   keyVaultSecretReaderScope,
+  credentialPrivateKeyInState,
+  federatedCredentialSubjectScope,
+  federatedCredentialTrustAdvisory,
+  credentialFederationAvailable,
 ];

@@ -21,6 +21,8 @@ const FINDING_KEYS = [
   "policy",
   "level",
   "message",
+  "lastSignIn",
+  "lastSignInStatus",
 ];
 
 interface AuditJson {
@@ -98,6 +100,9 @@ describe("audit: CLI", () => {
       disabledPolicies: [],
       ownersKnown: false,
       warnings: [],
+      appManagementPolicies: null,
+      credentialActivity: null,
+      federatedCredentials: null,
       exitCode: 1,
     });
     // By urgency: credentials with a mandatory finding first, then the others; by end within each.
@@ -126,6 +131,8 @@ describe("audit: CLI", () => {
       policy: "credential-expired",
       level: "advisory",
       message: expired?.message,
+      lastSignIn: null,
+      lastSignInStatus: "not-loaded",
     });
   });
 

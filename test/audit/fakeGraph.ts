@@ -1,6 +1,9 @@
 /**
- * A fake Microsoft Graph for the audit's `--graph` tests: a plain HTTP server on 127.0.0.1 (port
- * chosen by the system) serving `GET /v1.0/applications` and `GET /v1.0/servicePrincipals` the way
+ * A fake Microsoft Graph for the audit's `--graph` tests: an HTTPS server on 127.0.0.1 (port
+ * chosen by the system; a self-signed certificate for 127.0.0.1 made once per test process, which
+ * only the `fetchOptions` it hands out trust: an undici `Agent` given as fetch's `dispatcher`, the way
+ * Node documents to configure its fetch, https://nodejs.org/api/globals.html#fetch) serving
+ * `GET /v1.0/applications` and `GET /v1.0/servicePrincipals` the way
  * Graph pages them: `$select` honoured, `$top` items per page, `@odata.nextLink` pointing back to
  * this server with an opaque `$skiptoken` (URL-encoded, with characters that must survive the
  * round trip). Modes: answer 429 with `Retry-After` once per listed path, refuse every token (401),
@@ -12,11 +15,27 @@
  * status, headers and body as Graph's JSON batching does; `throttleOwnersOnce` answers the first
  * inner owners request 429 with Retry-After. Inner requests are recorded too (`batched: true`).
  *
+ * Federated identity credentials: `GET /v1.0/applications/{id}/federatedIdentityCredentials` (paged
+ * by `federatedCredentialsPageSize`, `$select` honoured, 404 for an application it does not serve),
+ * also inside `$batch`; `throttleFederatedOnce` answers the first such request inside a batch 429.
+ *
+ * App management policies: `GET /v1.0/policies/defaultAppManagementPolicy` (a disabled default
+ * policy unless one is given, as Entra has) and `GET /v1.0/policies/appManagementPolicies` (paged by
+ * `policyPageSize`; with `$expand=appliesTo`, at most 20 applied-to objects per policy, as Graph
+ * expands directory objects), and `GET /v1.0/policies/appManagementPolicies/{id}/appliesTo` (paged,
+ * `$select` honoured). The sign-in report, beta: `GET /beta/reports/appCredentialSignInActivities`
+ * (paged by `$top` or `activityPageSize`; `throttleActivityOnce` answers its second page 429 once).
+ * `forbiddenPaths`: 403 for the paths starting with one of them, with Graph's error, as Graph
+ * answers a call whose permission the token lacks.
+ *
  * Bounded: it answers at most `maxRequests` requests (then 500), and closes itself after
  * `lifetimeMs` if a test forgets to.
  */
-import * as http from "http";
+import * as https from "https";
 import type { AddressInfo } from "net";
+import { testCertificate } from "../support/testCertificate";
+import { Agent } from "undici";
+import type { FetchOptions } from "@microsoft/microsoft-graph-client";
 
 /** How the fake server behaves. */
 export interface FakeGraphOptions {
@@ -44,6 +63,28 @@ export interface FakeGraphOptions {
   ownersPageSize?: number;
   /** Answer the first owners request inside a batch 429 with this Retry-After. */
   throttleOwnersOnce?: { retryAfter: string };
+  /** `GET /policies/defaultAppManagementPolicy`; default a disabled policy restricting nothing. */
+  defaultAppManagementPolicy?: Record<string, unknown>;
+  /** The per-app policies, each with its full `appliesTo` list. */
+  appManagementPolicies?: Record<string, unknown>[];
+  /** Policies per page of `/policies/appManagementPolicies`, default 100. */
+  policyPageSize?: number;
+  /** Objects per page of `/policies/appManagementPolicies/{id}/appliesTo`, default 100. */
+  appliesToPageSize?: number;
+  /** The sign-in report's entries (`/beta/reports/appCredentialSignInActivities`). */
+  credentialActivity?: Record<string, unknown>[];
+  /** Entries per page of the sign-in report when no `$top` is sent, default 100. */
+  activityPageSize?: number;
+  /** Answer the first request for a later page of the sign-in report 429 with this Retry-After. */
+  throttleActivityOnce?: { retryAfter: string };
+  /** 403 (Authorization_RequestDenied) for every path starting with one of these. */
+  forbiddenPaths?: string[];
+  /** Federated identity credentials by application object id (an application absent here has none). */
+  federatedCredentials?: Record<string, Record<string, unknown>[]>;
+  /** Federated credentials per page, default 100. */
+  federatedCredentialsPageSize?: number;
+  /** Answer the first federated credentials request inside a batch 429 with this Retry-After. */
+  throttleFederatedOnce?: { retryAfter: string };
 }
 
 /** One request the server received. */
@@ -67,11 +108,29 @@ interface Answer {
 }
 
 export interface FakeGraph {
-  /** Base URL without version, e.g. `http://127.0.0.1:41234`. */
+  /** Base URL without version, e.g. `https://127.0.0.1:41234`. */
   url: string;
   requests: SeenRequest[];
+  /**
+   * What the audit's Graph client must pass to fetch to trust the server's certificate (and only
+   * it): `graph: {fetchOptions}` in the CLI's deps.
+   */
+  fetchOptions: FetchOptions;
   close(): Promise<void>;
 }
+
+/** Graph's answer to `GET /policies/defaultAppManagementPolicy` in a tenant that never set it. */
+export const DISABLED_DEFAULT_POLICY = {
+  "@odata.context":
+    "https://graph.microsoft.com/v1.0/$metadata#policies/defaultAppManagementPolicy",
+  id: "00000000-0000-0000-0000-000000000000",
+  displayName: "Default app management tenant policy",
+  description:
+    "Default tenant policy that enforces app management restrictions on applications and service principals.",
+  isEnabled: false,
+  applicationRestrictions: { passwordCredentials: [], keyCredentials: [] },
+  servicePrincipalRestrictions: { passwordCredentials: [], keyCredentials: [] },
+};
 
 /** Starts the server; resolves once it listens. */
 export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGraph> {
@@ -82,6 +141,7 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
   let base = "";
 
   let ownersThrottled = false;
+  let federatedThrottled = false;
 
   const error = (
     status: number,
@@ -122,7 +182,7 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
           : item,
       );
     const body: Record<string, unknown> = {
-      "@odata.context": `${base}/v1.0/$metadata#${url.pathname.slice(6)}`,
+      "@odata.context": `${base}/${url.pathname.split("/")[1]}/$metadata#${url.pathname.split("/").slice(2).join("/")}`,
       value,
     };
     if (offset + top < items.length) {
@@ -137,8 +197,74 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
     return ok(body);
   };
 
+  let activityThrottled = false;
+  const policies = options.appManagementPolicies ?? [];
+
   /** One GET (top-level or inside a batch). */
   const get = (url: URL, batched: boolean): Answer => {
+    if (url.pathname === "/v1.0/policies/defaultAppManagementPolicy") {
+      return ok(options.defaultAppManagementPolicy ?? DISABLED_DEFAULT_POLICY);
+    }
+    if (url.pathname === "/v1.0/policies/appManagementPolicies") {
+      const expand = url.searchParams.get("$expand") === "appliesTo";
+      const shown = policies.map((policy) => {
+        const { appliesTo, ...rest } = policy;
+        return expand
+          ? { ...rest, appliesTo: ((appliesTo as unknown[]) ?? []).slice(0, 20) }
+          : rest;
+      });
+      return page(url, shown, options.policyPageSize ?? 100, base);
+    }
+    const applied = /^\/v1\.0\/policies\/appManagementPolicies\/([^/]+)\/appliesTo$/.exec(
+      url.pathname,
+    );
+    if (applied) {
+      const id = decodeURIComponent(applied[1]);
+      const policy = policies.find((p) => p.id === id);
+      if (policy === undefined) {
+        return error(404, "Request_ResourceNotFound", `Resource '${id}' does not exist`);
+      }
+      return page(
+        url,
+        (policy.appliesTo as Record<string, unknown>[]) ?? [],
+        options.appliesToPageSize ?? 100,
+        base,
+      );
+    }
+    if (url.pathname === "/beta/reports/appCredentialSignInActivities") {
+      if (
+        url.searchParams.get("$skiptoken") !== null &&
+        options.throttleActivityOnce &&
+        !activityThrottled
+      ) {
+        activityThrottled = true;
+        return error(429, "TooManyRequests", "Too many requests", {
+          "Retry-After": options.throttleActivityOnce.retryAfter,
+        });
+      }
+      return page(url, options.credentialActivity ?? [], options.activityPageSize ?? 100, base);
+    }
+    const trusted = /^\/v1\.0\/applications\/([^/]+)\/federatedIdentityCredentials$/.exec(
+      url.pathname,
+    );
+    if (trusted) {
+      if (batched && options.throttleFederatedOnce && !federatedThrottled) {
+        federatedThrottled = true;
+        return error(429, "TooManyRequests", "Too many requests", {
+          "Retry-After": options.throttleFederatedOnce.retryAfter,
+        });
+      }
+      const id = decodeURIComponent(trusted[1]);
+      if (!options.applications.some((item) => item.id === id)) {
+        return error(404, "Request_ResourceNotFound", `Resource '${id}' does not exist`);
+      }
+      return page(
+        url,
+        options.federatedCredentials?.[id] ?? [],
+        options.federatedCredentialsPageSize ?? 100,
+        base,
+      );
+    }
     const owned = /^\/v1\.0\/(applications|servicePrincipals)\/([^/]+)\/owners$/.exec(url.pathname);
     if (owned) {
       if (batched && options.throttleOwnersOnce && !ownersThrottled) {
@@ -171,7 +297,7 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
         });
       }
     }
-    return page(url, items, 100, options.foreignNextLink ? "http://127.0.0.2:1" : base);
+    return page(url, items, 100, options.foreignNextLink ? "https://127.0.0.2:1" : base);
   };
 
   /** `POST /v1.0/$batch`: each inner GET answered as Graph's JSON batching does. */
@@ -203,7 +329,7 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
     return ok({ responses });
   };
 
-  const server = http.createServer((req, res) => {
+  const server = https.createServer(testCertificate(), (req, res) => {
     const url = new URL(req.url ?? "/", base);
     const seen: SeenRequest = {
       path: url.pathname,
@@ -224,7 +350,10 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
       if (options.unauthorized || req.headers.authorization !== `Bearer ${token}`) {
         return error(401, "InvalidAuthenticationToken", "Access token validation failure.");
       }
-      if (options.forbidden) {
+      if (
+        options.forbidden ||
+        (options.forbiddenPaths ?? []).some((prefix) => url.pathname.startsWith(prefix))
+      ) {
         return error(
           403,
           "Authorization_RequestDenied",
@@ -256,18 +385,21 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
     send(get(url, false));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const lifetime = setTimeout(() => server.close(), options.lifetimeMs ?? 30_000);
   lifetime.unref();
+  const dispatcher = new Agent({ connect: { ca: testCertificate().cert } });
   return {
     url: base,
     requests,
+    // undici's Agent is the dispatcher Node's fetch takes (its types come from undici-types).
+    fetchOptions: { dispatcher } as unknown as FetchOptions,
     close: () =>
       new Promise<void>((resolve) => {
         clearTimeout(lifetime);
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      }).then(() => dispatcher.close()),
   };
 }
 

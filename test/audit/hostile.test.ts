@@ -214,7 +214,7 @@ describe("audit: hostile input", () => {
       assert.equal(table.code, 0, table.stderr);
       assert.match(
         table.stdout,
-        /\nDisabled by the policy pack configuration: every policy \(credential-unreadable, credential-expired, credential-max-lifetime, credential-unmanaged, credential-expiring-soon, credential-count, service-principal-credential, credential-owner-missing\): no credential was judged\.\n/,
+        /\nDisabled by the policy pack configuration: every policy \(credential-unreadable, credential-expired, credential-max-lifetime, credential-unmanaged, credential-in-use-before-deletion, credential-tenant-policy, credential-expiring-soon, credential-count, service-principal-credential, credential-unused, credential-owner-missing, credential-federation-migration-incomplete, federated-credential-subject-scope, federated-credential-trust-advisory\): no credential was judged\.\n/,
       );
       assert.match(
         table.stdout,
@@ -224,7 +224,7 @@ describe("audit: hostile input", () => {
       const document = JSON.parse(json.stdout) as {
         summary: { disabledPolicies: string[]; warnings: string[] };
       };
-      assert.equal(document.summary.disabledPolicies.length, 8);
+      assert.equal(document.summary.disabledPolicies.length, 14);
       assert.match(json.stderr, /^audit: warning: every policy is disabled/);
     });
 

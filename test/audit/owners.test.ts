@@ -309,11 +309,24 @@ describe("audit: owners from a fake Graph", () => {
       throttleOwnersOnce: { retryAfter: "1" },
     });
     const started = Date.now();
-    const run = await audit(["--graph", "--now", NOW, "--by-owner", "--json"], {
-      env: { APP_CREDENTIALS_GRAPH_URL: server.url },
-      credential: fixedToken(),
-      graph: { pageSize: 2, maxRetries: 2 },
-    });
+    // Without the policies and the federated credentials: the offline run below has neither, and
+    // the summaries must be equal.
+    const run = await audit(
+      [
+        "--graph",
+        "--no-app-management-policies",
+        "--no-federated-credentials",
+        "--now",
+        NOW,
+        "--by-owner",
+        "--json",
+      ],
+      {
+        env: { APP_CREDENTIALS_GRAPH_URL: server.url },
+        credential: fixedToken(),
+        graph: { pageSize: 2, maxRetries: 2, fetchOptions: server.fetchOptions },
+      },
+    );
     assert.equal(run.code, 1, run.stderr);
     assert.ok(Date.now() - started >= 1000, "waited the Retry-After second");
     assert.match(
@@ -351,13 +364,15 @@ describe("audit: owners from a fake Graph", () => {
     const run = await audit(["--graph", "--now", NOW, "--json"], {
       env: { APP_CREDENTIALS_GRAPH_URL: server.url },
       credential: fixedToken(),
+      graph: { fetchOptions: server.fetchOptions },
     });
     // Advisory findings only (an expired secret, no owner): exit 0.
     assert.equal(run.code, 0, run.stderr);
+    // The 45 applications' federated credentials, then their owners: 20 requests a batch at most.
     const batches = server.requests.filter((r) => r.path === "/v1.0/$batch");
     assert.deepEqual(
       batches.map((b) => b.batchSize),
-      [20, 20, 5],
+      [20, 20, 5, 20, 20, 5],
     );
     const document = JSON.parse(run.stdout) as { findings: Finding[] };
     assert.equal(

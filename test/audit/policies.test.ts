@@ -37,6 +37,13 @@ describe("audit: policy configuration", () => {
       "credential-count": "advisory",
       "service-principal-credential": "advisory",
       "credential-owner-missing": "advisory",
+      "credential-in-use-before-deletion": "mandatory",
+      "credential-tenant-policy": "advisory",
+      "credential-unused": "advisory",
+      "credential-federation-migration-incomplete": "advisory",
+      // The pack's own levels for federated identity credentials.
+      "federated-credential-subject-scope": "mandatory",
+      "federated-credential-trust-advisory": "advisory",
     });
     assert.equal(s.maxLifetime.text, "P2Y");
     assert.equal(s.warnBefore.text, "P30D");

@@ -287,6 +287,9 @@ describe("audit: rules", () => {
       disabledPolicies: [],
       ownersKnown: false,
       warnings: [],
+      appManagementPolicies: null,
+      credentialActivity: null,
+      federatedCredentials: null,
       exitCode: 1,
     });
     assert.deepEqual(Object.keys(findings[0]), [
@@ -300,6 +303,8 @@ describe("audit: rules", () => {
       "policy",
       "level",
       "message",
+      "lastSignIn",
+      "lastSignInStatus",
     ]);
   });
 });

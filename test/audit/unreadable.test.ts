@@ -177,7 +177,7 @@ describe("audit: unreadable dates", () => {
       const run = await audit(["--graph", "--now", NOW, "--json"], {
         env: { APP_CREDENTIALS_GRAPH_URL: server.url },
         credential: fixedToken(),
-        graph: { pageSize: 2, maxRetries: 0 },
+        graph: { pageSize: 2, maxRetries: 0, fetchOptions: server.fetchOptions },
       });
       assert.equal(run.code, 1, run.stderr);
       const document = JSON.parse(run.stdout) as { findings: JsonFinding[] };

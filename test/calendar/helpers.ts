@@ -50,6 +50,7 @@ export function consumer(
     refresh,
     refreshDuration,
     refreshIsDefault: false,
+    identity: undefined,
   };
 }
 

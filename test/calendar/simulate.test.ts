@@ -54,6 +54,11 @@ describe("calendar simulation", () => {
         assert.ok(sim.deploymentsMs.length >= 1826 && sim.deploymentsMs.length <= 1827);
         assert.deepEqual(firstViolations(sim), []);
         for (const app of sim.apps) {
+          if (app.federated) {
+            // credential: federated holds nothing that rotates or expires.
+            assert.deepEqual([app.credentials, app.switches, app.rotations], [[], [], []]);
+            continue;
+          }
           const { period, slots } = app.settings;
           const periodDays = Duration.fromISO(period).as("days");
           // 5 years ≈ 1826 days: one rotation per window start, minus one slot per window.
@@ -69,6 +74,7 @@ describe("calendar simulation", () => {
         }
         const summary = summarize(sim);
         for (const s of summary) {
+          if (s.federated) continue; // nothing overlaps: nothing rotates
           if (s.slots === 2) assert.ok((s.minOverlapDays ?? 0) >= 180, `${s.app} overlap`);
           else assert.equal(s.minOverlapDays, 0);
           assert.ok(s.longestLifetimeDays <= 2 * 180 + 30, `${s.app} lifetime`);
@@ -355,6 +361,8 @@ describe("calendar simulation", () => {
   describe("detects a broken rotation model", () => {
     const fromMs = ms("2026-11-21T00:00:00Z");
     const apps = stackApps(ROOT, "dev", fromMs);
+    // A federated app (credential: federated) has no rotating credential the model could break.
+    const rotating = apps.filter((a) => a.credential !== "federated");
     const run = (model: RotationModel) =>
       simulate(apps, {
         fromMs,
@@ -376,9 +384,9 @@ describe("calendar simulation", () => {
         };
       });
       const first = firstViolations(sim);
-      assert.equal(first.length, apps.length);
+      assert.equal(first.length, rotating.length);
       for (const v of first) assert.equal(v.instant, formatInstant(fromMs + 10 * DAY_MS));
-      for (const app of sim.apps) {
+      for (const app of sim.apps.filter((a) => !a.federated)) {
         const atFirst = app.violations.filter((v) => v.instantMs === app.violations[0].instantMs);
         // One 5 per slot replaced. A delete-before-create app (consumer-portal) also loses the
         // password Key Vault holds (3). The spurious rotation deletes the credential Key Vault
@@ -417,7 +425,7 @@ describe("calendar simulation", () => {
         return { ...state, slots: state.slots.map((s) => ({ ...s, endDateMs: nowMs })) };
       });
       const first = firstViolations(expired);
-      assert.equal(first.length, apps.length);
+      assert.equal(first.length, rotating.length);
       assert.ok(first.every((v) => v.invariant === 2 && v.instant === formatInstant(fromMs)));
     });
 
@@ -429,7 +437,7 @@ describe("calendar simulation", () => {
       });
       const byApp = new Map(firstViolations(sim).map((v) => [v.app, v]));
       assert.equal(byApp.has("billing-worker"), false);
-      const twoSlots = apps.filter((a) => a.rotation.slots === 2).map((a) => a.name);
+      const twoSlots = rotating.filter((a) => a.rotation.slots === 2).map((a) => a.name);
       assert.ok(twoSlots.length >= 3, twoSlots.join());
       for (const app of twoSlots) {
         const v = byApp.get(app);

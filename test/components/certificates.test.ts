@@ -125,7 +125,7 @@ describe("certificate credentials under the mock runtime", () => {
       resourceGroupName: "rg",
       vaultName: "kv",
     });
-    const value = credential.credentials.active.secretValue;
+    const value = credential.credentials!.active.secretValue!;
     assert.strictEqual(await pulumi.isSecret(value), true);
     const pem = await new Promise<string>((resolve) => value.apply(resolve));
     assert.match(

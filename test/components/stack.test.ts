@@ -219,14 +219,14 @@ describe("stack components under the mock runtime", () => {
       resourceGroupName: "rg",
       vaultName: "kv",
     });
-    for (const password of credential.credentials.credentials) {
+    for (const password of credential.credentials!.credentials) {
       assert.strictEqual(
-        await pulumi.isSecret(password.secretValue),
+        await pulumi.isSecret(password.secretValue!),
         true,
         `slot ${password.slot} value`,
       );
     }
-    assert.strictEqual(await pulumi.isSecret(credential.credentials.active.secretValue), true);
+    assert.strictEqual(await pulumi.isSecret(credential.credentials!.active.secretValue!), true);
     await simulation.settle();
     // Stack outputs: nothing secret, and no simulated password value anywhere.
     const outputs = await new Promise<unknown>((resolve) =>

@@ -84,11 +84,11 @@ describe("the scheduled audit workflow (deploy/github-actions/audit.yml)", () =>
     assert.ok(ci >= 0 && ci < auditAt && index((s) => s === login) < auditAt);
   });
 
-  it("runs the audit live, by owner, as Markdown and JSON, keeping its exit status", () => {
+  it("runs the audit live with the sign-in report, by owner, as Markdown and JSON, keeping its exit status", () => {
     assert.ok(audit?.id, "an audit step with an id");
     assert.match(
       oneLine(audit.run),
-      /npm run (--silent )?audit -- --graph --by-owner --markdown audit\.md --json > audit\.json/,
+      /npm run (--silent )?audit -- --graph --credential-activity --by-owner --markdown audit\.md --json > audit\.json/,
     );
     assert.match(audit.run ?? "", /status=\$\?/);
     assert.match(audit.run ?? "", /echo "status=\$status" >> "\$GITHUB_OUTPUT"/);

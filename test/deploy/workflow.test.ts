@@ -146,6 +146,51 @@ describe("the scheduled rotation workflow (deploy/github-actions/rotate.yml)", (
     for (const step of rotate.steps.slice(gate + 1, up)) assert.strictEqual(step.if, undefined);
   });
 
+  it("runs the credential gate before pulumi up: the stack's state, the beta sign-in report, then the offline preview from both", () => {
+    const r = runs(rotate);
+    const at = (pattern: RegExp) => r.findIndex((x) => pattern.test(oneLine(x)));
+    const now = at(/APP_CREDENTIALS_NOW=/);
+    const exported = at(/\bpulumi stack export\b/);
+    const report = at(/reports\/appCredentialSignInActivities/);
+    const gate = at(/\bnpm start -- .*--state\b/);
+    const up = at(/\bpulumi up\b/);
+    assert.ok(
+      now >= 0 && exported > now && report > now && gate > exported && gate > report && up > gate,
+      `instant (${now}) < export (${exported}), sign-in report (${report}) < credential gate (${gate}) < up (${up})`,
+    );
+    // The state of the stack the job deploys, kept in the runner's temporary folder.
+    assert.strictEqual(
+      oneLine(r[exported]),
+      'pulumi stack export --stack "$STACK" --file "$RUNNER_TEMP/state.json"',
+    );
+    // Graph's beta report, every page, read with the deploying identity's OIDC sign-in.
+    assert.match(r[report], /az rest --method get --url "\$url"/);
+    assert.match(r[report], /@odata\.nextLink/);
+    assert.match(r[report], /!= https:\/\/graph\.microsoft\.com\/beta\/\*/);
+    const login = rotate.steps.findIndex((s) => s.uses?.startsWith("azure/login@"));
+    assert.ok(login >= 0 && login < report, "az rest signs in first (OIDC)");
+    assert.strictEqual(rotate.steps[login].with?.["client-id"], "${{ vars.AZURE_CLIENT_ID }}");
+    // The gate: the stack file's name (npm start reads Pulumi.<name>.yaml), both files, at the
+    // job's one instant (APP_CREDENTIALS_NOW from the environment).
+    const gateStep = rotate.steps[gate];
+    assert.strictEqual(gateStep.id, "credentials");
+    assert.match(
+      oneLine(gateStep.run),
+      /^npm start -- --stack "\$STACK_NAME" --state "\$RUNNER_TEMP\/state\.json" --credential-activity "\$RUNNER_TEMP\/activity\.json"/,
+    );
+    assert.ok(!Object.keys(gateStep.env ?? {}).includes("APP_CREDENTIALS_NOW"));
+    // A failed gate stops the job before any change: no continue-on-error, no condition on what follows.
+    for (const step of rotate.steps.slice(exported, up + 1)) {
+      assert.strictEqual(step["continue-on-error"], undefined, step.name);
+      assert.strictEqual(step.if, undefined, step.name);
+    }
+    // The issue says the credential gate stopped it, with its findings (app, key id, last sign-in).
+    const issue = rotate.steps.find((s) => s.if === "failure()");
+    assert.strictEqual(issue?.env?.CREDENTIALS, "${{ steps.credentials.outcome }}");
+    assert.match(issue?.run ?? "", /CREDENTIALS" == "failure"[\s\S]*nothing was changed/);
+    assert.match(issue?.run ?? "", /grep -A 1 -F "\[credential-in-use-before-deletion\]"/);
+  });
+
   it("reports a failure in one issue per stack, saying whether the gate stopped it (nothing changed)", () => {
     const report = rotate.steps.find((s) => s.if === "failure()");
     assert.ok(report, "a failure() step");

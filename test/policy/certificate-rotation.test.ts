@@ -98,7 +98,7 @@ describe("certificates: rotation required and before expiry", () => {
         ],
         [
           urnOf(SP_CERT, "from-file"),
-          'azuread:index/servicePrincipalCertificate:ServicePrincipalCertificate "from-file" has no rotation schedule: its value comes from tls:index/selfSignedCert:SelfSignedCert "forever", which no schedule replaces (nothing it depends on carries rotation-window in keepers or rotateWhenChanged, nor is a time.Rotating)',
+          'azuread:index/servicePrincipalCertificate:ServicePrincipalCertificate "from-file" has no rotation schedule: its value comes from tls:index/selfSignedCert:SelfSignedCert "forever", which no schedule replaces (nothing it depends on carries rotation-window in keepers or rotateWhenChanged, or in the tags of a Key Vault certificate, nor is a time.Rotating)',
         ],
       ],
     );

@@ -19,6 +19,32 @@ describe("credential-max-lifetime", () => {
     assert.strictEqual(policy.configSchema?.properties.maxLifetime.default, "P2Y");
   });
 
+  it("caps passwords and certificates separately with maxPasswordLifetime / maxCertificateLifetime, each defaulting to maxLifetime", async () => {
+    assert.strictEqual(policy.configSchema?.properties.maxPasswordLifetime.default, undefined);
+    const dates = { startDate: "2026-01-01T00:00:00Z", endDate: "2026-07-01T00:00:00Z" }; // 181 days
+    const config = { maxLifetime: "P1Y", maxPasswordLifetime: "P90D" };
+    const password = await runResource(policy, APP_PASSWORD, "api-0", dates, config);
+    assert.strictEqual(password.length, 1);
+    assert.match(password[0], /lives 181 days .* longer than the maximum lifetime P90D/);
+    assert.deepStrictEqual(
+      await runResource(policy, APP_CERT, "cert", { ...dates, value: CERT_1Y_PEM }, config),
+      [],
+      "certificates keep maxLifetime P1Y",
+    );
+    const certificate = await runResource(
+      policy,
+      SP_CERT,
+      "cert",
+      { ...dates, value: CERT_1Y_PEM },
+      { maxLifetime: "P1Y", maxCertificateLifetime: "P30D" },
+    );
+    assert.match(certificate[0], /longer than the maximum lifetime P30D/);
+    const bad = await runResource(policy, APP_PASSWORD, "api-0", dates, {
+      maxPasswordLifetime: "90 days",
+    });
+    assert.match(bad[0], /cannot be checked: policy config maxPasswordLifetime: /);
+  });
+
   it("passes a password within the limit, up to exactly startDate + P2Y", async () => {
     for (const endDate of [
       "2027-06-30T00:00:00Z",

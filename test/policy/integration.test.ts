@@ -66,7 +66,7 @@ describe("policy pack through the engine protocol (tools/offline/analyzer)", fun
     await pack?.stop();
   });
 
-  it("describes the pack: ten policies with their enforcement levels, types and schema defaults", () => {
+  it("describes the pack: fourteen policies with their enforcement levels, types and schema defaults", () => {
     assert.strictEqual(info.name, "app-credential-policies");
     assert.strictEqual(info.version, "0.1.0");
     assert.deepStrictEqual(
@@ -79,7 +79,13 @@ describe("policy pack through the engine protocol (tools/offline/analyzer)", fun
         ),
       ]),
       [
-        ["credential-max-lifetime", "mandatory", "resource", { maxLifetime: "P2Y" }],
+        [
+          "credential-max-lifetime",
+          "mandatory",
+          "resource",
+          // The per-kind caps have no default: absent, they fall back to maxLifetime.
+          { maxLifetime: "P2Y", maxPasswordLifetime: undefined, maxCertificateLifetime: undefined },
+        ],
         ["credential-rotation-required", "mandatory", "resource", { requiredKeys: [] }],
         ["credential-rotates-before-expiry", "mandatory", "stack", { minGrace: "P7D" }],
         ["keyvault-secret-expiry", "mandatory", "resource", { maxValidity: "P2Y" }],
@@ -89,6 +95,10 @@ describe("policy pack through the engine protocol (tools/offline/analyzer)", fun
         ["credential-end-date-ignored", "advisory", "resource", {}],
         ["consumer-refresh-overlap", "mandatory", "resource", {}],
         ["keyvault-secret-reader-scope", "advisory", "resource", {}],
+        ["credential-private-key-in-state", "advisory", "stack", {}],
+        ["federated-credential-subject-scope", "mandatory", "resource", {}],
+        ["federated-credential-trust-advisory", "advisory", "resource", {}],
+        ["credential-federation-available", "advisory", "resource", {}],
       ],
     );
   });
@@ -125,6 +135,10 @@ describe("policy pack through the engine protocol (tools/offline/analyzer)", fun
         ["credential-end-date-ignored", "advisory"],
         ["consumer-refresh-overlap", "advisory"],
         ["keyvault-secret-reader-scope", "advisory"],
+        ["credential-private-key-in-state", "advisory"],
+        ["federated-credential-subject-scope", "advisory"],
+        ["federated-credential-trust-advisory", "advisory"],
+        ["credential-federation-available", "advisory"],
         ["all", "advisory"],
       ],
     );
@@ -214,6 +228,112 @@ describe("policy pack through the engine protocol (tools/offline/analyzer)", fun
       ],
     ]);
     assert.ok(diagnostics.every((d) => d.policyPackName === "app-credential-policies"));
+  });
+
+  it("Analyze: federated credentials (pull request mandatory, the rest advisory, raised by one line) and a secret every consumer could replace", async () => {
+    const FIC =
+      "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential";
+    const FLEXIBLE =
+      "azuread:index/applicationFlexibleFederatedIdentityCredential:ApplicationFlexibleFederatedIdentityCredential";
+    const KV_SECRET = "azure-native:keyvault:Secret";
+    const common = { applicationId: "/applications/x", audiences: ["api://AzureADTokenExchange"] };
+    const resources: ResourceRecord[] = [
+      {
+        type: FIC,
+        name: "ci-pr",
+        properties: {
+          ...common,
+          issuer: "https://token.actions.githubusercontent.com",
+          subject: "repo:contoso@1/app@2:pull_request",
+        },
+      },
+      {
+        type: FIC,
+        name: "ci-prod",
+        properties: {
+          ...common,
+          issuer: "https://token.actions.githubusercontent.com",
+          subject: "repo:contoso/app:environment:prod",
+        },
+      },
+      {
+        type: FIC,
+        name: "plain",
+        properties: { ...common, issuer: "http://issuer.example.com", subject: "workload" },
+      },
+      {
+        type: FLEXIBLE,
+        name: "any-repo",
+        properties: {
+          applicationId: "/applications/x",
+          issuer: "https://token.actions.githubusercontent.com",
+          audience: "api://AzureADTokenExchange",
+          claimsMatchingExpression: "claims['sub'] matches 'repo:contoso/*'",
+        },
+      },
+      { type: FIC, name: "new", properties: { ...common, issuer: UNKNOWN, subject: UNKNOWN } },
+      {
+        type: KV_SECRET,
+        name: "orders-api-client-secret",
+        properties: {
+          properties: {
+            value: secret("s3cret"),
+            contentType: "text/plain; entra-client-secret",
+            attributes: { enabled: true, expires: 1_790_000_000 },
+          },
+          tags: { app: "orders-api", "consumer-identities": "managedIdentity,kubernetes" },
+        },
+      },
+    ];
+    const diagnostics: Diagnostic[] = [];
+    for (const resource of resources) diagnostics.push(...(await pack.analyze(resource)));
+    assert.deepStrictEqual(
+      diagnostics.map((d) => [d.policyName, d.enforcementLevel, d.urn]),
+      [
+        ["federated-credential-subject-scope", "mandatory", makeUrn(FIC, "ci-pr")],
+        ["federated-credential-trust-advisory", "advisory", makeUrn(FIC, "plain")],
+        ["federated-credential-trust-advisory", "advisory", makeUrn(FLEXIBLE, "any-repo")],
+        ["federated-credential-subject-scope", "advisory", makeUrn(FIC, "new")],
+        ["federated-credential-trust-advisory", "advisory", makeUrn(FIC, "new")],
+        [
+          "credential-federation-available",
+          "advisory",
+          makeUrn(KV_SECRET, "orders-api-client-secret"),
+        ],
+      ],
+    );
+    assert.strictEqual(
+      diagnostics[0].message,
+      described(
+        "federated-credential-subject-scope",
+        `${FIC} "ci-pr": subject "repo:contoso@1/app@2:pull_request" trusts every pull request's workflow in contoso@1/app@2: anyone who can open a pull request can obtain the app's tokens. Fix: trust a protected environment (repo:contoso@1/app@2:environment:<name>) or a branch (repo:contoso@1/app@2:ref:refs/heads/main).`,
+      ),
+    );
+    assert.match(
+      diagnostics[3].message,
+      /^can't run policy 'federated-credential-subject-scope' .* during preview/,
+    );
+    assert.match(
+      diagnostics[5].message,
+      /app "orders-api" still rotates a client secret or certificate, although each of its 2 consumers can prove who it is without one \(tag consumer-identities: managedIdentity, kubernetes\)\. Fix: add `federation:` entries/,
+    );
+    // One line of policy config makes the advisory findings mandatory.
+    try {
+      const raised = await runPolicies(pack, resources.slice(0, 4), {
+        configFile: { "federated-credential-trust-advisory": "mandatory" },
+        analyzeStack: false,
+      });
+      assert.deepStrictEqual(
+        raised.diagnostics.map((d) => [d.policyName, d.enforcementLevel]),
+        [
+          ["federated-credential-subject-scope", "mandatory"],
+          ["federated-credential-trust-advisory", "mandatory"],
+          ["federated-credential-trust-advisory", "mandatory"],
+        ],
+      );
+    } finally {
+      await pack.configure(reconcileConfig(info, CONFIG_FILE));
+    }
   });
 
   it("AnalyzeStack: follows parents and propertyDependencies to a time.Rotating with unknown outputs", async () => {
@@ -345,6 +465,96 @@ describe("policy pack through the engine protocol (tools/offline/analyzer)", fun
     assert.match(
       diagnostics[0].message,
       /"pasted" has no rotation schedule: its value is a literal certificate, which nothing ever replaces/,
+    );
+  });
+
+  it("AnalyzeStack: a Key Vault certificate chain through a Stash passes; a tls.PrivateKey chain gets the private-key advisory; AutoRenew is mandatory", async () => {
+    const APP_CERT = "azuread:index/applicationCertificate:ApplicationCertificate";
+    const KV_CERT = "azure:keyvault/certificate:Certificate";
+    const STASH = "pulumi:index:Stash";
+    const KEY = "tls:index/privateKey:PrivateKey";
+    const SELF_SIGNED = "tls:index/selfSignedCert:SelfSignedCert";
+    const RANDOM_ID = "random:index/randomId:RandomId";
+    // Newest slot 1 of generation 0 (window 1 starts 2026-01-01): slot 0 rotates 2026-06-30.
+    const tags = {
+      app: "vault-api",
+      "rotation-window": "2025-07-05T00:00:00Z/P180D#0",
+      "rotation-slot": "1/2",
+      "rotation-trigger": "0",
+    };
+    const kvUrn = makeUrn(KV_CERT, "vault-api-kv");
+    const keyUrn = makeUrn(KEY, "signer-key");
+    const certUrn = makeUrn(SELF_SIGNED, "signer-cert");
+    const scheduleUrn = makeUrn(RANDOM_ID, "signer-schedule");
+    const keyVaultChain = (lifetimeAction: string): ResourceRecord[] => [
+      {
+        type: KV_CERT,
+        name: "vault-api-kv",
+        properties: {
+          name: "vault-api-client-cert",
+          certificatePolicy: {
+            issuerParameters: { name: "Self" },
+            lifetimeActions: [
+              { action: { actionType: lifetimeAction }, trigger: { lifetimePercentage: 90 } },
+            ],
+          },
+          tags,
+          certificateData: UNKNOWN,
+        },
+      },
+      ...["2026-07-30T00:00:00Z", "2027-01-26T00:00:00Z"].flatMap(
+        (endDate, slot): ResourceRecord[] => [
+          {
+            type: STASH,
+            name: `vault-api-slot${slot}-version`,
+            propertyDependencies: { input: [kvUrn] },
+            properties: { input: UNKNOWN, output: UNKNOWN },
+          },
+          {
+            type: APP_CERT,
+            name: `vault-api-slot${slot}`,
+            propertyDependencies: { value: [makeUrn(STASH, `vault-api-slot${slot}-version`)] },
+            properties: { encoding: "hex", value: UNKNOWN, endDate },
+          },
+        ],
+      ),
+    ];
+    const tlsChain: ResourceRecord[] = [
+      {
+        type: RANDOM_ID,
+        name: "signer-schedule",
+        properties: { byteLength: 8, keepers: SCHEDULE },
+      },
+      { type: KEY, name: "signer-key", properties: { algorithm: "RSA", privateKeyPem: UNKNOWN } },
+      {
+        type: SELF_SIGNED,
+        name: "signer-cert",
+        propertyDependencies: { privateKeyPem: [keyUrn], subject: [scheduleUrn] },
+        properties: { validityPeriodHours: 9360, certPem: UNKNOWN },
+      },
+      {
+        type: APP_CERT,
+        name: "signer",
+        propertyDependencies: { value: [certUrn] },
+        properties: { endDate: "2027-01-26T00:00:00Z", value: UNKNOWN },
+      },
+    ];
+    const resources = [...keyVaultChain("EmailContacts"), ...tlsChain];
+    for (const resource of resources) await pack.analyze(resource);
+    const diagnostics = await pack.analyzeStack(resources);
+    assert.deepStrictEqual(
+      diagnostics.map((d) => [d.policyName, d.enforcementLevel, d.urn]),
+      [["credential-private-key-in-state", "advisory", makeUrn(APP_CERT, "signer")]],
+    );
+    assert.match(
+      diagnostics[0].message,
+      /"signer": the private key of its certificate is generated in the program \(tls:index\/privateKey:PrivateKey "signer-key"\).* Fix: let Key Vault generate the key: `credential: keyVaultCertificate`/,
+    );
+    const renewing = keyVaultChain("AutoRenew");
+    for (const resource of renewing) await pack.analyze(resource);
+    assert.deepStrictEqual(
+      (await pack.analyzeStack(renewing)).map((d) => [d.policyName, d.enforcementLevel, d.urn]),
+      [["credential-rotation-required", "mandatory", kvUrn]],
     );
   });
 

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import {
   createConflictsOf,
+  createLimitsOf,
   credentialReplacingInputsOf,
   factsOf,
   PROVIDER_FACTS,
@@ -16,6 +17,7 @@ import {
   APPLICATION_CERTIFICATE,
   APPLICATION_FEDERATED_IDENTITY_CREDENTIAL,
   APPLICATION_PASSWORD,
+  KEYVAULT_CERTIFICATE,
   KEYVAULT_SECRET,
   KEYVAULT_VAULT,
   RANDOM_ID,
@@ -54,7 +56,7 @@ function ruleIsSpecific(rule: Rule): boolean {
     case "uuid":
       return true;
     case "list":
-      return rule.maxItems !== undefined || rule.each !== undefined;
+      return rule.minItems !== undefined || rule.maxItems !== undefined || rule.each !== undefined;
     case "conflictsWith":
       return rule.other.length > 0;
     case "requiresWhen":
@@ -62,6 +64,12 @@ function ruleIsSpecific(rule: Rule): boolean {
     case "atLeastOneOf":
     case "atLeastOneTrue":
       return rule.inputs.length > 1;
+    case "requiredWhen":
+      return rule.when.length > 0 && rule.whenValues.length > 0;
+    case "enumWhen":
+      return rule.when.length > 0 && rule.whenValues.length > 0 && rule.values.length > 0;
+    case "integerUpTo":
+      return rule.other.length > 0 && rule.factor > 0;
   }
 }
 
@@ -89,6 +97,7 @@ describe("provider facts", () => {
       KEYVAULT_SECRET,
       KEYVAULT_VAULT,
       ROLE_ASSIGNMENT,
+      KEYVAULT_CERTIFICATE,
     ]) {
       assert.ok(PROVIDER_FACTS[type], type);
     }
@@ -153,6 +162,12 @@ describe("provider facts", () => {
         if (validation.rule.kind === "conflictsWith") {
           assert.ok(row.inputs.includes(validation.rule.other), where);
         }
+        if (validation.rule.kind === "requiredWhen" || validation.rule.kind === "enumWhen") {
+          assert.ok(row.inputs.includes(top(validation.rule.when)), where);
+        }
+        if (validation.rule.kind === "integerUpTo") {
+          assert.ok(row.inputs.includes(top(validation.rule.other)), where);
+        }
       }
       for (const fact of row.defaults) {
         const known =
@@ -170,6 +185,12 @@ describe("provider facts", () => {
           assert.ok(row.inputs.includes(input), `${where}: ${input}`);
         assert.ok(conflict.answer.length > 0 && conflict.when.length > 0, where);
         assert.ok(conflict.source.length > 10, `${where}: source`);
+      }
+      for (const limit of row.createLimits ?? []) {
+        const where = `${at} limit ${limit.id}`;
+        assert.ok(row.inputs.includes(limit.per), `${where}: ${limit.per}`);
+        assert.ok(Number.isInteger(limit.max) && limit.max > 0, where);
+        assert.ok(limit.answer.length > 0 && limit.source.length > 10, where);
       }
     }
   });
@@ -315,6 +336,305 @@ describe("provider facts", () => {
         row().importId?.format,
         "/{scope}/providers/Microsoft.Authorization/roleAssignments/{roleAssignmentName}",
       );
+    });
+  });
+
+  describe("Key Vault certificates (azurerm v4.80.0, Key Vault 7.4)", () => {
+    const row = () => PROVIDER_FACTS[KEYVAULT_CERTIFICATE];
+    const vaultId =
+      "/subscriptions/00000000-0000-4000-8000-00000000a2b3/resourceGroups/rg-creds/providers/Microsoft.KeyVault/vaults/appcred-x7k2p9";
+    /** The policy components/rotatingKeyVaultCertificates.ts declares. */
+    const program = (
+      changes: (policy: Record<string, Record<string, unknown>>) => void = () => {},
+    ) => {
+      const policy: Record<string, Record<string, unknown>> = {
+        issuerParameters: { name: "Self" },
+        keyProperties: { exportable: true, keyType: "RSA", keySize: 2048, reuseKey: false },
+        secretProperties: { contentType: "application/x-pem-file" },
+        x509CertificateProperties: {
+          subject: "CN=app-credentials orders slot 1 generation 3,OU=trigger 5feceb66",
+          validityInMonths: 13,
+          keyUsages: ["digitalSignature", "keyEncipherment"],
+          extendedKeyUsages: ["1.3.6.1.5.5.7.3.2"],
+        },
+      };
+      const inputs: Record<string, unknown> = {
+        name: "orders-client-cert",
+        keyVaultId: vaultId,
+        certificatePolicy: {
+          ...policy,
+          lifetimeActions: [
+            { action: { actionType: "EmailContacts" }, trigger: { lifetimePercentage: 90 } },
+          ],
+        },
+        tags: { app: "orders" },
+      };
+      changes(inputs.certificatePolicy as Record<string, Record<string, unknown>>);
+      return inputs;
+    };
+    const refused = (inputs: Record<string, unknown>) =>
+      validateInputs(KEYVAULT_CERTIFICATE, inputs).map((p) => [p.input, p.enforcement]);
+
+    it("name and vault force a replacement; a policy change is a new version in place", () => {
+      assert.deepStrictEqual(replacingInputsOf(KEYVAULT_CERTIFICATE, program()), [
+        "name",
+        "keyVaultId",
+      ]);
+      assert.match(row().replacingInputs.note ?? "", /L630-660: createCertificate/);
+      assert.strictEqual(credentialReplacingInputsOf(KEYVAULT_CERTIFICATE, program()), undefined);
+      assert.deepStrictEqual(secretOutputsOf(KEYVAULT_CERTIFICATE), ["certificate"]);
+      assert.match(
+        row().schemaSource,
+        /terraform-provider-azurerm@v4\.80\.0 internal\/services\/keyvault\/key_vault_certificate_resource\.go/,
+      );
+      assert.deepStrictEqual(
+        row().createConflicts?.map((c) => c.id),
+        ["same-name", "soft-deleted"],
+      );
+      assert.strictEqual(
+        row().importId?.format,
+        "https://{vault}.vault.azure.net/certificates/{name}/{version}",
+      );
+    });
+
+    it("accepts the program's policy, at every enforcement", () => {
+      assert.deepStrictEqual(refused(program()), []);
+    });
+
+    it("the provider's Check: name, vault id, key type and size, key usages, every lifetime action's type", () => {
+      const inputs = program((p) => {
+        p.keyProperties.keySize = 1024;
+        p.keyProperties.keyType = "rsa";
+        p.x509CertificateProperties.keyUsages = ["digitalSignature", "DigitalSignature"];
+        (p as unknown as { lifetimeActions: unknown[] }).lifetimeActions.push({
+          action: { actionType: "Renew" },
+          trigger: { daysBeforeExpiry: 30 },
+        });
+      });
+      inputs.name = "orders_client_cert";
+      inputs.keyVaultId = vaultId.replace("Microsoft.KeyVault", "microsoft.keyvault");
+      assert.deepStrictEqual(
+        validateInputs(KEYVAULT_CERTIFICATE, inputs, { enforcement: ["plan"] }).map((p) => [
+          p.input,
+          p.value,
+        ]),
+        [
+          ["name", "orders_client_cert"],
+          ["keyVaultId", inputs.keyVaultId],
+          ["certificatePolicy.keyProperties.keyType", "rsa"],
+          ["certificatePolicy.keyProperties.keySize", 1024],
+          ["certificatePolicy.lifetimeActions[].action.actionType", "Renew"],
+          [
+            "certificatePolicy.x509CertificateProperties.keyUsages",
+            ["digitalSignature", "DigitalSignature"],
+          ],
+        ],
+      );
+    });
+
+    it("what azurerm checks only when it builds the request, and what Key Vault refuses", () => {
+      const cases: [string, (p: Record<string, Record<string, unknown>>) => void, string[][]][] = [
+        [
+          "RSA without a size",
+          (p) => delete p.keyProperties.keySize,
+          [["certificatePolicy.keyProperties.keySize", "apply"]],
+        ],
+        [
+          "EC without a curve",
+          (p) => Object.assign(p.keyProperties, { keyType: "EC", keySize: 256 }),
+          [["certificatePolicy.keyProperties.curve", "apply"]],
+        ],
+        [
+          "an RSA key of 384 bits",
+          (p) => (p.keyProperties.keySize = 384),
+          [["certificatePolicy.keyProperties.keySize", "service"]],
+        ],
+        [
+          "an exportable HSM key",
+          (p) => (p.keyProperties.keyType = "RSA-HSM"),
+          [["certificatePolicy.keyProperties.exportable", "service"]],
+        ],
+        [
+          "an oct key",
+          (p) => Object.assign(p.keyProperties, { keyType: "oct", exportable: false }),
+          [["certificatePolicy.keyProperties.keyType", "service"]],
+        ],
+        [
+          "a JSON content type",
+          (p) => (p.secretProperties.contentType = "application/json"),
+          [["certificatePolicy.secretProperties.contentType", "service"]],
+        ],
+        [
+          "0 months",
+          (p) => (p.x509CertificateProperties.validityInMonths = 0),
+          [["certificatePolicy.x509CertificateProperties.validityInMonths", "service"]],
+        ],
+        [
+          "an empty EKU",
+          (p) => (p.x509CertificateProperties.extendedKeyUsages = [""]),
+          [["certificatePolicy.x509CertificateProperties.extendedKeyUsages", "plan"]],
+        ],
+        [
+          "triggers out of range",
+          (p) =>
+            ((p as unknown as { lifetimeActions: unknown[] }).lifetimeActions = [
+              { action: { actionType: "EmailContacts" }, trigger: { lifetimePercentage: 0 } },
+              { action: { actionType: "AutoRenew" }, trigger: { daysBeforeExpiry: 352 } },
+            ]),
+          [
+            ["certificatePolicy.lifetimeActions[].trigger.lifetimePercentage", "service"],
+            ["certificatePolicy.lifetimeActions[].trigger.daysBeforeExpiry", "service"],
+          ],
+        ],
+      ];
+      for (const [name, change, expected] of cases) {
+        assert.deepStrictEqual(refused(program(change)), expected, name);
+      }
+      // 13 months × 27 = 351 days before expiry at most; AutoRenew passes (the pack reports it).
+      const autoRenew = program(
+        (p) =>
+          ((p as unknown as { lifetimeActions: unknown[] }).lifetimeActions = [
+            { action: { actionType: "AutoRenew" }, trigger: { daysBeforeExpiry: 351 } },
+          ]),
+      );
+      assert.deepStrictEqual(refused(autoRenew), []);
+    });
+  });
+
+  describe("federated identity credentials (azuread v3.8.0, Graph, Entra ID)", () => {
+    const row = () => PROVIDER_FACTS[APPLICATION_FEDERATED_IDENTITY_CREDENTIAL];
+    const app = "/applications/00000000-0000-0000-0000-000000000001";
+    const valid = {
+      applicationId: app,
+      displayName: "github-contoso-infra-environment-prod",
+      issuer: "https://token.actions.githubusercontent.com",
+      subject: "repo:contoso/infra:environment:prod",
+      audiences: ["api://AzureADTokenExchange"],
+      description: "app-credentials: githubActions",
+    };
+    const refusedBy = (
+      inputs: Record<string, unknown>,
+      enforcement: "plan" | "service",
+    ): string[] =>
+      validateInputs(APPLICATION_FEDERATED_IDENTITY_CREDENTIAL, inputs, {
+        enforcement: [enforcement],
+      }).map((p) => p.input);
+
+    it("cites the bridged release's file, with line numbers", () => {
+      assert.match(
+        row().schemaSource,
+        /terraform-provider-azuread@v3\.8\.0 .*application_federated_identity_credential_resource\.go L45-97/,
+      );
+      assert.match(
+        row().replacingInputs.source,
+        /L46-52 "application_id" ForceNew, L66-72 "display_name" ForceNew/,
+      );
+    });
+
+    it("application and name force a replacement; issuer, subject, audiences, description update in place", () => {
+      assert.deepStrictEqual(replacingInputsOf(APPLICATION_FEDERATED_IDENTITY_CREDENTIAL, valid), [
+        "applicationId",
+        "displayName",
+      ]);
+      assert.deepStrictEqual(secretOutputsOf(APPLICATION_FEDERATED_IDENTITY_CREDENTIAL), []);
+      assert.strictEqual(
+        row().importId?.format,
+        "{objectId}/federatedIdentityCredential/{credentialId}",
+      );
+    });
+
+    it("accepts the credential the program declares, at plan and service", () => {
+      assert.deepStrictEqual(validateInputs(APPLICATION_FEDERATED_IDENTITY_CREDENTIAL, valid), []);
+      // Unknown during preview: the issuer of a managed identity (the tenant id) and the app.
+      assert.deepStrictEqual(
+        validateInputs(APPLICATION_FEDERATED_IDENTITY_CREDENTIAL, {
+          ...valid,
+          applicationId: UNKNOWN,
+          issuer: UNKNOWN,
+        }),
+        [],
+      );
+    });
+
+    it("the provider refuses at plan: an object id, an empty or 121-character name, two or empty audiences", () => {
+      assert.deepStrictEqual(
+        refusedBy(
+          {
+            ...valid,
+            applicationId: "00000000-0000-0000-0000-000000000001",
+            displayName: "",
+            audiences: ["api://AzureADTokenExchange", "api://other"],
+          },
+          "plan",
+        ),
+        ["applicationId", "displayName", "audiences"],
+      );
+      assert.deepStrictEqual(refusedBy({ ...valid, displayName: "x".repeat(121) }, "plan"), [
+        "displayName",
+      ]);
+      assert.deepStrictEqual(refusedBy({ ...valid, audiences: [""] }, "plan"), ["audiences"]);
+      // What only Graph refuses passes the provider's plan.
+      assert.deepStrictEqual(
+        refusedBy({ ...valid, displayName: "ab", issuer: "x".repeat(601), audiences: [] }, "plan"),
+        [],
+      );
+    });
+
+    it("Graph and Entra ID refuse at create: the name's form, values over 600 characters, no audience", () => {
+      const problems = validateInputs(
+        APPLICATION_FEDERATED_IDENTITY_CREDENTIAL,
+        {
+          ...valid,
+          displayName: "-starts-with-a-dash",
+          audiences: [],
+          issuer: `https://idp.example.com/${"i".repeat(577)}`,
+          subject: "s".repeat(601),
+          description: "d".repeat(601),
+        },
+        { enforcement: ["service"] },
+      );
+      assert.deepStrictEqual(
+        problems.map((p) => p.input),
+        ["displayName", "audiences", "issuer", "subject", "description"],
+      );
+      assert.match(problems[0].message, /3–120 letters, digits/);
+      assert.match(problems[1].message, /exactly 1 element/);
+      assert.match(problems[0].source, /workload-identity-federation-create-trust/);
+      for (const name of ["ab", "my.credential", "a b c", "é-credential", "x".repeat(121)]) {
+        assert.deepStrictEqual(
+          refusedBy({ ...valid, displayName: name }, "service"),
+          ["displayName"],
+          name,
+        );
+      }
+      for (const name of ["abc", "A_b-9", "9".repeat(120)]) {
+        assert.deepStrictEqual(refusedBy({ ...valid, displayName: name }, "service"), [], name);
+      }
+      assert.deepStrictEqual(
+        refusedBy({ ...valid, issuer: "i".repeat(600), subject: "s".repeat(600) }, "service"),
+        [],
+      );
+    });
+
+    it("names the duplicate issuer and subject and the 20-credential limit, with Graph's answer", () => {
+      const [conflict] = createConflictsOf(APPLICATION_FEDERATED_IDENTITY_CREDENTIAL);
+      assert.deepStrictEqual(conflict.key, ["applicationId", "issuer", "subject"]);
+      assert.strictEqual(conflict.enforcement, "service");
+      assert.match(
+        conflict.answer,
+        /^400 InvalidFederatedIdentityCredentialValue: The combination of issuer and subject must be unique/,
+      );
+      assert.match(conflict.source, /azure-workload-identity#434/);
+      assert.match(conflict.remedy ?? "", /deleteBeforeReplace/);
+      assert.deepStrictEqual(
+        createLimitsOf(APPLICATION_FEDERATED_IDENTITY_CREDENTIAL).map((l) => [
+          l.per,
+          l.max,
+          l.enforcement,
+        ]),
+        [["applicationId", 20, "service"]],
+      );
+      assert.deepStrictEqual(createLimitsOf(APPLICATION_PASSWORD), []);
     });
   });
 

@@ -25,7 +25,20 @@ function anchors(markdown: string): Set<string> {
 }
 
 describe("remediationSteps and url", () => {
-  const headings = anchors(fs.readFileSync(README, "utf8"));
+  const readme = fs.readFileSync(README, "utf8");
+  const headings = anchors(readme);
+
+  it("policy/README.md's table lists every policy of the pack, with its default level", () => {
+    const rows = [...readme.matchAll(/^\| `([a-z-]+)` +\| (mandatory|advisory) +\|/gm)].map((m) => [
+      m[1],
+      m[2],
+    ]);
+    assert.deepStrictEqual(
+      rows,
+      ALL_POLICIES.map((p) => [p.name, p.enforcementLevel]),
+    );
+    assert.strictEqual(ALL_POLICIES.length, 14);
+  });
 
   for (const policy of ALL_POLICIES) {
     it(`${policy.name} sets remediationSteps and a url to its section of policy/README.md`, () => {

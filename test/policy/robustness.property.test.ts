@@ -9,10 +9,14 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import { consumerRefreshOverlapPolicy } from "../../policy/policies/consumer-refresh-overlap";
 import { credentialExpiredPolicy } from "../../policy/policies/credential-expired";
 import { credentialExpiringSoonPolicy } from "../../policy/policies/credential-expiring-soon";
+import { credentialFederationAvailablePolicy } from "../../policy/policies/credential-federation-available";
 import { credentialEndDateIgnoredPolicy } from "../../policy/policies/credential-end-date-ignored";
 import { credentialMaxLifetimePolicy } from "../../policy/policies/credential-max-lifetime";
+import { credentialPrivateKeyInStatePolicy } from "../../policy/policies/credential-private-key-in-state";
 import { credentialRotatesBeforeExpiryPolicy } from "../../policy/policies/credential-rotates-before-expiry";
 import { credentialRotationRequiredPolicy } from "../../policy/policies/credential-rotation-required";
+import { federatedCredentialSubjectScopePolicy } from "../../policy/policies/federated-credential-subject-scope";
+import { federatedCredentialTrustAdvisoryPolicy } from "../../policy/policies/federated-credential-trust-advisory";
 import { keyVaultSecretContentTypePolicy } from "../../policy/policies/keyvault-secret-content-type";
 import { keyVaultSecretExpiryPolicy } from "../../policy/policies/keyvault-secret-expiry";
 import { keyVaultSecretReaderScopePolicy } from "../../policy/policies/keyvault-secret-reader-scope";
@@ -255,6 +259,166 @@ const config = fc.oneof(
     { requiredKeys: [] },
   ),
 );
+/**
+ * Inputs of federated identity credentials (subject or flexible) and the tags
+ * `credential-federation-available` reads, merged over {@link props} for the policies that read
+ * them (so the other policies' generated bags, and their seed, stay as they were).
+ */
+const GITHUB_ISSUERS = [
+  "https://token.actions.githubusercontent.com",
+  "https://token.actions.githubusercontent.com/contoso",
+  "https://token.actions.contoso.ghe.com",
+  "https://github.contoso.com/_services/token",
+];
+const federationProps: fc.Arbitrary<Record<string, unknown>> = fc.record(
+  {
+    issuer: fc.oneof(
+      { weight: 2, arbitrary: fc.constantFrom(...GITHUB_ISSUERS) },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(
+          "https://token.actions.githubusercontent.com/",
+          "http://issuer.example.com",
+          "HTTP://x",
+          "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0",
+        ),
+      },
+      { weight: 1, arbitrary: anyValue },
+    ),
+    subject: fc.oneof(
+      {
+        weight: 3,
+        arbitrary: fc
+          .tuple(
+            fc.oneof(
+              { weight: 4, arbitrary: fc.constantFrom("contoso/app", "contoso@1/app@2") },
+              { weight: 1, arbitrary: fc.constantFrom("*", "", "a:b", HUGE) },
+            ),
+            fc.oneof(
+              { weight: 2, arbitrary: fc.constant(":pull_request") },
+              {
+                weight: 1,
+                arbitrary: fc.constantFrom(
+                  ":environment:prod",
+                  ":ref:refs/heads/main",
+                  ":pull_request:job_workflow_ref:x",
+                  "",
+                ),
+              },
+            ),
+          )
+          .map(([repository, context]) => `repo:${repository}${context}`),
+      },
+      { weight: 1, arbitrary: anyValue },
+    ),
+    audiences: fc.oneof(
+      fc.array(
+        fc.oneof(
+          fc.constantFrom(
+            "api://AzureADTokenExchange",
+            "api://AzureADTokenExchangeChina",
+            "api://other",
+          ),
+          anyValue,
+        ),
+        { maxLength: 3 },
+      ),
+      anyValue,
+    ),
+    audience: fc.oneof(fc.constantFrom("api://AzureADTokenExchange", "api://other"), anyValue),
+    claimsMatchingExpression: fc.oneof(
+      fc
+        .tuple(
+          fc.constantFrom(
+            "claims['sub'] matches ",
+            "claims['sub'] eq ",
+            'claims["sub"] matches ',
+            "",
+          ),
+          fc.constantFrom(
+            "'repo:contoso/*'",
+            "'repo:contoso/app:ref:refs/heads/*'",
+            "'repo:contoso/app:*'",
+            "'repo:contoso/app:pull_request'",
+            "'repo:contoso/app:environment:prod'",
+            "'*'",
+            "'(.*)+$'",
+            `'${"*a".repeat(300)}b'`,
+            "'",
+            "",
+          ),
+          fc.constantFrom(
+            "",
+            " and claims['job_workflow_ref'] matches 'o/r/.github/workflows/x.yml@refs/heads/*'",
+          ),
+        )
+        .map(([left, comparand, rest]) => `${left}${comparand}${rest}`),
+      oddString,
+      anyValue,
+    ),
+    tags: fc.oneof(
+      fc.record(
+        {
+          app: anyValue,
+          "consumer-identities": fc.oneof(
+            fc
+              .array(
+                fc.constantFrom(
+                  "managedIdentity",
+                  "kubernetes",
+                  "githubActions",
+                  "servicePrincipal",
+                  "-",
+                  "",
+                  " kubernetes ",
+                ),
+                { minLength: 1, maxLength: 4 },
+              )
+              .map((identities) => identities.join(",")),
+            anyValue,
+          ),
+        },
+        { requiredKeys: ["consumer-identities"] },
+      ),
+      anyValue,
+    ),
+  },
+  { requiredKeys: ["issuer", "subject", "tags"] },
+);
+const FEDERATION_TYPES = [
+  "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential",
+  "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential",
+  "azuread:index/applicationFlexibleFederatedIdentityCredential:ApplicationFlexibleFederatedIdentityCredential",
+  "azure-native:keyvault:Secret",
+  "azure-native:keyvault/v20230701:Secret",
+  "azure:keyvault/secret:Secret",
+  "azuread:index/applicationPassword:ApplicationPassword",
+];
+/** Types of certificate chains (the Key Vault certificate under its token and its alias). */
+const CHAIN_TYPES = [
+  "azuread:index/applicationCertificate:ApplicationCertificate",
+  "azuread:index/servicePrincipalCertificate:ServicePrincipalCertificate",
+  "azure:keyvault/certificate:Certificate",
+  "azure:keyvault/certifiate:Certifiate",
+  "pulumi:index:Stash",
+  "tls:index/privateKey:PrivateKey",
+  "tls:index/selfSignedCert:SelfSignedCert",
+  "tls:index/locallySignedCert:LocallySignedCert",
+  "tls:index/certRequest:CertRequest",
+  "random:index/randomId:RandomId",
+  "azure-native:keyvault:Secret",
+  "azure:keyvault/secret:Secret",
+];
+/** The property-dependency keys those chains are linked through. */
+const CHAIN_KEYS = [
+  "value",
+  "input",
+  "properties",
+  "privateKeyPem",
+  "certRequestPem",
+  "caPrivateKeyPem",
+  "subject",
+];
 const resourceType = fc.oneof(
   { weight: 9, arbitrary: fc.constantFrom(...TYPES) },
   { weight: 1, arbitrary: fc.string({ maxLength: 30 }) },
@@ -280,7 +444,20 @@ async function onlyUnknownValueErrors(
   }
 }
 
-const resourcePolicies: [string, ResourceValidationPolicy][] = [
+/** A policy and the property bags and types it is fed. */
+type ResourceCase = [
+  string,
+  ResourceValidationPolicy,
+  { props?: fc.Arbitrary<Record<string, unknown>>; types?: fc.Arbitrary<string> }?,
+];
+const federationBags = {
+  props: fc.tuple(props, federationProps).map(([base, federation]) => ({ ...base, ...federation })),
+  types: fc.oneof(
+    { weight: 9, arbitrary: fc.constantFrom(...FEDERATION_TYPES) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 30 }) },
+  ),
+};
+const resourcePolicies: ResourceCase[] = [
   ["credential-max-lifetime", credentialMaxLifetimePolicy(clock)],
   ["credential-end-date-ignored", credentialEndDateIgnoredPolicy(clock)],
   ["credential-rotation-required", credentialRotationRequiredPolicy()],
@@ -288,6 +465,9 @@ const resourcePolicies: [string, ResourceValidationPolicy][] = [
   ["keyvault-secret-content-type", keyVaultSecretContentTypePolicy()],
   ["consumer-refresh-overlap", consumerRefreshOverlapPolicy(clock)],
   ["keyvault-secret-reader-scope", keyVaultSecretReaderScopePolicy()],
+  ["federated-credential-subject-scope", federatedCredentialSubjectScopePolicy(), federationBags],
+  ["federated-credential-trust-advisory", federatedCredentialTrustAdvisoryPolicy(), federationBags],
+  ["credential-federation-available", credentialFederationAvailablePolicy(), federationBags],
 ];
 const stackPolicies: [string, StackValidationPolicy][] = [
   ["credential-rotates-before-expiry", credentialRotatesBeforeExpiryPolicy(clock)],
@@ -300,14 +480,14 @@ const stackPolicies: [string, StackValidationPolicy][] = [
 ];
 
 describe("policy robustness (property-based, 10,000 bags per policy)", () => {
-  for (const [policyName, policy] of resourcePolicies) {
+  for (const [policyName, policy, bags] of resourcePolicies) {
     it(`${policyName} only ever throws UnknownValueError`, async () => {
       const tally = { violations: 0, unknown: 0 };
       await fc.assert(
         fc.asyncProperty(
-          resourceType,
+          bags?.types ?? resourceType,
           name,
-          props,
+          bags?.props ?? props,
           config,
           async (type, resourceName, bag, cfg) => {
             await onlyUnknownValueErrors(async () => {
@@ -344,6 +524,126 @@ describe("policy robustness (property-based, 10,000 bags per policy)", () => {
     .map(([resources, deps, key]): StackResourceSpec[] =>
       resources.map((r) => ({ ...r, propertyDependencies: { [key]: deps } })),
     );
+
+  /**
+   * Certificate chains: credentials, Stashes, Key Vault certificates (tags and certificate
+   * policies), tls keys and certificates, PEM secrets, linked through the property keys the
+   * policies follow — merged over {@link props}, so the other stack cases keep their bags and seed.
+   */
+  const chainResource = fc.record({
+    type: fc.oneof(
+      { weight: 9, arbitrary: fc.constantFrom(...CHAIN_TYPES) },
+      { weight: 1, arbitrary: fc.string({ maxLength: 30 }) },
+    ),
+    name: fc.constantFrom("a", "b", "c", "d"),
+    props: fc
+      .tuple(
+        props,
+        fc.record(
+          {
+            tags: fc.oneof(
+              fc.record(
+                {
+                  "rotation-window": schedule,
+                  "rotation-slot": fc.oneof(fc.constantFrom("0/1", "0/2", "1/2", "3/2"), anyValue),
+                  "rotation-trigger": anyValue,
+                },
+                { requiredKeys: ["rotation-window"] },
+              ),
+              anyValue,
+            ),
+            certificatePolicy: fc.oneof(
+              fc.record(
+                {
+                  lifetimeActions: fc.oneof(
+                    fc.array(
+                      fc.oneof(
+                        fc.record(
+                          {
+                            action: fc.oneof(
+                              fc.record({
+                                actionType: fc.oneof(
+                                  fc.constantFrom("AutoRenew", "autorenew", "EmailContacts"),
+                                  anyValue,
+                                ),
+                              }),
+                              anyValue,
+                            ),
+                            trigger: fc.oneof(
+                              fc.record(
+                                { lifetimePercentage: anyValue, daysBeforeExpiry: anyValue },
+                                { requiredKeys: [] },
+                              ),
+                              anyValue,
+                            ),
+                          },
+                          { requiredKeys: ["action"] },
+                        ),
+                        anyValue,
+                      ),
+                      { maxLength: 3 },
+                    ),
+                    anyValue,
+                  ),
+                },
+                { requiredKeys: [] },
+              ),
+              anyValue,
+            ),
+            contentType: fc.oneof(fc.constantFrom("application/x-pem-file"), anyValue),
+            properties: fc.oneof(
+              fc.record({
+                contentType: fc.oneof(fc.constantFrom("application/x-pem-file; x=y"), anyValue),
+              }),
+              anyValue,
+            ),
+          },
+          { requiredKeys: [] },
+        ),
+      )
+      .map(([base, chain]) => ({ ...base, ...chain })),
+    dependencies: fc.dictionary(
+      fc.oneof(
+        { weight: 4, arbitrary: fc.constantFrom(...CHAIN_KEYS) },
+        { weight: 1, arbitrary: fc.string({ maxLength: 8 }) },
+      ),
+      fc.array(fc.constantFrom("a", "b", "c", "d", "missing"), { maxLength: 3 }),
+      { maxKeys: 4 },
+    ),
+  });
+  const chainStack = fc
+    .array(chainResource, { minLength: 2, maxLength: 6 })
+    .map((resources): StackResourceSpec[] =>
+      resources.map(({ dependencies, ...r }) => ({ ...r, propertyDependencies: dependencies })),
+    );
+  const chainPolicies: [string, StackValidationPolicy][] = [
+    ["credential-private-key-in-state", credentialPrivateKeyInStatePolicy()],
+    [
+      "credential-rotation-required (Key Vault certificate chains)",
+      credentialRotationRequiredPolicy(),
+    ],
+    [
+      "credential-rotates-before-expiry (Key Vault certificate chains)",
+      credentialRotatesBeforeExpiryPolicy(clock),
+    ],
+  ];
+  for (const [policyName, policy] of chainPolicies) {
+    it(`${policyName} never throws`, async () => {
+      const tally = { violations: 0, unknown: 0 };
+      await fc.assert(
+        fc.asyncProperty(chainStack, config, async (specs, cfg) => {
+          await onlyUnknownValueErrors(async () => {
+            const messages: string[] = [];
+            await policy.validateStack(stackArgs(specs, cfg), (message) => messages.push(message));
+            return messages;
+          }, tally);
+        }),
+        { numRuns: RUNS, seed: SEED },
+      );
+      assert.ok(tally.violations > 100, `${tally.violations} violations`);
+      assert.strictEqual(tally.unknown, 0);
+    });
+  }
 
   for (const [policyName, policy] of stackPolicies) {
     it(`${policyName} never throws`, async () => {

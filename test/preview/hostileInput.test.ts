@@ -89,6 +89,7 @@ function policy(message = "fine"): PolicyResult {
     pack: { name: "pack", version: "1.0.0", dir: "/pack" },
     config: {},
     policies: [{ name: "credential-max-lifetime", enforcementLevel: "mandatory", origin: "pack" }],
+    previewSettings: {},
     diagnostics: [
       {
         policy: "credential-max-lifetime",

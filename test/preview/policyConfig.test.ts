@@ -86,7 +86,7 @@ describe("--policy-pack-config checks", () => {
   });
 
   it("accepts the names of policies that share the file (the audit's), with only a level", () => {
-    const audit = ["credential-count"];
+    const audit = [{ name: "credential-count" }];
     assert.deepEqual(
       checkPolicyPackConfig(
         parsePolicyPackConfig({ "credential-count": "mandatory" }),

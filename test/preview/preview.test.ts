@@ -113,16 +113,23 @@ function json<T = PreviewReport>(result: CliResult): T {
 function expectedDevTable(nowMs: number) {
   const { config } = loadStackFile(ROOT, "dev");
   const stack = parseStackConfig(rawConfigFromValues(config, ROOT), nowMs);
-  return stack.apps.flatMap((app) =>
-    rotationState(app.rotation, nowMs).slots.map((slot) => ({
-      app: app.name,
-      slot: `${slot.slot}/${slot.slots}`,
-      generation: slot.generation,
-      end: formatInstant(slot.endDateMs),
-      nextRotation: formatInstant(slot.nextRotationMs),
-      inKeyVault: slot.active,
-    })),
-  );
+  // A `credential: federated` app (deploy-pipeline) has no rotating credential at all: its
+  // consumers sign in with their own tokens, so it contributes no row.
+  return stack.apps
+    .filter((app) => app.credential !== "federated")
+    .flatMap((app) =>
+      rotationState(app.rotation, nowMs).slots.map((slot) => ({
+        app: app.name,
+        slot: `${slot.slot}/${slot.slots}`,
+        generation: slot.generation,
+        end: formatInstant(slot.endDateMs),
+        nextRotation: formatInstant(slot.nextRotationMs),
+        // A Key Vault certificate (token-signer) is no Key Vault secret's value: Key Vault itself
+        // holds every version and its key, so no slot is held by a secret.
+        inKeyVault: slot.active && app.credential !== "keyVaultCertificate",
+        keyInKeyVault: app.credential === "keyVaultCertificate",
+      })),
+    );
 }
 
 function actualTable(rows: CredentialRow[]) {
@@ -133,6 +140,7 @@ function actualTable(rows: CredentialRow[]) {
     end: row.end,
     nextRotation: row.nextRotation,
     inKeyVault: row.keyVaultSecrets.length > 0,
+    keyInKeyVault: row.keyInKeyVault === true,
   }));
 }
 
@@ -289,16 +297,35 @@ describe("npm start: offline preview with policy verdicts", function () {
     const nowMs = Date.parse(report.now);
     const expected = expectedDevTable(nowMs);
     assert.deepStrictEqual(actualTable(report.credentials), expected);
-    // One credential per slot of each app; each app's Key Vault secret holds exactly one of them.
+    // One credential per slot of each app with a rotating credential (deploy-pipeline is
+    // federated: none); each app whose credential a Key Vault secret holds has exactly one of
+    // them there. token-signer's Key Vault certificate is held by no secret.
     const apps = new Set(expected.map((row) => row.app)).size;
+    const appsWithSecret = new Set(expected.filter((row) => row.inKeyVault).map((row) => row.app))
+      .size;
+    assert.strictEqual(apps, 7, "every dev app but the federated deploy-pipeline");
+    assert.strictEqual(appsWithSecret, 6, "every app with a credential but token-signer");
     assert.strictEqual(report.credentials.length, expected.length);
-    assert.strictEqual(report.summary.credentialsInKeyVault, apps);
+    assert.strictEqual(report.summary.credentialsInKeyVault, appsWithSecret);
     const certificates = report.credentials.filter((c) => c.kind === "certificate");
-    assert.strictEqual(certificates.length, 2, "the certificate app's two slots");
-    for (const row of certificates) {
+    assert.deepStrictEqual(
+      certificates.map((c) => `${c.app} ${c.slot} ${c.keyInKeyVault === true}`),
+      [
+        "batch-signer 0/2 false",
+        "batch-signer 1/2 false",
+        "token-signer 0/2 true",
+        "token-signer 1/2 true",
+      ],
+      "the certificate apps' two slots each: batch-signer's from the program, token-signer's from Key Vault",
+    );
+    for (const row of certificates.filter((c) => !c.keyInKeyVault)) {
       // The certificate covers its key credential's end date; its thumbprint is SHA-1 hex.
       assert.match(row.thumbprint ?? "", /^[0-9A-F]{40}$/);
       assert.ok(row.notAfter !== undefined && row.end !== undefined && row.notAfter >= row.end);
+    }
+    for (const row of certificates.filter((c) => c.keyInKeyVault)) {
+      // Key Vault generates the certificate when deployed: offline, no certificate to read.
+      assert.deepStrictEqual([row.thumbprint, row.notAfter], [undefined, undefined], row.name);
     }
     for (const row of report.credentials) {
       assert.match(row.keyId ?? "", /^[0-9a-f]{8}-[0-9a-f]{4}-4/);
@@ -308,14 +335,16 @@ describe("npm start: offline preview with policy verdicts", function () {
     const clientSecrets = report.secrets.filter((s) =>
       /-client-(secret|certificate)$/.test(s.secretName),
     );
-    assert.strictEqual(clientSecrets.length, apps);
+    assert.strictEqual(clientSecrets.length, appsWithSecret);
     for (const secret of clientSecrets) {
       const held = report.credentials.find((c) => c.keyId === secret.holdsKeyId);
       assert.ok(held, `${secret.secretName} holds a declared credential`);
       assert.strictEqual(secret.expires, held.end);
       assert.deepStrictEqual(held.keyVaultSecrets, [secret.secretName]);
     }
-    assert.strictEqual(report.secrets.length, 3 * apps);
+    // Client id, tenant id and client secret (or certificate) for each app a secret holds the
+    // credential of; client id and tenant id only for token-signer and deploy-pipeline.
+    assert.strictEqual(report.secrets.length, 3 * appsWithSecret + 2 * 2);
     assert.ok(report.resources.some((r) => r.type === "azure-native:keyvault:Vault"));
     assert.ok(report.offlineLimits.some((l) => /assumed to exist \(pass --tenant/.test(l)));
   });
@@ -369,14 +398,30 @@ describe("npm start: offline preview with policy verdicts", function () {
       out,
       /^ +orders-api-client-secret +appcred-dev-\w{6} +text\/plain; entra-client-secret /m,
     );
+    // The dev stack's five advisories: orders-api's and consumer-portal's consumers could all
+    // sign in through federation, and batch-signer's program-generated private key is in the
+    // state (its two certificate credentials and the Key Vault secret holding the PEM).
     assert.match(
       out,
-      /^Policies \(app-credential-policies@[\d.]+, and the preview's credential-replaced-every-deployment\):\n {4}no violations \(\d+ policies; disabled: keyvault-secret-content-type, credential-replaced-every-deployment\)$/m,
+      /^Policies \(app-credential-policies@[\d.]+, and the preview's credential-replaced-every-deployment\):\n {2}disabled: keyvault-secret-content-type, credential-replaced-every-deployment\n {2}advisory \(5\):$/m,
+    );
+    assert.deepStrictEqual(
+      [...out.matchAll(/^ {4}\[([\w-]+)\] +\S+ \(([\w-]+)\)$/gm)].map((m) => `${m[1]} ${m[2]}`),
+      [
+        "credential-federation-available orders-api-secrets-client-secret",
+        "credential-federation-available consumer-portal-secrets-client-secret",
+        "credential-private-key-in-state batch-signer-certificates-slot0",
+        "credential-private-key-in-state batch-signer-certificates-slot1",
+        "credential-private-key-in-state batch-signer-secrets-client-certificate",
+      ],
     );
     assert.match(out, /the churn check was skipped \(--no-churn-check\)/);
+    // 16 role assignments: three Key Vault Secrets User for each of the four secret consumers,
+    // and token-signer's signer-job's four (Secrets User on client-id and tenant-id, Certificate
+    // User on the certificate, Crypto User on its key).
     assert.match(
       out,
-      /^Summary: \d+ resources to create .* \d+ credentials \(\d+ in Key Vault\), \d+ Key Vault secrets, 12 role assignments \(4 consumers\); policies: 0 mandatory, 0 advisory: no mandatory violation \(exit 0\)$/m,
+      /^Summary: \d+ resources to create .* \d+ credentials \(\d+ in Key Vault\), \d+ Key Vault secrets, 16 role assignments \(5 consumers\); policies: 0 mandatory, 5 advisory: no mandatory violation \(exit 0\)$/m,
     );
     assert.match(out, /cannot know:/);
     assert.match(out, /real permissions/);
@@ -397,18 +442,24 @@ describe("npm start: offline preview with policy verdicts", function () {
     );
     assert.deepStrictEqual(
       configured.map(({ consumer }) => consumer.kind).sort(),
-      ["aksSecretsStoreCsi", "appService", "containerApp", "custom"],
-      "the dev stack has one consumer of each kind",
+      // Two custom consumers: batch-signer's batch-runner and token-signer's signer-job.
+      ["aksSecretsStoreCsi", "appService", "containerApp", "custom", "custom"],
+      "the dev stack has a consumer of each kind",
     );
     const vault = report.secrets[0].vault;
     const uri = (secret: string) => `https://${vault}.vault.azure.net/secrets/${secret}`;
     assert.strictEqual(report.consumers.length, configured.length);
     for (const [i, { app, consumer }] of configured.entries()) {
       const row = report.consumers[i];
+      // A Key Vault certificate app's consumer reads only client-id and tenant-id as secrets: it
+      // signs with the certificate's key inside Key Vault.
+      const keyVaultCertificate = app.credential === "keyVaultCertificate";
       const secrets = [
         `${app.name}-client-id`,
         `${app.name}-tenant-id`,
-        `${app.name}-client-${app.credential === "certificate" ? "certificate" : "secret"}`,
+        ...(keyVaultCertificate
+          ? []
+          : [`${app.name}-client-${app.credential === "certificate" ? "certificate" : "secret"}`]),
       ];
       assert.deepStrictEqual(
         [row.app, row.name, row.kind, row.principalId, row.refresh, row.refreshDefault],
@@ -421,15 +472,37 @@ describe("npm start: offline preview with policy verdicts", function () {
           consumer.refreshIsDefault,
         ],
       );
-      // Key Vault Secrets User on each of its app's three secrets, never on the vault.
+      // Key Vault Secrets User on each of its app's secrets, never on the vault; a Key Vault
+      // certificate's consumer also gets Certificate User on the certificate and Crypto User on its
+      // key (both scoped to that one object).
       assert.deepStrictEqual(
-        row.roleAssignments.map((g) => [
-          g.secretName,
-          g.vault,
-          g.role,
-          g.scope.endsWith(`/secrets/${g.secretName}`),
-        ]),
+        row.roleAssignments
+          .filter((g) => g.scope.includes("/secrets/"))
+          .map((g) => [
+            g.secretName,
+            g.vault,
+            g.role,
+            g.scope.endsWith(`/secrets/${g.secretName}`),
+          ]),
         secrets.map((secret) => [secret, vault, "Key Vault Secrets User", true]),
+      );
+      const objectScope = (kind: string) =>
+        `/providers/Microsoft.KeyVault/vaults/${vault}/${kind}/${app.name}-client-cert`;
+      assert.deepStrictEqual(
+        row.roleAssignments
+          .filter((g) => !g.scope.includes("/secrets/"))
+          .map((g) => [g.secretName, g.role, g.scope.slice(g.scope.indexOf("/providers/"))]),
+        keyVaultCertificate
+          ? [
+              [`${app.name}-client-cert (key)`, "Key Vault Crypto User", objectScope("keys")],
+              [
+                `${app.name}-client-cert (cert)`,
+                "Key Vault Certificate User",
+                objectScope("certificates"),
+              ],
+            ]
+          : [],
+        consumer.name,
       );
       const expected = {
         appService: {
@@ -452,7 +525,24 @@ describe("npm start: offline preview with policy verdicts", function () {
             objectVersion: "",
           })),
         },
-        custom: { kind: "custom", secretUris: Object.fromEntries(secrets.map((s) => [s, uri(s)])) },
+        custom: {
+          kind: "custom",
+          secretUris: Object.fromEntries([
+            ...secrets.map((s) => [s, uri(s)]),
+            ...(keyVaultCertificate
+              ? [
+                  [
+                    `${app.name}-client-cert (key)`,
+                    `https://${vault}.vault.azure.net/keys/${app.name}-client-cert`,
+                  ],
+                  [
+                    `${app.name}-client-cert (cert)`,
+                    `https://${vault}.vault.azure.net/certificates/${app.name}-client-cert`,
+                  ],
+                ]
+              : []),
+          ]),
+        },
       }[consumer.kind];
       assert.deepStrictEqual(row.reference, expected, consumer.name);
     }
@@ -460,7 +550,10 @@ describe("npm start: offline preview with policy verdicts", function () {
       String(report.consumers.find((c) => c.kind === "aksSecretsStoreCsi")?.reference?.tenantId),
       /^[0-9a-f-]{36}$/,
     );
-    assert.strictEqual(report.summary.roleAssignments, 3 * configured.length);
+    // Three per consumer (Secrets User on its app's three secrets), but four for token-signer's
+    // signer-job (two Secrets User, Certificate User, Crypto User): 3 × 4 + 4.
+    assert.strictEqual(report.summary.roleAssignments, 3 * (configured.length - 1) + 4);
+    assert.strictEqual(report.summary.roleAssignments, 16);
     assert.strictEqual(report.summary.consumers, configured.length);
     // A manual rotation, a new period or anchor revokes what the consumers hold: named per app.
     assert.ok(

@@ -7,7 +7,7 @@
 import { strict as assert } from "assert";
 import * as path from "path";
 import { loadStackFile } from "../../tools/offline/stackFile";
-import { refreshDefaults } from "../../tools/preview/consumerDefaults";
+import { refreshDefaults } from "../../tools/preview/stackConfigFacts";
 import { consumerKey } from "../../tools/preview/consumers";
 import { refusalEffect } from "../../tools/preview/engineEffect";
 import { analyzeFailures } from "../../tools/preview/failures";
@@ -82,6 +82,7 @@ function policy(disabled: string[] = []): PolicyResult {
         origin: "preview",
       },
     ],
+    previewSettings: {},
     diagnostics: [],
   };
 }

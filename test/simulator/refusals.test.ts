@@ -3,6 +3,7 @@
  * its rule, carries the rule's phase and code, and says Azure's or the provider's answer.
  */
 import * as assert from "assert";
+import * as azurekv from "@pulumi/azure/keyvault";
 import * as azuread from "@pulumi/azuread";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
@@ -51,6 +52,36 @@ const tenant = () =>
     "tenant.json",
   );
 
+/** A tenant whose default policy caps passwords at P90D and blocks them on OTHERS_APP. */
+const policyTenant = () =>
+  parseTenantSnapshot(
+    {
+      defaultAppManagementPolicy: {
+        id: "00000000-0000-0000-0000-000000000000",
+        isEnabled: true,
+        applicationRestrictions: {
+          passwordCredentials: [
+            { restrictionType: "passwordLifetime", state: "enabled", maxLifetime: "P90D" },
+          ],
+        },
+      },
+      appManagementPolicies: {
+        value: [
+          {
+            id: "f0000001-0000-4000-8000-000000000000",
+            displayName: "No secrets",
+            isEnabled: true,
+            restrictions: {
+              passwordCredentials: [{ restrictionType: "passwordAddition", state: "enabled" }],
+            },
+            appliesTo: [{ "@odata.type": "#microsoft.graph.application", id: OTHERS_APP }],
+          },
+        ],
+      },
+    },
+    "tenant.json",
+  );
+
 const personalApp = () =>
   new azuread.Application("personal", {
     displayName: "personal",
@@ -80,6 +111,36 @@ const reader = (scope: string | keyvault.Secret, name = ASSIGNMENT) =>
     principalId: CONSUMER,
     principalType: "ServicePrincipal",
     roleAssignmentName: name,
+  });
+
+/** A federated identity credential on `applicationId`, trusting GitHub's `environment`. */
+const federated = (name: string, applicationId: string, environment = "prod", displayName = name) =>
+  new azuread.ApplicationFederatedIdentityCredential(name, {
+    applicationId,
+    displayName,
+    issuer: "https://token.actions.githubusercontent.com",
+    subject: `repo:contoso/infra:environment:${environment}`,
+    audiences: ["api://AzureADTokenExchange"],
+  });
+
+const VAULT_ID = `/subscriptions/${SIMULATED_SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/vault-1`;
+
+/** A Key Vault certificate `name` in vault-1, self-signed, RSA `keySize`. */
+const kvCertificate = (name: string, keySize = 2048) =>
+  new azurekv.Certificate(name, {
+    name,
+    keyVaultId: VAULT_ID,
+    certificatePolicy: {
+      issuerParameters: { name: "Self" },
+      keyProperties: { exportable: true, keyType: "RSA", keySize, reuseKey: false },
+      secretProperties: { contentType: "application/x-pem-file" },
+      x509CertificateProperties: {
+        subject: `CN=${name}`,
+        validityInMonths: 12,
+        keyUsages: ["digitalSignature"],
+        extendedKeyUsages: ["1.3.6.1.5.5.7.3.2"],
+      },
+    },
   });
 
 /** Per rule: how to trigger it, and a text its message must hold. */
@@ -163,6 +224,56 @@ const CASES: Record<RefusalRuleId, { run: () => Promise<SimulatedFailure[]>; say
       }),
     says: /only encryption and asymmetric signing keys/,
   },
+  "app-policy-credential-lifetime": {
+    run: () =>
+      refusals(
+        new SimulatedWorld({ tenant: policyTenant(), deployer: { permission: "All" } }),
+        () => {
+          const app = new azuread.Application("api", { displayName: "api" });
+          new azuread.ApplicationPassword("pw", {
+            applicationId: app.id,
+            endDate: "2027-03-30T10:00:00Z", // 120 days after NOW
+          });
+        },
+      ),
+    says: /400 CredentialInvalidLifetimeAsPerAppPolicy \("Credential lifetime exceeds the max value allowed as per assigned policy '00000000-0000-0000-0000-000000000000'\."\): the tenant caps passwords at P90D \(default app management policy, applicationRestrictions: passwordLifetime\); this password would live 120 days/,
+  },
+  "app-policy-credential-type": {
+    run: () =>
+      refusals(
+        new SimulatedWorld({ tenant: policyTenant(), deployer: { permission: "All" } }),
+        () => {
+          new azuread.ApplicationPassword("pw", {
+            applicationId: `/applications/${OTHERS_APP}`,
+            endDate: "2026-12-30T10:00:00Z",
+          });
+        },
+      ),
+    says: /400 CredentialTypeNotAllowedAsPerAppPolicy: the tenant blocks new passwords \(app management policy "No secrets" \(f0000001-0000-4000-8000-000000000000\): passwordAddition\)/,
+  },
+  "federated-credential-invalid": {
+    run: () =>
+      refusals(new SimulatedWorld({ deployer: { permission: "All" } }), () => {
+        // 1–120 characters pass the provider's Check; Entra ID wants at least 3.
+        federated("fic", `/applications/${OTHERS_APP}`, "prod", "ab");
+      }),
+    says: /Microsoft Graph refuses .*`displayName` = "ab": 3–120 letters, digits, '-' or '_'/,
+  },
+  "federated-credential-duplicate": {
+    run: () =>
+      refusals(new SimulatedWorld({ deployer: { permission: "All" } }), () => {
+        federated("first", `/applications/${OTHERS_APP}`);
+        federated("second", `/applications/${OTHERS_APP}`);
+      }),
+    says: /400 InvalidFederatedIdentityCredentialValue: The combination of issuer and subject must be unique for the application\. Issuer https:\/\/token\.actions\.githubusercontent\.com and Subject: repo:contoso\/infra:environment:prod already exist\..*"first"/,
+  },
+  "federated-credential-limit": {
+    run: () =>
+      refusals(new SimulatedWorld({ deployer: { permission: "All" } }), () => {
+        for (let n = 1; n <= 21; n++) federated(`fic${n}`, `/applications/${OTHERS_APP}`, `e${n}`);
+      }),
+    says: /adding .*"fic21": 400 Bad Request: the application already holds 20 federated identity credentials/,
+  },
   "key-credential-value-invalid": {
     run: () =>
       refusals(new SimulatedWorld({ deployer: { permission: "All" } }), () => {
@@ -225,6 +336,42 @@ const CASES: Record<RefusalRuleId, { run: () => Promise<SimulatedFailure[]>; say
       return deploy(world, simulation.registrations, NOW).failures;
     },
     says: /403 Forbidden.*secrets\/delete/,
+  },
+  "keyvault-certificate-policy-invalid": {
+    // 256 passes azurerm's IntInSlice (an EC size); Key Vault makes RSA keys of 2048–4096 bits.
+    run: () => refusals(new SimulatedWorld(), () => kvCertificate("small", 256)),
+    says: /Key Vault: 400 BadParameter: Property certificatePolicy\.keyProperties\.keySize has invalid value 256: one of 2048, 3072, 4096 when `certificatePolicy\.keyProperties\.keyType` is "RSA"/,
+  },
+  "keyvault-certificate-forbidden": {
+    run: () =>
+      refusals(new SimulatedWorld({ keyVaultCertificatesOfficer: ["another-vault"] }), () =>
+        kvCertificate("c"),
+      ),
+    says: /403 Forbidden ForbiddenByRbac: .*Action: 'Microsoft\.KeyVault\/vaults\/certificates\/create\/action'.*Key Vault Certificates Officer/,
+  },
+  "keyvault-certificate-exists": {
+    run: () => {
+      const world = new SimulatedWorld();
+      world.vaults.certificateWritten(
+        "vault-1",
+        "c",
+        undefined,
+        "https://vault-1.vault.azure.net/certificates/c/0123456789abcdef0123456789abcdef",
+      );
+      return refusals(world, () => kvCertificate("c"));
+    },
+    says: /A resource with the ID "https:\/\/vault-1\.vault\.azure\.net\/certificates\/c\/0123456789abcdef0123456789abcdef" already exists.*`pulumi import azure:keyvault\/certificate:Certificate c https:/,
+  },
+  "keyvault-certificate-deleted-recoverable": {
+    run: () => {
+      const world = new SimulatedWorld({
+        azureKeyVaultFeatures: { recoverSoftDeletedCertificates: false },
+      });
+      world.vaults.certificateWritten("vault-1", "c");
+      world.vaults.certificateDeleted("vault-1", "c", NOW - 3_600_000, false);
+      return refusals(world, () => kvCertificate("c"));
+    },
+    says: /409 Conflict ObjectIsDeletedButRecoverable: Certificate c is currently in a deleted but recoverable state/,
   },
   "role-assignment-input-invalid": {
     run: () => refusals(new SimulatedWorld(), () => reader(vaultSecret("s"), "orders-web-reader")),

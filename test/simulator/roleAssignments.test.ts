@@ -508,6 +508,22 @@ describe("role assignments in the simulated Azure", () => {
         vault: "vault-1",
         secret: "s",
       });
+      // A Key Vault certificate's addressable key, and the certificate itself.
+      const vaultScope = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/vault-1`;
+      assert.deepStrictEqual(parseScope(`${vaultScope}/keys/app-client-cert`), {
+        kind: "key",
+        subscriptionId: SUB,
+        resourceGroup: "rg",
+        vault: "vault-1",
+        key: "app-client-cert",
+      });
+      assert.deepStrictEqual(parseScope(`${vaultScope}/certificates/app-client-cert`), {
+        kind: "certificate",
+        subscriptionId: SUB,
+        resourceGroup: "rg",
+        vault: "vault-1",
+        certificate: "app-client-cert",
+      });
       assert.strictEqual(
         parseScope(`/subscriptions/${SUB}/resourceGroups/rg`)?.kind,
         "resourceGroup",

@@ -91,6 +91,9 @@ describe("SDK internals contract (@pulumi/pulumi 3.248.0, @pulumi/policy 1.x)", 
           "getDependenciesList",
           "getPropertydependenciesMap",
           "getDeletebeforereplace",
+          // The replacementTrigger option, which the mocks never see (tools/offline/simulator/stash.ts).
+          "hasReplacementTrigger",
+          "getReplacementTrigger",
         ],
         RegisterResourceResponse: ["getUrn", "getId", "getObject"],
         ReadResourceRequest: [

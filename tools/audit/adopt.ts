@@ -10,9 +10,10 @@
  *   not adopted again), and
  * - at least one credential this project's rotation would replace (any credential of the
  *   application; a service principal's passwords except SAML token-signing ones) has a finding
- *   other than `credential-expired`. Apps whose only findings are expired credentials are listed
- *   in a trailing comment instead: adopting them would give new, valid secrets to apps that may no
- *   longer be in use.
+ *   other than `credential-expired` and `credential-federation-migration-incomplete` (that one
+ *   asks to remove the secrets of an app that federates, not to rotate them). Apps whose only
+ *   findings are expired credentials are listed in a trailing comment instead: adopting them would
+ *   give new, valid secrets to apps that may no longer be in use.
  *
  * Which object: the application when the export holds it (its secrets are the app's own, shown
  * in its Certificates & secrets blade), else the service principal (e.g. an enterprise app that
@@ -24,7 +25,11 @@ import { APP_NAME_MAX } from "../../components/config";
 import { formatInstant } from "../../policy/core";
 import { CREDENTIAL_EXPIRED } from "../../policy/policies/credential-expired";
 import { oneLine, quoted } from "./errors";
-import { AUDIT_POLICIES, AuditPolicy } from "./policies";
+import {
+  AUDIT_POLICIES,
+  AuditPolicy,
+  CREDENTIAL_FEDERATION_MIGRATION_INCOMPLETE,
+} from "./policies";
 import type { AuditResult, TenantCredentialRow } from "./rules";
 import type { TenantObject } from "./tenant";
 
@@ -69,7 +74,11 @@ export function planAdoption(result: AuditResult): AdoptionPlan {
   const expiredOnly: TenantObject[] = [];
   for (const { objects, rows } of byApp.values()) {
     if (rows.some((row) => row.role === "managed")) continue;
-    const rotatable = rows.filter((row) => row.role === "unmanaged" && row.findings.length > 0);
+    const rotatable = rows.filter(
+      (row) =>
+        row.role === "unmanaged" &&
+        row.findings.some((f) => f.policy !== CREDENTIAL_FEDERATION_MIGRATION_INCOMPLETE),
+    );
     if (rotatable.length === 0) continue;
     const pick = pickObject(objects);
     if (!rotatable.some((row) => row.findings.some((f) => f.policy !== CREDENTIAL_EXPIRED))) {

@@ -55,7 +55,7 @@ export function renderByOwnerText(
     for (const finding of report.findings) {
       const mark = finding.level === "mandatory" ? "*" : " ";
       lines.push(
-        `  ${mark} ${finding.policy}  ${objectNoun(finding)} ${neutralise(JSON.stringify(finding.displayName ?? ""))} (appId ${finding.appId ?? "?"}) ${finding.credentialType} ${finding.keyId}, ends ${finding.endDateTime ?? "unreadable"}`,
+        `  ${mark} ${finding.policy}  ${objectNoun(finding)} ${neutralise(JSON.stringify(finding.displayName ?? ""))} (appId ${finding.appId ?? "?"}) ${finding.credentialType} ${finding.keyId}, ${endText(finding)}`,
         `      ${forTerminal(finding.message)}`,
       );
     }
@@ -91,7 +91,7 @@ export function renderByOwnerMarkdown(
     );
     for (const f of report.findings) {
       lines.push(
-        `- **${f.level}** \`${f.policy}\`: ${objectNoun(f)} ${markdownText(f.displayName ?? "")} (appId ${code(f.appId ?? "?")}), ${f.credentialType} ${code(f.keyId)}, ends ${f.endDateTime === null ? "unreadable" : code(f.endDateTime)}  `,
+        `- **${f.level}** \`${f.policy}\`: ${objectNoun(f)} ${markdownText(f.displayName ?? "")} (appId ${code(f.appId ?? "?")}), ${f.credentialType} ${code(f.keyId)}, ${f.credentialType === "federated" ? "never expires" : `ends ${f.endDateTime === null ? "unreadable" : code(f.endDateTime)}`}  `,
         `  ${markdownText(f.message)}`,
       );
     }
@@ -129,6 +129,12 @@ function ownerLine(owner: Owner | null): string {
 
 function objectNoun(finding: OwnerFinding): string {
   return finding.objectType === "application" ? "application" : "service principal";
+}
+
+/** `ends <instant>`, `ends unreadable`, or `never expires` for a federated credential. */
+function endText(finding: OwnerFinding): string {
+  if (finding.credentialType === "federated") return "never expires";
+  return `ends ${finding.endDateTime ?? "unreadable"}`;
 }
 
 function summaryLine(summary: AuditSummary): string {

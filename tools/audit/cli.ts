@@ -3,11 +3,33 @@
  * against the policy pack's rules, and the `apps` entries that adopt the offenders into rotation.
  *
  *   npm run audit -- --apps apps.json --service-principals sps.json   # az ad app/sp list --all
- *   npm run audit -- --graph                                          # live, Application.Read.All
+ *   npm run audit -- --tenant tenant.json                             # lists and app management policies
+ *   npm run audit -- --graph                                          # live: Application.Read.All,
+ *                                                                     #   Policy.Read.All
  *     [--policy-pack-config policy-config.json] [--now 2026-01-01T00:00:00Z]
  *     [--json | --adopt] [--only-findings]
  *     [--owners owners.json] [--by-owner] [--markdown report.md] [--ics audit.ics]
  *     [--notify-webhook URL] [--notify-dry-run]
+ *     [--credential-activity [activity.json]]    # the sign-in report (Graph BETA API, AuditLog.Read.All)
+ *     [--stack NAME [--dir DIR]]                 # the stack's rotation: exact deletion instants
+ *     [--emit-policy-config FILE] [--no-app-management-policies]
+ *     [--federated-credentials FILE | --no-federated-credentials]
+ *
+ * App management policies (../offline/appManagementPolicy.ts): from the `--tenant` file's
+ * `defaultAppManagementPolicy` / `appManagementPolicies`, or live with `--graph` (unless
+ * `--no-app-management-policies`): reported (the default policy and what it caps, the apps under a
+ * per-app policy), judged (`credential-tenant-policy`), and written for the pack with
+ * `--emit-policy-config FILE` (./emitPolicyConfig.ts). The sign-in report (./credentialActivity.ts):
+ * `--credential-activity FILE`, or `--graph --credential-activity` live; adds each credential's last
+ * sign-in and `credential-unused` / `credential-in-use-before-deletion` (./credentialUse.ts).
+ *
+ * Federated identity credentials (./federated.ts): `--graph` reads every application's live
+ * (`GET /applications/{id}/federatedIdentityCredentials`, Application.Read.All; not with
+ * `--no-federated-credentials`); offline, `--federated-credentials FILE` (keyed by appId). Each is
+ * judged by the pack's `federated-credential-subject-scope` and `federated-credential-trust-advisory`,
+ * and an application that has them and still holds secrets or certificates gets
+ * `credential-federation-migration-incomplete`; the table lists them after the credentials, `--json`
+ * under `federatedCredentials`.
  *
  * Owners: `--graph` reads each object's owners live (graph.ts `fetchOwners`); offline,
  * `--owners FILE` (owners.ts `parseOwnersJson`). Only then is `credential-owner-missing` judged and
@@ -18,7 +40,8 @@
  * Files are written before anything is printed, each opened without following a symbolic link and
  * only if it is (or becomes) a regular file; a failure is exit code 2.
  *
- * Output: a table by urgency (text), `{findings, summary}` (`--json`), or a YAML fragment of `apps`
+ * Output: a table by urgency (text), `{findings, summary}` (`--json`; with `federatedCredentials`
+ * when they were read), or a YAML fragment of `apps`
  * entries (`--adopt`, stdout holds only the YAML). Exit codes: 0 no mandatory finding, 1 mandatory
  * findings, 2 bad input (one line on stderr naming the file, option or request, never a stack
  * trace; with `--json` stdout also holds `{error, summary: {exitCode: 2}}`).
@@ -35,7 +58,13 @@ import { AuditInputError, forTerminal, messageOf, oneLine, renderFailureJson } f
 import type { GraphFetchOptions } from "./graph";
 import type { NotifyOptions } from "./notify";
 import { readText, writeReport } from "./files";
-import { readFiles, readGraph } from "./inputs";
+import {
+  readActivityFile,
+  readFederatedFile,
+  readFiles,
+  readGraph,
+  readStackRotations,
+} from "./inputs";
 import { groupByOwner, parseOwnersJson } from "./owners";
 
 /** Exit codes of the CLI. */
@@ -55,6 +84,10 @@ export const MAX_CONFIG_BYTES = 2 ** 20;
 /** The largest `--owners` file read, in bytes (100 MiB: a few owners for each of 100,000 objects). */
 export const MAX_OWNERS_BYTES = 100 * 2 ** 20;
 
+/** Help text of `--credential-activity`: the report is a beta API. */
+const ACTIVITY_HELP =
+  "the sign-in report of each credential: the JSON of GET /beta/reports/appCredentialSignInActivities (a Microsoft Graph BETA API, subject to change; AuditLog.Read.All), or with --graph and no FILE read live";
+
 /** Warnings printed on stderr with `--json` and `--adopt` (the JSON's summary.warnings has all). */
 const MAX_WARNINGS_ON_STDERR = 20;
 
@@ -68,8 +101,11 @@ export interface AuditDeps {
   env?: Record<string, string | undefined>;
   /** `--graph`: the credential; default `DefaultAzureCredential` from @azure/identity. */
   credential?: TokenCredential;
-  /** `--graph`: retry bounds and page size (see GraphFetchOptions). */
-  graph?: Pick<GraphFetchOptions, "maxRetries" | "maxRetryAfterSeconds" | "pageSize">;
+  /** `--graph`: retry bounds, page sizes and fetch options (see GraphFetchOptions). */
+  graph?: Pick<
+    GraphFetchOptions,
+    "maxRetries" | "maxRetryAfterSeconds" | "pageSize" | "activityPageSize" | "fetchOptions"
+  >;
   /** The current instant when `--now` is not given, ms since the epoch; default Date.now(). */
   nowMs?: number;
   /** The largest tenant export read, in bytes; default {@link MAX_TENANT_BYTES} (tests lower it). */
@@ -93,6 +129,16 @@ interface Options {
   ics?: string;
   notifyWebhook?: string;
   notifyDryRun?: boolean;
+  tenant?: string;
+  /** `true` without a file (live with --graph). */
+  credentialActivity?: string | boolean;
+  /** False with `--no-app-management-policies`. */
+  appManagementPolicies?: boolean;
+  emitPolicyConfig?: string;
+  stack?: string;
+  dir?: string;
+  /** A file offline; false with `--no-federated-credentials`; undefined: neither. */
+  federatedCredentials?: string | false;
 }
 
 /**
@@ -114,7 +160,14 @@ export async function main(argv: string[], deps: AuditDeps = {}): Promise<number
       "--service-principals <file>",
       "JSON of `az ad sp list --all` (a list, or Graph's {value: [...]})",
     )
-    .option("--graph", "read the tenant live from Microsoft Graph (needs Application.Read.All)")
+    .option(
+      "--tenant <file>",
+      "JSON {applications, servicePrincipals, defaultAppManagementPolicy, appManagementPolicies} (every key optional): the lists and the tenant's app management policies",
+    )
+    .option(
+      "--graph",
+      "read the tenant live from Microsoft Graph (Application.Read.All; Policy.Read.All for the app management policies)",
+    )
     .option("--policy-pack-config <file>", "policy pack configuration JSON, as for pulumi preview")
     .option("--now <rfc3339>", "evaluate as of this instant instead of the current time")
     .option("--json", "print one JSON document {findings, summary}")
@@ -135,6 +188,28 @@ export async function main(argv: string[], deps: AuditDeps = {}): Promise<number
       "post one JSON document per owner with findings to this webhook",
     )
     .option("--notify-dry-run", "print the documents --notify-webhook would post; send nothing")
+    .option("--credential-activity [file]", ACTIVITY_HELP)
+    .option(
+      "--stack <name>",
+      "the stack whose Pulumi.<name>.yaml holds the apps' rotation: exact deletion instants for credential-in-use-before-deletion",
+    )
+    .option("--dir <path>", "the Pulumi project directory of --stack (default: the current one)")
+    .option(
+      "--emit-policy-config <file>",
+      "write a --policy-pack-config file capping credential-max-lifetime at the tenant's own app management policy caps",
+    )
+    .option(
+      "--no-app-management-policies",
+      "with --graph: do not read the app management policies (no Policy.Read.All needed)",
+    )
+    .option(
+      "--federated-credentials <file>",
+      'offline: the applications\' federated identity credentials, JSON {"<appId>": [as az ad app federated-credential list prints them]} or [{"applicationId", "value": [...]}] (--graph reads them live)',
+    )
+    .option(
+      "--no-federated-credentials",
+      "with --graph: do not read the applications' federated identity credentials",
+    )
     .exitOverride()
     .configureOutput({ writeOut: stdout, writeErr: stderr });
   try {
@@ -161,12 +236,38 @@ async function run(
   stdout: (text: string) => void,
   stderr: (text: string) => void,
 ): Promise<number> {
-  const offline = options.apps !== undefined || options.servicePrincipals !== undefined;
+  const offline =
+    options.apps !== undefined ||
+    options.servicePrincipals !== undefined ||
+    options.tenant !== undefined;
   if (offline === (options.graph === true)) {
     throw new AuditInputError(
       offline
-        ? "--graph reads the tenant live: leave out --apps and --service-principals, or drop --graph"
-        : "nothing to audit: give --apps FILE and/or --service-principals FILE (from az ad app list --all / az ad sp list --all), or --graph",
+        ? "--graph reads the tenant live: leave out --apps, --service-principals and --tenant, or drop --graph"
+        : "nothing to audit: give --apps FILE and/or --service-principals FILE (from az ad app list --all / az ad sp list --all), or --tenant FILE, or --graph",
+    );
+  }
+  if (options.credentialActivity === true && !options.graph) {
+    throw new AuditInputError(
+      "--credential-activity reads the sign-in report: give FILE (the JSON of GET /beta/reports/appCredentialSignInActivities), or use --graph to read it live",
+    );
+  }
+  if (options.dir !== undefined && options.stack === undefined) {
+    throw new AuditInputError("--dir names the project of --stack: give --stack NAME too");
+  }
+  if (options.appManagementPolicies === false && !options.graph) {
+    throw new AuditInputError(
+      "--no-app-management-policies applies to --graph; offline, the policies come only from the --tenant file",
+    );
+  }
+  if (options.federatedCredentials === false && !options.graph) {
+    throw new AuditInputError(
+      "--no-federated-credentials applies to --graph; offline, the federated credentials come only from --federated-credentials FILE",
+    );
+  }
+  if (typeof options.federatedCredentials === "string" && options.graph) {
+    throw new AuditInputError(
+      "--graph reads the federated credentials live: leave out --federated-credentials FILE, or drop --graph",
     );
   }
   if (options.json && options.adopt) {
@@ -218,9 +319,24 @@ async function run(
           what: "a policy pack configuration",
         });
   // Offline input is checked before the rules load: a bad file is reported in a second.
-  const offlineTenant = options.graph
-    ? undefined
-    : readFiles(options, deps.maxInputBytes ?? MAX_TENANT_BYTES);
+  const maxInputBytes = deps.maxInputBytes ?? MAX_TENANT_BYTES;
+  const offlineTenant = options.graph ? undefined : readFiles(options, maxInputBytes);
+  const activityFile =
+    typeof options.credentialActivity === "string"
+      ? readActivityFile(options.credentialActivity, maxInputBytes)
+      : undefined;
+  const federatedFile =
+    typeof options.federatedCredentials === "string"
+      ? readFederatedFile(options.federatedCredentials, maxInputBytes)
+      : undefined;
+  if (
+    federatedFile !== undefined &&
+    !offlineTenant?.objects.some((object) => object.objectType === "application")
+  ) {
+    throw new AuditInputError(
+      `--federated-credentials ${options.federatedCredentials}: the federated credentials are matched to the audited applications: give --apps FILE (az ad app list --all), or a --tenant FILE holding applications`,
+    );
+  }
   const offlineOwners =
     options.owners === undefined
       ? undefined
@@ -234,16 +350,72 @@ async function run(
   // Loaded only now: the pack's policies bring @pulumi/policy (a second or two), not worth it for
   // a usage error or --help.
   const { AUDIT_POLICIES, auditSettings } = await import("./policies");
-  const { auditTenant } = await import("./rules");
+  const { auditTenant, DEFAULT_ASSUMED_GRACE } = await import("./rules");
   // The configuration is checked before Graph is asked: no long fetch to fail afterwards.
   const settings = auditSettings(configText, configSource);
-  const { objects, source, owners } = offlineTenant
-    ? { ...offlineTenant, owners: offlineOwners }
-    : await readGraph(deps, stderr);
-
-  const result = auditTenant(objects, settings, nowMs, owners);
+  const tenant = offlineTenant
+    ? {
+        ...offlineTenant,
+        owners: offlineOwners,
+        activity: activityFile,
+        federated:
+          federatedFile === undefined
+            ? undefined
+            : (await import("./federated")).attachFederatedCredentials(
+                federatedFile,
+                offlineTenant.objects,
+                `--federated-credentials ${options.federatedCredentials}`,
+              ),
+      }
+    : await readGraph(deps, stderr, {
+        policies: options.appManagementPolicies !== false,
+        activity: options.credentialActivity === true,
+        federated: options.federatedCredentials !== false,
+      });
+  const { objects, source, owners, policies, federated } = tenant;
+  const activity = activityFile ?? tenant.activity;
+  if (options.emitPolicyConfig !== undefined && policies === undefined) {
+    throw new AuditInputError(
+      options.graph
+        ? "--emit-policy-config needs the tenant's app management policies: drop --no-app-management-policies"
+        : "--emit-policy-config needs the tenant's app management policies: give a --tenant FILE holding defaultAppManagementPolicy and/or appManagementPolicies, or use --graph",
+    );
+  }
+  const stack =
+    options.stack === undefined
+      ? undefined
+      : await readStackRotations({ stack: options.stack, dir: options.dir ?? "." }, nowMs, objects);
+  for (const note of stack?.notes ?? []) stderr(`audit: note: ${forTerminal(note)}\n`);
+  const { CredentialActivityIndex } = await import("./credentialActivity");
+  const result = auditTenant(objects, settings, nowMs, owners, {
+    appPolicies: policies,
+    activity: activity === undefined ? undefined : new CredentialActivityIndex(activity),
+    activitySource:
+      typeof options.credentialActivity === "string"
+        ? options.credentialActivity
+        : "Microsoft Graph GET /beta/reports/appCredentialSignInActivities (beta API)",
+    rotations: stack?.rotations,
+    assumedGrace: DEFAULT_ASSUMED_GRACE,
+    federated,
+  });
   const reports = owners === undefined ? undefined : groupByOwner(result.findings, owners);
   // Files first: a file that cannot be written is exit code 2 before anything is printed.
+  if (options.emitPolicyConfig !== undefined && policies !== undefined) {
+    const { emitPolicyConfig } = await import("./emitPolicyConfig");
+    const { tenantLifetimeCaps } = await import("../offline/appManagementPolicy");
+    const emitted = emitPolicyConfig(tenantLifetimeCaps(policies), {
+      file:
+        configText === undefined ? undefined : (JSON.parse(configText) as Record<string, unknown>),
+      maxLifetime: settings.maxLifetime,
+      maxLifetimeByKind: settings.maxLifetimeByKind,
+    });
+    writeReport("--emit-policy-config", options.emitPolicyConfig, emitted.text);
+    const written = Object.entries(emitted.written).map(([key, value]) => `${key} ${value}`);
+    stderr(
+      `audit: --emit-policy-config ${forTerminal(options.emitPolicyConfig)}: ${written.length > 0 ? `credential-max-lifetime ${written.join(", ")}` : "no cap written"}\n`,
+    );
+    for (const note of emitted.notes) stderr(`audit: note: ${forTerminal(note)}\n`);
+  }
   if (options.markdown !== undefined && reports !== undefined) {
     const { renderByOwnerMarkdown } = await import("./byOwner");
     writeReport(

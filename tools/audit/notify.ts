@@ -213,7 +213,9 @@ function levelRank(finding: OwnerFinding): number {
   return finding.level === "mandatory" ? 0 : 1;
 }
 
+/** ms since the epoch; NaN when unreadable; Infinity for a federated credential (never expires). */
 function endMs(finding: OwnerFinding): number {
+  if (finding.credentialType === "federated") return Infinity;
   return finding.endDateTime === null ? NaN : Date.parse(finding.endDateTime);
 }
 

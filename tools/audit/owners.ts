@@ -25,14 +25,20 @@ export interface OwnerFinding {
   objectId: string;
   appId?: string;
   displayName?: string;
+  /** The credential's keyId; a federated credential's Graph id. */
   keyId: string;
-  credentialType: "password" | "certificate";
-  /** RFC 3339, or null when unreadable. */
+  /** `federated`: a federated identity credential (it never expires: `endDateTime` null). */
+  credentialType: "password" | "certificate" | "federated";
+  /** RFC 3339, or null when unreadable (or, for a federated credential, never). */
   endDateTime: string | null;
   policy: string;
   level: "mandatory" | "advisory";
   /** The finding's message (never a secret value or a credential hint). */
   message: string;
+  /** The credential's last sign-in, RFC 3339 or null (the audit's findings carry it). */
+  lastSignIn?: string | null;
+  /** Why {@link lastSignIn} is what it is: `signed-in`, `none-recorded`, `no-data`, `not-loaded`. */
+  lastSignInStatus?: string;
 }
 
 /** The findings of one owner (`owner` null: the objects nobody owns), most urgent first. */
@@ -176,6 +182,9 @@ function ownerFinding(finding: FindingLike): OwnerFinding {
     policy: finding.policy,
     level: finding.level,
     message: finding.message,
+    ...(finding.lastSignInStatus === undefined
+      ? {}
+      : { lastSignIn: finding.lastSignIn ?? null, lastSignInStatus: finding.lastSignInStatus }),
   };
 }
 

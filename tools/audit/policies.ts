@@ -12,9 +12,15 @@ import {
   AUDIT_ONLY_POLICIES,
   AUDIT_ONLY_POLICY_NAMES,
   CREDENTIAL_COUNT,
+  CREDENTIAL_FEDERATION_MIGRATION_INCOMPLETE,
+  CREDENTIAL_IN_USE_BEFORE_DELETION,
   CREDENTIAL_OWNER_MISSING,
+  CREDENTIAL_TENANT_POLICY,
   CREDENTIAL_UNMANAGED,
   CREDENTIAL_UNREADABLE,
+  CREDENTIAL_UNUSED,
+  DEFAULT_IN_USE_WINDOW,
+  DEFAULT_UNUSED_AFTER,
   durationSetting,
   parseDuration,
   SERVICE_PRINCIPAL_CREDENTIAL,
@@ -29,6 +35,8 @@ import {
   CREDENTIAL_MAX_LIFETIME,
   DEFAULT_MAX_LIFETIME,
 } from "../../policy/policies/credential-max-lifetime";
+import { FEDERATED_CREDENTIAL_SUBJECT_SCOPE } from "../../policy/policies/federated-credential-subject-scope";
+import { FEDERATED_CREDENTIAL_TRUST_ADVISORY } from "../../policy/policies/federated-credential-trust-advisory";
 import {
   AnalyzerInfo,
   EnforcementLevel,
@@ -45,26 +53,42 @@ export {
   AUDIT_ONLY_POLICIES,
   AUDIT_ONLY_POLICY_NAMES,
   CREDENTIAL_COUNT,
+  CREDENTIAL_FEDERATION_MIGRATION_INCOMPLETE,
+  CREDENTIAL_IN_USE_BEFORE_DELETION,
   CREDENTIAL_OWNER_MISSING,
+  CREDENTIAL_TENANT_POLICY,
   CREDENTIAL_UNMANAGED,
   CREDENTIAL_UNREADABLE,
+  CREDENTIAL_UNUSED,
+  DEFAULT_IN_USE_WINDOW,
+  DEFAULT_UNUSED_AFTER,
   SERVICE_PRINCIPAL_CREDENTIAL,
+  FEDERATED_CREDENTIAL_SUBJECT_SCOPE,
+  FEDERATED_CREDENTIAL_TRUST_ADVISORY,
 };
 
 /**
  * Every policy the audit reports, in the order findings are listed for one credential. Not
  * `credential-rotation-required`: the pack's rule for declared credentials (a rotation schedule),
  * which Graph's objects cannot show; the audit's unmanaged credentials are `credential-unmanaged`.
+ * The last two are the pack's rules for federated identity credentials (./federated.ts), judged on
+ * those, not on secrets and certificates.
  */
 export const AUDIT_POLICIES = [
   CREDENTIAL_UNREADABLE,
   CREDENTIAL_EXPIRED,
   CREDENTIAL_MAX_LIFETIME,
   CREDENTIAL_UNMANAGED,
+  CREDENTIAL_IN_USE_BEFORE_DELETION,
+  CREDENTIAL_TENANT_POLICY,
   CREDENTIAL_EXPIRING_SOON,
   CREDENTIAL_COUNT,
   SERVICE_PRINCIPAL_CREDENTIAL,
+  CREDENTIAL_UNUSED,
   CREDENTIAL_OWNER_MISSING,
+  CREDENTIAL_FEDERATION_MIGRATION_INCOMPLETE,
+  FEDERATED_CREDENTIAL_SUBJECT_SCOPE,
+  FEDERATED_CREDENTIAL_TRUST_ADVISORY,
 ] as const;
 
 /** A policy the audit reports. */
@@ -85,7 +109,29 @@ export const AUDIT_RULES: Record<AuditPolicy, string> = {
     "a hand-made client secret on a service principal, invisible in the portal's Certificates & secrets blade",
   [CREDENTIAL_OWNER_MISSING]:
     "the object has no owner: nobody would be told (judged only when owners are known: --graph or --owners)",
+  [CREDENTIAL_IN_USE_BEFORE_DELETION]:
+    "a credential this project created, deleted by the next scheduled rotation, signed in within inUseWindow: a consumer has not moved to the one Key Vault holds",
+  [CREDENTIAL_TENANT_POLICY]:
+    "breaks the tenant's own app management policy (Entra checks only when a credential is added)",
+  [CREDENTIAL_UNUSED]:
+    "no sign-in for unusedAfter in the sign-in report (judged only with --credential-activity; no entry = no data)",
+  [CREDENTIAL_FEDERATION_MIGRATION_INCOMPLETE]:
+    "the application has federated credentials and still holds secrets or certificates that can sign in (judged only when the federated credentials are known: --graph or --federated-credentials)",
+  [FEDERATED_CREDENTIAL_SUBJECT_SCOPE]:
+    "a federated credential trusts GitHub's pull-request subject: anyone who opens a pull request can obtain the app's tokens",
+  [FEDERATED_CREDENTIAL_TRUST_ADVISORY]:
+    "a federated credential trusts a plain-http issuer, an audience other than Entra ID's token exchange, or (flexible) any branch, repository or pull request",
 };
+
+/**
+ * `credential-max-lifetime`'s per-kind caps (the pack's `maxPasswordLifetime` and
+ * `maxCertificateLifetime`; absent: `maxLifetime`), as `--emit-policy-config` writes them from the
+ * tenant's `passwordLifetime` and `asymmetricKeyLifetime`.
+ */
+export const PER_KIND_MAX_LIFETIME = {
+  password: "maxPasswordLifetime",
+  certificate: "maxCertificateLifetime",
+} as const;
 
 /** The level of a reported finding. */
 export type FindingLevel = "advisory" | "mandatory";
@@ -96,8 +142,21 @@ export interface AuditSettings {
   levels: Record<AuditPolicy, FindingLevel | "disabled">;
   /** `credential-max-lifetime.maxLifetime`, ISO 8601 (default P2Y). */
   maxLifetime: { text: string; duration: Duration };
+  /**
+   * The cap per credential kind: `credential-max-lifetime.maxPasswordLifetime` and
+   * `.maxCertificateLifetime` when the pack's schema has them and the file sets them, else
+   * {@link maxLifetime} (as the pack reads them).
+   */
+  maxLifetimeByKind: Record<"password" | "certificate", { text: string; duration: Duration }>;
   /** `credential-expiring-soon.warnBefore`, ISO 8601 (default P30D). */
   warnBefore: { text: string; duration: Duration };
+  /** `credential-unused.unusedAfter`, ISO 8601 (default {@link DEFAULT_UNUSED_AFTER}). */
+  unusedAfter: { text: string; duration: Duration };
+  /**
+   * `credential-in-use-before-deletion.inUseWindow`, ISO 8601 (default
+   * {@link DEFAULT_IN_USE_WINDOW}).
+   */
+  inUseWindow: { text: string; duration: Duration };
 }
 
 /**
@@ -127,6 +186,14 @@ export function auditAnalyzerInfo(): AnalyzerInfo {
     description: policy.description,
     enforcementLevel: policy.enforcementLevel,
     type: "unknown",
+    configSchema: policy.configSchema
+      ? {
+          properties: policy.configSchema.properties as NonNullable<
+            PolicyInfo["configSchema"]
+          >["properties"],
+          required: [],
+        }
+      : undefined,
   }));
   return {
     name: "app-credential-policies",
@@ -143,12 +210,14 @@ export function auditAnalyzerInfo(): AnalyzerInfo {
  *
  * Accepted: `{ "all": level, "<policy>": level | { "enforcementLevel": level, "<property>": value } }`
  * for the pack's policies (any of their config-schema properties, validated against the schema)
- * and the audit-only policies (level only: `advisory`, `mandatory` or `disabled`). A `remediate`
+ * and the audit-only policies (level: `advisory`, `mandatory` or `disabled`; properties only for
+ * `credential-unused` `unusedAfter` and `credential-in-use-before-deletion` `inUseWindow`). A `remediate`
  * level on a pack policy counts as mandatory, as @pulumi/policy reports a violation of a
  * remediate-level validation. Without a file: the pack's defaults (credential-max-lifetime P2Y
  * mandatory, credential-expired advisory, credential-expiring-soon P30D advisory) and the
- * audit-only policies at their own defaults (credential-unreadable and credential-unmanaged
- * mandatory, credential-count, service-principal-credential and credential-owner-missing advisory). An entry for
+ * audit-only policies at their own defaults (credential-unreadable, credential-unmanaged and
+ * credential-in-use-before-deletion PT24H mandatory; credential-count, service-principal-credential,
+ * credential-owner-missing, credential-tenant-policy and credential-unused P90D advisory). An entry for
  * credential-rotation-required is validated (the pack's) but sets nothing the audit reports.
  *
  * @param text the file's JSON text; `undefined` for no file
@@ -189,19 +258,38 @@ export function auditSettings(
     AuditPolicy,
     FindingLevel | "disabled"
   >;
+  const maxLifetime = duration(
+    CREDENTIAL_MAX_LIFETIME,
+    "maxLifetime",
+    DEFAULT_MAX_LIFETIME,
+    "P2Y, P1Y or P180D",
+  );
+  const perKind = (key: string) =>
+    duration(CREDENTIAL_MAX_LIFETIME, key, maxLifetime.text, "P2Y, P1Y or P180D");
   return {
     levels,
-    maxLifetime: duration(
-      CREDENTIAL_MAX_LIFETIME,
-      "maxLifetime",
-      DEFAULT_MAX_LIFETIME,
-      "P2Y, P1Y or P180D",
-    ),
+    maxLifetime,
+    maxLifetimeByKind: {
+      password: perKind(PER_KIND_MAX_LIFETIME.password),
+      certificate: perKind(PER_KIND_MAX_LIFETIME.certificate),
+    },
     warnBefore: duration(
       CREDENTIAL_EXPIRING_SOON,
       "warnBefore",
       DEFAULT_WARN_BEFORE,
       "P30D, P14D or P2M",
+    ),
+    unusedAfter: duration(
+      CREDENTIAL_UNUSED,
+      "unusedAfter",
+      DEFAULT_UNUSED_AFTER,
+      "P90D, P30D or P6M",
+    ),
+    inUseWindow: duration(
+      CREDENTIAL_IN_USE_BEFORE_DELETION,
+      "inUseWindow",
+      DEFAULT_IN_USE_WINDOW,
+      "PT24H, PT12H or P2D",
     ),
   };
 }
@@ -254,7 +342,8 @@ function unknownEntries(
         }`,
       );
     }
-    if (AUDIT_ONLY_POLICY_NAMES.includes(name) && entry.enforcementLevel === "remediate") {
+    const auditOnly = AUDIT_ONLY_POLICY_NAMES.includes(name);
+    if (auditOnly && entry.enforcementLevel === "remediate") {
       problems.push(
         `${name}: enforcement level "remediate" is not available for this audit-only policy; use advisory, mandatory or disabled`,
       );

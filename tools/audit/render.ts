@@ -14,15 +14,45 @@
  * `--json` keeps every value exact.
  */
 import { neutralise } from "../offline";
-import { forTerminal } from "./errors";
+import { forTerminal, quoted } from "./errors";
 import { AUDIT_POLICIES, AUDIT_RULES, AuditSettings } from "./policies";
 import { shownInstant } from "./rules";
-import type { AuditResult, AuditSummary, TenantCredentialRow, Finding } from "./rules";
+import type {
+  AuditResult,
+  AuditSummary,
+  FederatedCredentialRow,
+  TenantCredentialRow,
+  Finding,
+  RestrictionJson,
+} from "./rules";
 
-/** `--json`: exactly these two keys. */
+/** One application's federated identity credentials in `--json` (`federatedCredentials`). */
+export interface FederatedApplicationJson {
+  objectId: string;
+  appId: string;
+  displayName: string;
+  credentials: {
+    id: string;
+    name: string;
+    issuer: string;
+    /** null for a flexible credential. */
+    subject: string | null;
+    audiences: string[];
+    description: string | null;
+    claimsMatchingExpression: string | null;
+    /** The findings on it (their messages are in `findings`). */
+    findings: { policy: string; level: "mandatory" | "advisory" }[];
+  }[];
+}
+
+/**
+ * `--json`: `findings` and `summary`; `federatedCredentials` too when they were read (`--graph`,
+ * `--federated-credentials FILE`): per application, most urgent first.
+ */
 export interface AuditJson {
   findings: Finding[];
   summary: AuditSummary;
+  federatedCredentials?: FederatedApplicationJson[];
 }
 
 /** Options of {@link renderText}. */
@@ -51,6 +81,9 @@ const HEAD = [
   "Findings",
 ];
 
+/** The column shown when the sign-in report is given, before "Findings". */
+const LAST_SIGN_IN = "Last sign-in";
+
 /**
  * The table (one row per credential, by urgency), a legend of the policies found with their level
  * and count, the disabled policies, warnings (duplicate keyIds) and a summary line.
@@ -75,11 +108,14 @@ export function renderText(
         : "No credentials found.",
     );
   } else {
-    const table: string[][] = [HEAD];
-    for (const row of rows) table.push(cells(row));
-    for (const line of layout(table)) lines.push(line);
+    const withActivity = summary.credentialActivity !== null;
+    const head = withActivity ? [...HEAD.slice(0, -1), LAST_SIGN_IN, HEAD[HEAD.length - 1]] : HEAD;
+    const table: string[][] = [head];
+    for (const row of rows) table.push(cells(row, withActivity));
+    for (const line of layout(table, HEAD.indexOf("Days left"))) lines.push(line);
   }
   lines.push("");
+  for (const line of federatedLines(result, options)) lines.push(line);
   const found = AUDIT_POLICIES.filter((policy) => (summary.byPolicy[policy] ?? 0) > 0);
   if (found.length > 0) {
     lines.push("Findings (* mandatory):");
@@ -92,6 +128,8 @@ export function renderText(
     }
     lines.push("");
   }
+  for (const line of policyLines(summary)) lines.push(line);
+  for (const line of activityLines(summary)) lines.push(line);
   const everyPolicyDisabled = summary.disabledPolicies.length === AUDIT_POLICIES.length;
   if (summary.disabledPolicies.length > 0) {
     const names = summary.disabledPolicies.join(", ");
@@ -105,6 +143,39 @@ export function renderText(
   if (!summary.ownersKnown && settings.levels["credential-owner-missing"] !== "disabled") {
     lines.push(
       "Owners not known (give --owners FILE, or use --graph): credential-owner-missing was not judged.",
+      "",
+    );
+  }
+  const activityPolicies = ["credential-unused", "credential-in-use-before-deletion"] as const;
+  if (
+    summary.credentialActivity === null &&
+    activityPolicies.some((policy) => settings.levels[policy] !== "disabled")
+  ) {
+    lines.push(
+      "Sign-in report not given (--credential-activity FILE, or --graph --credential-activity): credential-unused and credential-in-use-before-deletion were not judged.",
+      "",
+    );
+  }
+  const federatedPolicies = [
+    "federated-credential-subject-scope",
+    "federated-credential-trust-advisory",
+    "credential-federation-migration-incomplete",
+  ] as const;
+  if (
+    summary.federatedCredentials === null &&
+    federatedPolicies.some((policy) => settings.levels[policy] !== "disabled")
+  ) {
+    lines.push(
+      "Federated credentials not read (--federated-credentials FILE, or --graph): federated-credential-subject-scope, federated-credential-trust-advisory and credential-federation-migration-incomplete were not judged.",
+      "",
+    );
+  }
+  if (
+    summary.appManagementPolicies === null &&
+    settings.levels["credential-tenant-policy"] !== "disabled"
+  ) {
+    lines.push(
+      "App management policies not known (a --tenant FILE holding them, or --graph): credential-tenant-policy was not judged.",
       "",
     );
   }
@@ -129,14 +200,188 @@ export function renderText(
   return `${lines.join("\n")}\n`;
 }
 
-/** `{ findings, summary }`, pretty-printed, with a final newline. */
+/**
+ * `{ findings, summary }` (and `federatedCredentials` when they were read), pretty-printed, with a
+ * final newline.
+ */
 export function renderJson(result: AuditResult): string {
   const document: AuditJson = { findings: result.findings, summary: result.summary };
+  if (result.summary.federatedCredentials !== null) {
+    document.federatedCredentials = federatedJson(result.federatedRows);
+  }
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
-/** A row's cells; a credential whose endDateTime is unreadable shows `unreadable` and `?` days left. */
-function cells(row: TenantCredentialRow): string[] {
+/** The federated rows grouped by application, in row order (most urgent first). */
+export function federatedJson(rows: readonly FederatedCredentialRow[]): FederatedApplicationJson[] {
+  const byObject = new Map<string, FederatedApplicationJson>();
+  for (const row of rows) {
+    const key = row.object.objectId.toLowerCase();
+    let application = byObject.get(key);
+    if (application === undefined) {
+      application = {
+        objectId: row.object.objectId,
+        appId: row.object.appId,
+        displayName: row.object.displayName,
+        credentials: [],
+      };
+      byObject.set(key, application);
+    }
+    const c = row.credential;
+    application.credentials.push({
+      id: c.id,
+      name: c.name,
+      issuer: c.issuer,
+      subject: c.subject,
+      audiences: c.audiences,
+      description: c.description,
+      claimsMatchingExpression: c.claimsMatchingExpression,
+      findings: row.findings.map((f) => ({ policy: f.policy, level: f.level })),
+    });
+  }
+  return [...byObject.values()];
+}
+
+/** Widths (characters, before escaping) of the federated table's text columns. */
+const FEDERATED_WIDTHS = { name: 40, issuer: 48, subject: 56, audience: 32 };
+
+const FEDERATED_HEAD = [
+  "Display name",
+  "appId",
+  "Federated credential",
+  "Issuer",
+  "Subject (or expression)",
+  "Audience",
+  "Findings",
+];
+
+/**
+ * The federated identity credentials, when read: one row per credential (most urgent first), every
+ * value from the tenant cut and neutralised; they never expire, so no end column.
+ */
+function federatedLines(result: AuditResult, options: TextOptions): string[] {
+  const summary = result.summary.federatedCredentials;
+  if (summary === null) return [];
+  const rows = options.onlyFindings
+    ? result.federatedRows.filter((row) => row.findings.length > 0)
+    : result.federatedRows;
+  const lines = [
+    `Federated credentials (${forTerminal(summary.source)}; they never expire): ${count(summary.credentials, "credential")} on ${count(summary.applications, "application")}${summary.migrationsIncomplete > 0 ? `, ${count(summary.migrationsIncomplete, "application")} still holding secrets or certificates` : ""}.`,
+  ];
+  if (rows.length === 0) {
+    lines.push(
+      options.onlyFindings && result.federatedRows.length > 0
+        ? "No federated credential has a finding."
+        : "No federated credentials found.",
+      "",
+    );
+    return lines;
+  }
+  const cell = (text: string, width: number) =>
+    neutralise(truncate(text.replace(/\s+/g, " "), width));
+  const table: string[][] = [FEDERATED_HEAD];
+  for (const row of rows) {
+    const c = row.credential;
+    table.push([
+      cell(row.object.displayName, NAME_WIDTH),
+      row.object.appId,
+      cell(c.name, FEDERATED_WIDTHS.name),
+      cell(c.issuer, FEDERATED_WIDTHS.issuer),
+      cell(c.subject ?? c.claimsMatchingExpression ?? "(none)", FEDERATED_WIDTHS.subject),
+      cell(c.audiences.join(", "), FEDERATED_WIDTHS.audience),
+      row.findings.map((f) => `${f.policy}${f.level === "mandatory" ? "*" : ""}`).join(", "),
+    ]);
+  }
+  for (const line of layout(table)) lines.push(line);
+  lines.push("");
+  return lines;
+}
+
+/**
+ * The tenant's app management policies, when read: whether the default policy is enabled and what
+ * it caps, the per-app policies and the objects they apply to (tenant text neutralised), the caps
+ * for the pack, and how many existing credentials break the policies.
+ */
+function policyLines(summary: AuditSummary): string[] {
+  const policies = summary.appManagementPolicies;
+  if (policies === null) return [];
+  const lines = ["App management policies (Entra checks them only when a credential is added):"];
+  const describe = (list: readonly RestrictionJson[]) => {
+    const enabled = list.filter((r) => r.state === "enabled");
+    return enabled.length === 0 ? "nothing" : enabled.map(restrictionText).join("; ");
+  };
+  const tenant = policies.defaultPolicy;
+  if (tenant === null) {
+    lines.push("  Tenant default policy: not read.");
+  } else if (!tenant.isEnabled) {
+    lines.push("  Tenant default policy: disabled (Entra's default): it restricts nothing.");
+  } else {
+    lines.push(
+      "  Tenant default policy: enabled.",
+      `    applications: ${describe(tenant.applicationRestrictions)}`,
+      `    service principals: ${describe(tenant.servicePrincipalRestrictions)}`,
+    );
+  }
+  if (policies.appPolicies.length === 0) {
+    lines.push("  Per-app policies: none.");
+  }
+  for (const policy of policies.appPolicies) {
+    const targets = policy.appliesTo.map((t) =>
+      t.displayName === null
+        ? `${t.objectType ?? "object"} ${neutralise(t.objectId)} (not in the audited tenant)`
+        : `${t.objectType === "servicePrincipal" ? "service principal" : "application"} ${quoted(t.displayName)} (${t.objectId})`,
+    );
+    lines.push(
+      `  Per-app policy ${quoted(policy.displayName ?? "")} (${neutralise(policy.id)}), ${policy.isEnabled ? `enabled: ${describe(policy.restrictions)}` : "disabled: the objects it applies to are exempt from the default policy"}; applies to ${targets.length === 0 ? "nothing" : targets.join(", ")}.`,
+    );
+  }
+  const caps = Object.entries(policies.caps).map(([key, value]) => `${key} ${value}`);
+  lines.push(
+    `  Caps for the policy pack: ${caps.length === 0 ? "none" : caps.join(", ")}${caps.length === 0 ? "" : " (--emit-policy-config FILE writes them)"}.`,
+    `  Existing credentials that break them: ${policies.credentialsBreaking} (credential-tenant-policy).`,
+    "",
+  );
+  return lines;
+}
+
+/** `passwordLifetime ≤ P90D for objects created from …`, `passwordAddition blocked`. */
+function restrictionText(r: RestrictionJson): string {
+  const what = r.restrictionType.endsWith("Addition")
+    ? `${neutralise(r.restrictionType)} blocked`
+    : `${neutralise(r.restrictionType)} ≤ ${neutralise(r.maxLifetime ?? "(none)")}`;
+  return r.restrictForAppsCreatedAfterDateTime === null
+    ? what
+    : `${what} for objects created from ${r.restrictForAppsCreatedAfterDateTime}`;
+}
+
+/** The sign-in report, when given: a beta API, how much it covers, how fresh it is. */
+function activityLines(summary: AuditSummary): string[] {
+  const activity = summary.credentialActivity;
+  if (activity === null) return [];
+  return [
+    `Sign-in report (${forTerminal(activity.source)}; Microsoft Graph BETA API, subject to change): ${activity.entries.toLocaleString("en-US")} ${activity.entries === 1 ? "entry" : "entries"}; ${count(activity.credentialsWithData, "credential")} with data, ${activity.credentialsWithoutData.toLocaleString("en-US")} without ("no data": not judged, never counted as unused). Freshness: ${activity.freshness}.`,
+    "",
+  ];
+}
+
+/**
+ * A row's cells; a credential whose endDateTime is unreadable shows `unreadable` and `?` days left.
+ * With the sign-in report, its last sign-in too: the instant, `none recorded` or `no data`.
+ */
+function cells(row: TenantCredentialRow, withActivity = false): string[] {
+  const lastSignIn =
+    row.lastSignIn === null
+      ? []
+      : [
+          row.lastSignIn.status === "signed-in"
+            ? shownInstant(row.lastSignIn.ms)
+            : row.lastSignIn.status === "none-recorded"
+              ? "none recorded"
+              : "no data",
+        ];
+  const findings = row.findings
+    .map((f) => `${f.policy}${f.level === "mandatory" ? "*" : ""}`)
+    .join(", ");
   return [
     row.object.objectType,
     // Cut first, then escaped: the cut never splits an escape; an escaped name is wider, visibly.
@@ -149,19 +394,23 @@ function cells(row: TenantCredentialRow): string[] {
     ...(row.status === "unreadable"
       ? ["unreadable", "?"]
       : [shownInstant(row.credential.endMs), (Math.floor(row.daysLeft * 10) / 10).toFixed(1)]),
-    row.findings.map((f) => `${f.policy}${f.level === "mandatory" ? "*" : ""}`).join(", "),
+    ...(withActivity ? (lastSignIn.length > 0 ? lastSignIn : ["no data"]) : []),
+    findings,
   ];
 }
 
-/** Left-aligned columns separated by two spaces (the days column right-aligned), no trailing blanks. */
-function layout(table: string[][]): string[] {
+/**
+ * Left-aligned columns separated by two spaces (the column `rightAligned`, if any, right-aligned),
+ * no trailing blanks.
+ */
+function layout(table: string[][], rightAligned = -1): string[] {
   const widths = table[0].map(() => 0);
   for (const row of table) {
     for (let column = 0; column < row.length; column++) {
       widths[column] = Math.max(widths[column], length(row[column]));
     }
   }
-  const daysColumn = HEAD.indexOf("Days left");
+  const daysColumn = rightAligned;
   return table.map((row) =>
     row
       .map((cell, column) => {
@@ -189,8 +438,18 @@ function truncate(text: string, max: number): string {
 }
 
 function setting(policy: string, settings: AuditSettings): string {
-  if (policy === "credential-max-lifetime") return ` (maxLifetime ${settings.maxLifetime.text})`;
+  if (policy === "credential-max-lifetime") {
+    const { password, certificate } = settings.maxLifetimeByKind;
+    return password.text === settings.maxLifetime.text &&
+      certificate.text === settings.maxLifetime.text
+      ? ` (maxLifetime ${settings.maxLifetime.text})`
+      : ` (passwords ${password.text}, certificates ${certificate.text})`;
+  }
   if (policy === "credential-expiring-soon") return ` (warnBefore ${settings.warnBefore.text})`;
+  if (policy === "credential-unused") return ` (unusedAfter ${settings.unusedAfter.text})`;
+  if (policy === "credential-in-use-before-deletion") {
+    return ` (inUseWindow ${settings.inUseWindow.text})`;
+  }
   return "";
 }
 

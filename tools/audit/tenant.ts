@@ -5,7 +5,9 @@
  *
  * Only these properties are read (Graph v1.0 names; every other property is ignored):
  * - object: `id` (object id, GUID), `appId` (client id, GUID), `displayName`,
- *   `passwordCredentials[]`, `keyCredentials[]`;
+ *   `passwordCredentials[]`, `keyCredentials[]`, `createdDateTime` (optional: applications have it
+ *   in Graph v1.0 and `az ad app list`; service principals have none in v1.0; an unreadable one is
+ *   read as unknown; app management policies dated by `restrictForAppsCreatedAfterDateTime` use it);
  * - `passwordCredentials[]`: `keyId` (GUID), `displayName`, `startDateTime`, `endDateTime`,
  *   `customKeyIdentifier` (`hint` and `secretText` are never read: Graph returns no secret text in
  *   lists, and nothing of a secret is printed anywhere);
@@ -26,6 +28,12 @@
  * `certificate` for keyCredentials. Pure: no I/O.
  */
 import { formatInstant, parseInstant, credentialLifetime } from "../../policy/core";
+import {
+  AppManagementPolicyShapeError,
+  parseAppManagementPolicies,
+  parseTenantAppManagementPolicy,
+  type AppManagementPolicies,
+} from "../offline/appManagementPolicy";
 import { AuditInputError } from "./errors";
 
 /** The Graph resource an object comes from. */
@@ -80,6 +88,11 @@ export interface TenantObject {
   /** Graph `displayName` ("" when null). */
   displayName: string;
   credentials: TenantCredential[];
+  /**
+   * Graph `createdDateTime`, ms since the Unix epoch; absent when unknown (service principals in
+   * Graph v1.0, exports without it, an unreadable value).
+   */
+  createdMs?: number;
   /**
    * Where it was read: the file (or Graph list) and its index, e.g. `apps.json: [3]`; absent for
    * objects built in code.
@@ -213,7 +226,19 @@ function parseObject(item: unknown, objectType: ObjectType, at: At): TenantObjec
       credentials.push(parseCredential(list[index], credentialType, at, `.${key}[${index}]`));
     }
   }
-  return { objectType, objectId, appId, displayName: displayName ?? "", credentials };
+  const object: TenantObject = {
+    objectType,
+    objectId,
+    appId,
+    displayName: displayName ?? "",
+    credentials,
+  };
+  const created = item.createdDateTime;
+  if (typeof created === "string") {
+    const parsed = parseInstant(created);
+    if (parsed.ok) object.createdMs = parsed.value;
+  }
+  return object;
 }
 
 function parseCredential(
@@ -372,4 +397,88 @@ function describe(value: unknown): string {
   }
   if (Array.isArray(value)) return `an array of ${value.length}`;
   return "an object";
+}
+
+/** What a `--tenant` file holds: each part null when the file does not have it. */
+export interface TenantFile {
+  /** `applications`, as `az ad app list --all` prints them. */
+  applications: TenantObject[] | null;
+  /** `servicePrincipals`, as `az ad sp list --all` prints them. */
+  servicePrincipals: TenantObject[] | null;
+  /**
+   * The app management policies: `defaultAppManagementPolicy` (what `GET
+   * /policies/defaultAppManagementPolicy` returns) and `appManagementPolicies` (what `GET
+   * /policies/appManagementPolicies?$expand=appliesTo` returns); null when the file has neither.
+   */
+  policies: AppManagementPolicies | null;
+}
+
+/** The keys a `--tenant` file may hold (`deployer` is the offline preview's, and ignored here). */
+export const TENANT_FILE_KEYS = [
+  "applications",
+  "servicePrincipals",
+  "defaultAppManagementPolicy",
+  "appManagementPolicies",
+  "deployer",
+] as const;
+
+/**
+ * Parses a `--tenant` file: a JSON object `{applications, servicePrincipals,
+ * defaultAppManagementPolicy, appManagementPolicies}`, every key optional (the offline preview's
+ * tenant snapshot, tools/offline/simulator/tenant.ts, with the tenant's app management policies).
+ *
+ * @param source the file as the user named it, for messages
+ * @throws AuditInputError `<source>: not valid JSON (…)`, or naming the JSON path and what was expected
+ */
+export function parseTenantFile(text: string, source: string): TenantFile {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new AuditInputError(`${source}: not valid JSON (${(error as Error).message})`);
+  }
+  if (!isRecord(value)) {
+    throw new AuditInputError(
+      `${source}: expected an object {"applications": [...], "servicePrincipals": [...], "defaultAppManagementPolicy": {...}, "appManagementPolicies": {"value": [...]}} (every key optional), got ${describe(value)}`,
+    );
+  }
+  for (const key of Object.keys(value)) {
+    if (!(TENANT_FILE_KEYS as readonly string[]).includes(key)) {
+      throw new AuditInputError(
+        `${source}: unknown key ${JSON.stringify(key)}; a tenant file holds ${TENANT_FILE_KEYS.join(", ")}`,
+      );
+    }
+  }
+  const list = (key: "applications" | "servicePrincipals", objectType: ObjectType) =>
+    value[key] === undefined
+      ? null
+      : parseTenantObjects(value[key], `${source}: ${key}`, objectType);
+  let policies: AppManagementPolicies | null = null;
+  const hasDefault = value.defaultAppManagementPolicy !== undefined;
+  const hasApp = value.appManagementPolicies !== undefined;
+  if (hasDefault || hasApp) {
+    try {
+      policies = {
+        defaultPolicy: hasDefault
+          ? parseTenantAppManagementPolicy(
+              value.defaultAppManagementPolicy,
+              "$.defaultAppManagementPolicy",
+            )
+          : null,
+        appPolicies: hasApp
+          ? parseAppManagementPolicies(value.appManagementPolicies, "$.appManagementPolicies")
+          : [],
+      };
+    } catch (error) {
+      if (error instanceof AppManagementPolicyShapeError) {
+        throw new AuditInputError(`${source}: ${error.path}: ${error.problem}`);
+      }
+      throw error;
+    }
+  }
+  return {
+    applications: list("applications", "application"),
+    servicePrincipals: list("servicePrincipals", "servicePrincipal"),
+    policies,
+  };
 }

@@ -1,8 +1,10 @@
 /**
- * The tenant audit at scale: `npm run audit -- --apps … --service-principals …` on a
- * generated tenant of 10,000 applications × 3 credentials, spawned as users run it, in table and
- * `--json` modes. Wall time from spawn to exit; CPU time and peak RSS of the process (the
- * usage-reporter preload).
+ * The tenant audit at scale: `npm run audit -- --apps … --service-principals …
+ * --credential-activity … --federated-credentials …` on a generated tenant of 10,000 applications ×
+ * 3 credentials with its sign-in report and its applications' federated identity credentials (one
+ * federated application per twenty, every tenth application in migration; tools/bench/auditTenant.ts),
+ * spawned as users run it, in table and `--json` modes. Wall time from spawn to exit; CPU time and peak RSS of the process (the usage-reporter
+ * preload).
  *
  * Opt-in, a larger tenant (the text table once failed above about 125,000 credentials):
  * - `npm run bench -- --audit-credentials 200000` adds it to the full benchmark;
@@ -64,7 +66,7 @@ export async function auditScale(
   if (!options.largeOnly) {
     await auditTenantRuns(report, work, {
       apps: APPS,
-      label: `${APPS.toLocaleString("en")} applications × 3 credentials`,
+      label: `${APPS.toLocaleString("en")} applications × 3 credentials, with the sign-in report`,
       target: { ms: TARGET_MS, text: "≤ 10 s" },
     });
   }
@@ -99,6 +101,10 @@ async function auditTenantRuns(
     files.apps,
     "--service-principals",
     files.servicePrincipals,
+    "--credential-activity",
+    files.activity,
+    "--federated-credentials",
+    files.federated,
     "--now",
     BENCH_NOW,
   ];
@@ -107,8 +113,9 @@ async function auditTenantRuns(
   const what =
     tenant.label ??
     `${files.credentials.toLocaleString("en")} credentials (opt-in: --audit-credentials ${tenant.optIn ?? files.credentials})`;
+  const bytes = fs.statSync(files.apps).size + fs.statSync(files.servicePrincipals).size;
+  const activityBytes = fs.statSync(files.activity).size;
   if (tenant.label === undefined) {
-    const bytes = fs.statSync(files.apps).size + fs.statSync(files.servicePrincipals).size;
     report.add(
       "Audit",
       `${what}: generated applications, service principals`,
@@ -116,6 +123,16 @@ async function auditTenantRuns(
     );
     report.add("Audit", `${what}: size of the two JSON files`, fmtMiB(bytes));
   }
+  report.add(
+    "Audit",
+    `${what}: report entries, file size`,
+    `${files.activityEntries.toLocaleString("en")}, ${fmtMiB(activityBytes)}`,
+  );
+  report.add(
+    "Audit",
+    `${what}: federated credentials, federated-only applications, file size`,
+    `${files.federatedCredentials.toLocaleString("en")}, ${files.federatedApplications.toLocaleString("en")}, ${fmtMiB(fs.statSync(files.federated).size)}`,
+  );
   try {
     for (const [mode, args] of [
       ["table", base],

@@ -1,7 +1,9 @@
 /**
  * Generated stack configurations for the benchmarks: `n` apps cycling through the kinds of
  * Pulumi.dev.yaml (new app with owners, new app with per-app rotation, existing service
- * principal, new app with a rotating certificate, existing application).
+ * principal, new app with a rotating certificate, existing application) and the federated kinds
+ * (docs/federation.md): a federated app (`credential: federated`, a GitHub Actions environment and
+ * a managed identity) and an app in migration (its password beside a federated credential).
  */
 import type { RawStackConfig } from "../../components/config";
 
@@ -16,7 +18,7 @@ export function generateConfig(n: number): RawStackConfig {
   const apps: unknown[] = [];
   for (let i = 0; i < n; i++) {
     const name = `app-${String(i).padStart(5, "0")}`;
-    switch (i % 5) {
+    switch (i % 7) {
       case 0:
         apps.push({
           name,
@@ -34,8 +36,26 @@ export function generateConfig(n: number): RawStackConfig {
       case 3:
         apps.push({ name, displayName: `Signer ${i}`, credential: "certificate" });
         break;
-      default:
+      case 4:
         apps.push({ name, existing: { applicationObjectId: fakeGuid(i, 3) } });
+        break;
+      case 5:
+        apps.push({
+          name,
+          displayName: `Deployer ${i}`,
+          credential: "federated",
+          federation: [
+            { githubActions: { repository: `bench/app-${i}`, environment: "prod" } },
+            { managedIdentity: { principalId: fakeGuid(i, 4) } },
+          ],
+        });
+        break;
+      default:
+        apps.push({
+          name,
+          displayName: `Migrating ${i}`,
+          federation: [{ managedIdentity: { principalId: fakeGuid(i, 5) } }],
+        });
     }
   }
   return {

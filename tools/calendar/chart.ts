@@ -17,6 +17,10 @@
  * `credential <id>`, and every consumer bar one of the mark named `consumer` whose ARIA label starts
  * with `consumer <app>/<consumer> holds <id>`, so the picture can be checked against the simulation.
  *
+ * A federated app (`credential: federated`) has no bar: one lane says "federated: nothing expires"
+ * (a text item of the mark named `federated_<app index>`), and each of its consumers' lanes says it
+ * holds no rotating credential.
+ *
  * Bars are passwords or certificates: each app's title names its kind when the options give it
  * ({@link ChartOptions.credentialKinds}). Every text from the stack (app names, the stack name,
  * violation messages) is drawn through `neutralise`: an SVG or HTML file shows control and bidi
@@ -27,7 +31,7 @@ import { formatInstant } from "../../policy/core";
 import { neutralise as n } from "../offline";
 import { AppSimulation, ConsumerSimulation, INVARIANTS, Simulation } from "./simulate";
 import { loadVega, loadVegaLite } from "./esm";
-import { CredentialKinds, credentialNoun, summarize } from "./summary";
+import { CredentialKinds, credentialNoun, FEDERATED_RESULT, summarize } from "./summary";
 
 /** Options of the chart. */
 export interface ChartOptions {
@@ -51,6 +55,10 @@ export const CREDENTIAL_LABEL_PREFIX = "credential ";
 export const CONSUMER_MARK = "consumer";
 /** Prefix of each consumer bar's ARIA label: `consumer <app>/<consumer> holds <id> …`. */
 export const CONSUMER_LABEL_PREFIX = "consumer ";
+/** Mark name prefix of a federated app's text (`federated_<app index>`): {@link FEDERATED_RESULT}. */
+export const FEDERATED_MARK = "federated";
+/** The lane of a federated app (it has no slot). */
+const FEDERATED_LANE = "federated";
 
 const SLOT_COLOURS = ["#4c78a8", "#f58518"];
 const VIOLATION_COLOUR = "#d62728";
@@ -113,12 +121,16 @@ export function calendarSpec(simulation: Simulation, options: ChartOptions = {})
         domain,
         maxTicks,
         today,
-        title:
-          `${n(app.app)} — slots ${app.settings.slots}, period ${app.settings.period}, grace ${app.settings.grace}, ` +
-          `anchor ${formatInstant(app.settings.anchorMs)}: ${summary?.rotations ?? 0} rotations, ${app.credentials.length} ${credentialNoun(summary?.kind, app.credentials.length === 1)}` +
-          (first
-            ? ` — FAIL: invariant ${first.invariant} (${INVARIANTS[first.invariant]}) at ${first.instant}`
-            : " — ok"),
+        title: app.federated
+          ? `${n(app.app)} — ${FEDERATED_RESULT}: no secret, no certificate, nothing rotates` +
+            (first
+              ? ` — FAIL: invariant ${first.invariant} (${INVARIANTS[first.invariant]}) at ${first.instant}`
+              : " — ok")
+          : `${n(app.app)} — slots ${app.settings.slots}, period ${app.settings.period}, grace ${app.settings.grace}, ` +
+            `anchor ${formatInstant(app.settings.anchorMs)}: ${summary?.rotations ?? 0} rotations, ${app.credentials.length} ${credentialNoun(summary?.kind, app.credentials.length === 1)}` +
+            (first
+              ? ` — FAIL: invariant ${first.invariant} (${INVARIANTS[first.invariant]}) at ${first.instant}`
+              : " — ok"),
         failed: first !== undefined,
       });
     }),
@@ -146,7 +158,9 @@ export function consumerLane(
 function appChart(app: AppSimulation, simulation: Simulation, o: AppChartOptions): object {
   const consumers = app.consumers ?? [];
   const lanes = [
-    ...Array.from({ length: app.settings.slots }, (_, s) => `slot ${s}`),
+    ...(app.federated
+      ? [FEDERATED_LANE]
+      : Array.from({ length: app.settings.slots }, (_, s) => `slot ${s}`)),
     ...consumers.map(consumerLane),
     DEPLOY_LANE,
   ];
@@ -398,6 +412,24 @@ function appChart(app: AppSimulation, simulation: Simulation, o: AppChartOptions
         encoding: { x: x("at"), y, text: { field: "text" } },
       },
     );
+  }
+  if (app.federated) {
+    // Nothing expires: one text in the app's lane, and in each consumer's.
+    const middle = (o.domain[0] + o.domain[1]) / 2;
+    const texts: Row[] = [
+      { lane: FEDERATED_LANE, at: middle, text: FEDERATED_RESULT },
+      ...consumers.map((consumer) => ({
+        lane: consumerLane(consumer),
+        at: middle,
+        text: "holds no rotating credential (federated)",
+      })),
+    ];
+    layers.push({
+      name: `${FEDERATED_MARK}_${o.index}`,
+      data: { values: texts },
+      mark: { type: "text", fontSize: 11, color: "#2a7a2a", baseline: "middle", align: "center" },
+      encoding: { x: x("at"), y, text: { field: "text" }, description: { field: "text" } },
+    });
   }
   if (o.today !== undefined) {
     const todayRow = [{ at: o.today, text: `today ${formatInstant(o.today).slice(0, 10)}` }];

@@ -1,23 +1,33 @@
 /**
  * `npm run calendar -- [--stack dev] [--dir .] [--from RFC3339] [--years N] [--every ISO8601]
- *  [--out FILE.svg|FILE.html] [--ics FILE.ics] [--no-churn-check] [--timeout PT15M]`
+ *  [--out FILE.svg|FILE.html] [--ics FILE.ics] [--no-churn-check] [--timeout PT15M]
+ *  [--tenant FILE]`
  *
  * Simulates scheduled `pulumi up` runs with the stack's real rotation settings, runs the stack's
  * program at the first deployment and one second and one day later (credentials it replaces at
  * every deployment break invariant 5), prints a per-app summary and optionally draws the calendar
  * (`--out`) and writes it as iCalendar (`--ics`, see ./ics.ts) to subscribe to.
+ * With `--tenant FILE` (a tenant snapshot, tools/offline/simulator/tenant.ts) holding the tenant's
+ * app management policies, the apps whose schedule the policies refuse (a credential type they
+ * block, or a lifetime the schedule can exceed: tools/offline/simulator/appPolicies.ts, the
+ * simulated Graph's rule and wording) are refused before anything is simulated, each named on
+ * stderr with the cap, the schedule's longest lifetime and the setting to change; the other apps
+ * are simulated.
  * Exit codes: 0 every invariant holds; 1 an invariant breaks (app, instant and, for the program,
- * the credential printed); 2 invalid options, stack file or configuration, a program that fails or
- * does not finish, or an `--out` or `--ics` that cannot be written (or that is a symbolic link: the
- * calendar never writes through one). Missing folders of `--out` and `--ics` are created only when
- * the calendar is written. SIGINT, SIGTERM and SIGHUP stop the program runs, remove their temporary files and exit
+ * the credential printed) or the tenant's policies refuse an app's schedule; 2 invalid options
+ * (an unreadable or malformed `--tenant` file among them), stack file or configuration, a program
+ * that fails or does not finish, or an `--out` or `--ics` that cannot be written (or that is a
+ * symbolic link: the calendar never writes through one). Missing folders of `--out` and `--ics`
+ * are created only when the calendar is written. SIGINT, SIGTERM and SIGHUP stop the program runs, remove their temporary files and exit
  * with 130, 143 and 129.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { Command, CommanderError } from "commander";
 import {
+  loadTenantOption,
   stopOnSignals,
+  tenantPolicyRefusals,
   neutralise,
   neutraliseLines,
   describeSource,
@@ -60,6 +70,7 @@ interface Options {
   ics?: string;
   churnCheck: boolean;
   timeout?: string;
+  tenant?: string;
 }
 
 /**
@@ -99,6 +110,10 @@ export async function main(
     .option(
       "--timeout <duration>",
       `bound on each program run: seconds or ISO 8601 (default ${describeDuration(DEFAULT_TIMEOUT_MS)})`,
+    )
+    .option(
+      "--tenant <file>",
+      "tenant snapshot whose app management policies (defaultAppManagementPolicy, appManagementPolicies) refuse the apps whose credentials Entra would refuse",
     )
     .exitOverride()
     .configureOutput({ writeErr: (s) => io.stderr.write(s), writeOut: (s) => io.stdout.write(s) });
@@ -169,19 +184,25 @@ async function run(
   const stack = loadStackFile(options.dir, options.stack);
   // Anchors may not be later than the first simulated deployment.
   const config = parseStackConfig(rawConfigFromValues(stack.config, stack.dir), fromMs);
+  // The tenant's app management policies refuse some apps before anything is simulated.
+  const tenant =
+    options.tenant === undefined ? undefined : loadTenantOption(path.resolve(options.tenant));
+  const refused = tenant === undefined ? [] : tenantPolicyRefusals(config.apps, tenant, fromMs);
+  const refusedApps = new Set(refused.map((r) => r.app));
+  const apps = config.apps.filter((app) => !refusedApps.has(app.name));
   // The program runs in child processes while the model is simulated here.
   const { checkProgram } = await import("./programCheck");
   const programCheck = options.churnCheck
     ? checkProgram(stack, { fromMs, timeoutMs })
     : Promise.resolve(undefined);
   programCheck.catch(() => undefined);
-  const simulation = simulate(config.apps, {
+  const simulation = simulate(apps, {
     fromMs,
     years: Number(options.years),
     every: every.value,
   });
   const program = await programCheck;
-  const kinds = credentialKinds(config.apps);
+  const kinds = credentialKinds(apps);
   const report = formatReport(simulation, options.stack, {
     programInstantsMs: program?.instantsMs,
     programViolations: program?.violations,
@@ -190,6 +211,11 @@ async function run(
   if (options.from === undefined && today.source === "environment") {
     io.stdout.write(
       `First deployment from ${describeSource(today.source, "--from")} (${formatInstant(fromMs)}).\n`,
+    );
+  }
+  if (refused.length > 0) {
+    io.stdout.write(
+      `Not simulated: the app management policies of --tenant ${neutralise(options.tenant ?? "")} refuse the credentials of ${refused.map((r) => neutralise(r.app)).join(", ")} (see stderr).\n`,
     );
   }
   io.stdout.write(`${report}\n`);
@@ -224,9 +250,12 @@ async function run(
     );
     io.stdout.write(`iCalendar written to ${file}\n`);
   }
+  for (const r of refused) {
+    io.stderr.write(`calendar: ${neutralise(r.app)}: ${neutralise(r.message)}\n`);
+  }
   const failures = reportedViolations(simulation, program?.violations);
   for (const v of failures) io.stderr.write(`calendar: ${describeViolation(v)}\n`);
-  return failures.length > 0 ? EXIT.violation : EXIT.ok;
+  return failures.length > 0 || refused.length > 0 ? EXIT.violation : EXIT.ok;
 }
 
 /**

@@ -18,6 +18,13 @@
  * left for `refresh` after the switch; that credential must neither be deleted nor expire before.
  * The timeline of each consumer is drawn at that worst phase for every switch.
  *
+ * Federated apps (`credential: federated`, docs/federation.md) hold no rotating credential: their
+ * federated identity credentials never expire and nothing rotates, so the simulation gives them no
+ * credential, no switch, no rotation and nothing to violate ({@link AppSimulation.federated}); their
+ * consumers sign in with a token of their own platform and hold no credential Key Vault hands over,
+ * so invariant 7 does not apply to them (no timeline). Apps in migration (`federation` beside
+ * `password` or `certificate`) rotate as any other.
+ *
  * The configuration is fixed for the whole simulation (one trigger, period, anchor and grace per
  * app): manual triggers and changes of period or anchor, which revoke the credentials consumers hold
  * on purpose (docs/rotation-model.md, "Consumers"), never happen here, so no instant is exempted
@@ -166,6 +173,11 @@ export interface ConsumerSimulation extends ConsumerRef {
 /** Everything that happened to one app. */
 export interface AppSimulation {
   app: string;
+  /**
+   * True for a federated app (`credential: federated`): nothing expires, so it has no credential,
+   * switch, rotation or violation, and its consumers hold nothing (see the module comment).
+   */
+  federated: boolean;
   settings: RotationSettings;
   /** ISO 8601, the cap that applies to the app. */
   maxLifetime: string;
@@ -271,6 +283,7 @@ function simulateApp(
   const settings = app.rotation;
   const result: AppSimulation = {
     app: app.name,
+    federated: app.credential === "federated",
     settings,
     maxLifetime: app.maxLifetime,
     credentials: [],
@@ -279,6 +292,20 @@ function simulateApp(
     violations: [],
     consumers: [],
   };
+  if (result.federated) {
+    // No secret, no certificate: nothing is created, switched, deleted or expires. Its consumers
+    // present their own platform's token (invariant 7 does not apply): no timeline.
+    result.consumers = (app.consumers ?? []).map((consumer) => ({
+      app: app.name,
+      name: consumer.name,
+      kind: consumer.kind,
+      refresh: consumer.refresh,
+      refreshIsDefault: consumer.refreshIsDefault,
+      holds: [],
+      violations: [],
+    }));
+    return result;
+  }
   const maxLifetime = parseDuration(app.maxLifetime);
   if (!maxLifetime.ok) throw new SimulationError(`${app.name}: maxLifetime ${maxLifetime.reason}`);
   const violate: Violate = (instantMs, invariant, message, consumer) => {

@@ -19,7 +19,7 @@ import {
   Violation,
 } from "./simulate";
 
-/** What rotates for each app, by app name: `password` or `certificate`. */
+/** What rotates for each app, by app name: `password` or `certificate` (`federated`: nothing). */
 export type CredentialKinds = Readonly<Record<string, CredentialType>>;
 
 /** The kind of each app of the configuration, by name (for {@link ReportExtras}, the chart). */
@@ -39,9 +39,14 @@ export function credentialNoun(kind: CredentialType | undefined, one = false): s
   return one ? noun : `${noun}s`;
 }
 
+/** What the table and the chart say of a federated app (`credential: federated`). */
+export const FEDERATED_RESULT = "federated: nothing expires";
+
 /** The figures printed for one app. Durations in days (two decimals). */
 export interface AppSummary {
   app: string;
+  /** A federated app: no credential rotates or expires (the figures are all zero or absent). */
+  federated: boolean;
   /** What rotates, when known (see {@link CredentialKinds}). */
   kind?: CredentialType;
   slots: number;
@@ -115,7 +120,8 @@ function summarizeApp(app: AppSimulation, kind: CredentialType | undefined): App
   }
   return {
     app: app.app,
-    ...(kind !== undefined ? { kind } : {}),
+    federated: app.federated,
+    ...(kind !== undefined ? { kind } : app.federated ? { kind: "federated" as const } : {}),
     slots: app.settings.slots,
     period: app.settings.period,
     grace: app.settings.grace,
@@ -220,6 +226,21 @@ export function formatReport(
     const first = [s.firstViolation, ...program.filter((v) => v.app === s.app)]
       .filter((v): v is Violation => v !== undefined)
       .sort((a, b) => a.instantMs - b.instantMs)[0];
+    if (s.federated) {
+      table.push([
+        n(s.app),
+        "federated",
+        "-",
+        "-",
+        "0",
+        "0",
+        "-",
+        "-",
+        "-",
+        first ? `FAIL: invariant ${first.invariant} at ${first.instant}` : FEDERATED_RESULT,
+      ]);
+      continue;
+    }
     table.push([
       n(s.app),
       s.kind ?? "-",
@@ -246,6 +267,12 @@ export function formatReport(
       ".",
     "Note: changing period or anchor changes every generation, so both slots rotate at once " +
       "(the credential Key Vault held is replaced in the same deployment).",
+    ...(summaries.some((s) => s.federated)
+      ? [
+          "Federated apps (credential: federated) hold no secret or certificate: nothing expires, nothing rotates, " +
+            "and their consumers sign in with their own platform's token (invariant 7 does not apply).",
+        ]
+      : []),
     extras.programInstantsMs
       ? `The stack's program ran at ${extras.programInstantsMs.map(formatInstant).join(", ")}: ` +
         "a credential whose replacing inputs change between these runs without a scheduled rotation breaks invariant 5."
@@ -269,7 +296,9 @@ export function formatReport(
  * the credentials it held, its shortest margin and its result (invariant 7).
  */
 function formatConsumers(summaries: readonly AppSummary[]): string[] {
-  const rows = summaries.flatMap((s) => s.consumers.map((c) => ({ app: s.app, c })));
+  const rows = summaries.flatMap((s) =>
+    s.consumers.map((c) => ({ app: s.app, federated: s.federated, c })),
+  );
   if (rows.length === 0) return [];
   const table = new Table({
     head: [
@@ -283,15 +312,19 @@ function formatConsumers(summaries: readonly AppSummary[]): string[] {
     ],
     style: { head: [], border: [] },
   });
-  for (const { app, c } of rows) {
+  for (const { app, federated, c } of rows) {
     table.push([
       n(app),
       n(c.name),
       n(c.kind),
       `${n(c.refresh)}${c.refreshIsDefault ? " (default)" : ""}`,
-      String(c.held),
+      federated ? "-" : String(c.held),
       c.shortestMarginDays?.toFixed(2) ?? "-",
-      c.firstViolation ? `FAIL: invariant 7 at ${c.firstViolation.instant}` : "ok",
+      c.firstViolation
+        ? `FAIL: invariant 7 at ${c.firstViolation.instant}`
+        : federated
+          ? `${FEDERATED_RESULT} (no rotating credential)`
+          : "ok",
     ]);
   }
   return [

@@ -5,11 +5,18 @@
  *   npm start -- [--stack dev] [--dir .] [--now 2027-01-01T00:00:00Z]
  *                [--policy-pack-config policy-config.json] [--policy-pack DIR] [--tenant FILE]
  *                [--graph-permission Application.ReadWrite.All|Application.ReadWrite.OwnedBy]
+ *                [--state state.json [--credential-activity activity.json]]
  *                [--no-churn-check] [--timeout PT15M] [--json]
  *
+ * `--state`: the JSON of `pulumi stack export`; the preview is then the plan of the next `pulumi
+ * up` from that state, with the real key ids. `--credential-activity`: Microsoft Graph's beta
+ * sign-in report per credential; a credential that plan deletes which signed in within PT24H is
+ * `credential-in-use-before-deletion` (mandatory). Both: ./statePlan.ts.
+ *
  * Exit codes: 0 no mandatory violation, 1 mandatory violations, 2 the program, its configuration,
- * the command line or the policy pack failed, or the simulated Azure refused a step (a message
- * naming the problem, never a stack trace). Options, the churn check and what an offline preview
+ * the command line (an unreadable or malformed --state or --credential-activity file included) or
+ * the policy pack failed, or the simulated Azure refused a step (a message naming the problem,
+ * never a stack trace). Options, the churn check and what an offline preview
  * cannot know: tools/preview/README.md. SIGINT, SIGTERM and SIGHUP stop the program runs and the
  * policy pack, remove the temporary files and exit with 130, 143 and 129.
  */

@@ -6,7 +6,7 @@
  * role assignments alone still give a row per principal, so it works for any program.
  *
  * Whether a consumer's refresh is its kind's documented default is not in the outputs: the caller
- * reads it from the stack's configuration (./consumerDefaults.ts). Pure: no I/O.
+ * reads it from the stack's configuration (./stackConfigFacts.ts). Pure: no I/O.
  */
 import { appOf } from "../offline";
 import type { Registration } from "../offline";
@@ -14,6 +14,7 @@ import {
   classifyScope,
   isRoleAssignmentType,
   roleIdOf,
+  KEY_VAULT_CRYPTO_USER_ROLE_ID,
   secretReadingRole,
 } from "../../policy/core";
 
@@ -80,7 +81,7 @@ export function isRoleAssignment(r: Registration): boolean {
  *
  * @param stackOutputs the program's stack outputs, when recorded
  * @param refreshDefaults per {@link consumerKey}, whether the consumer's refresh is its kind's
- *   default (./consumerDefaults.ts); absent: `refreshDefault` is left out
+ *   default (./stackConfigFacts.ts); absent: `refreshDefault` is left out
  */
 export function consumerRows(
   registrations: Registration[],
@@ -134,20 +135,40 @@ export function consumerRows(
   return rows.sort((a, b) => (appOrder.get(a.app) ?? 0) - (appOrder.get(b.app) ?? 0));
 }
 
+/**
+ * Built-in roles the stack grants consumers besides the secret readers: `Key Vault Crypto User`
+ * (signs with a non-exportable key). Source: Azure built-in roles, Security.
+ */
+const OTHER_CONSUMER_ROLES: Readonly<Record<string, string>> = {
+  [KEY_VAULT_CRYPTO_USER_ROLE_ID]: "Key Vault Crypto User",
+};
+
 /** What one role assignment grants, from its inputs. */
 function grantOf(r: Registration): ConsumerGrant {
   const roleDefinitionId = text(r.inputs.roleDefinitionId) ?? "";
   const scope = text(r.inputs.scope) ?? "";
   const roleId = roleIdOf(roleDefinitionId);
-  const role = roleId === undefined ? undefined : secretReadingRole(roleId)?.name;
+  const role =
+    roleId === undefined
+      ? undefined
+      : (secretReadingRole(roleId)?.name ?? OTHER_CONSUMER_ROLES[roleId.toLowerCase()]);
   const where = classifyScope(scope);
+  // A non-exportable Key Vault certificate's key or certificate, labelled as the stack outputs
+  // label them (`<name> (key)`, `<name> (cert)`: components/appCredentialSecrets.ts).
+  const item =
+    /\/providers\/Microsoft\.KeyVault\/vaults\/[^/]+\/(keys|certificates)\/([^/]+)$/i.exec(scope);
+  const itemName = item ? `${item[2]} (${item[1] === "keys" ? "key" : "cert"})` : undefined;
   return {
     name: r.name,
     urn: r.urn,
     roleDefinitionId,
     ...(role !== undefined ? { role } : {}),
     scope,
-    ...(where.kind === "secret" ? { secretName: where.secret } : {}),
+    ...(where.kind === "secret"
+      ? { secretName: where.secret }
+      : itemName !== undefined
+        ? { secretName: itemName }
+        : {}),
     ...(where.kind === "secret" || where.kind === "vault" ? { vault: where.vault } : {}),
   };
 }

@@ -9,11 +9,14 @@ import {
   APPLICATION_PASSWORD,
   CERTIFICATE_TYPES,
   formatInstant,
+  isKeyVaultCertificateType,
   keyVaultSecretFlavour,
   MAX_DEPTH,
   parseInstant,
   parseSchedule,
   SERVICE_PRINCIPAL_PASSWORD,
+  sharedSchedulePairing,
+  sharedScheduleRotations,
   walkDependencies,
   WINDOW_KEY,
 } from "../../policy/core";
@@ -55,6 +58,46 @@ export interface CredentialRow {
   thumbprint?: string;
   /** Certificates: that certificate's notAfter, RFC 3339. */
   notAfter?: string;
+  /**
+   * Certificates Key Vault generated (`azure:keyvault/certificate:Certificate` in the value's
+   * chain): the private key stays in Key Vault, never in the program or its state.
+   */
+  keyInKeyVault?: boolean;
+  /**
+   * With `--state`: what the next `pulumi up` does with it (./statePlan.ts): `same`, `update`,
+   * `replace` (a new credential; the one it replaces is {@link replaces}), `create`, or `delete`
+   * (the program no longer declares it, or an old copy the state marks for deletion).
+   */
+  step?: "create" | "same" | "update" | "replace" | "delete";
+  /**
+   * With `--state`: where {@link keyId} comes from: `state` (the real key id), or `simulated` (a
+   * credential the deployment creates: Azure assigns its key id then).
+   */
+  keyIdSource?: "state" | "simulated";
+  /** With `--state`, step `replace`: the credential it deletes, as the state holds it. */
+  replaces?: DeletedCredential;
+  /** With `--state`, step `delete`: an old copy of a replaced credential the state marks `delete`. */
+  pendingDelete?: boolean;
+  /** With `--credential-activity`: its last sign-in, by its key id (credentials of the state). */
+  lastSignIn?: SignInRow;
+}
+
+/** A credential's last sign-in in the sign-in report. Instants RFC 3339. */
+export type SignInRow =
+  /** The latest sign-in the report holds for it. */
+  | { status: "signed-in"; at: string }
+  /** The report lists it without a sign-in. */
+  | { status: "none-recorded" }
+  /** The report has no entry for it: nothing is known (never "unused"). */
+  | { status: "no-data" };
+
+/** A credential the next deployment deletes (a replaced one), as the state holds it. RFC 3339. */
+export interface DeletedCredential {
+  keyId?: string;
+  start?: string;
+  end?: string;
+  /** With `--credential-activity`. */
+  lastSignIn?: SignInRow;
 }
 
 /** One Key Vault secret the program declares. */
@@ -105,6 +148,7 @@ export function credentialRows(registrations: Registration[]): CredentialRow[] {
         ? parseSchedule(password.inputs.rotateWhenChanged)
         : parseSchedule(certificateScheduleMap(password, byUrn));
       if (row.kind === "certificate") Object.assign(row, certificateOf(password, byUrn));
+      if (row.keyInKeyVault) return row; // its schedule is shared: see sharedKeyVaultSchedules
       if (schedule?.ok) {
         row.slot = `${schedule.value.slot}/${schedule.value.slots}`;
         row.generation = schedule.value.generation;
@@ -114,6 +158,7 @@ export function credentialRows(registrations: Registration[]): CredentialRow[] {
       }
       return row;
     });
+  sharedKeyVaultSchedules(rows, byUrn);
   // Registration order is asynchronous: group by app (in order of first declaration), then slot.
   const appOrder = appDeclarationOrder(registrations, rows);
   return rows.sort(
@@ -122,6 +167,65 @@ export function credentialRows(registrations: Registration[]): CredentialRow[] {
       (a.slot ?? "").localeCompare(b.slot ?? "") ||
       a.name.localeCompare(b.name),
   );
+}
+
+/**
+ * Slot, generation and next rotation of key credentials whose value comes from a Key Vault
+ * certificate: its tags carry the active slot's schedule, shared by every slot's credential, so
+ * the credentials are paired with the slots' rotations in end-date order, as the policy pack pairs
+ * them (policy/core/certificate-schedule.ts `sharedScheduleRotations`, `sharedSchedulePairing`).
+ */
+function sharedKeyVaultSchedules(rows: CredentialRow[], byUrn: Map<string, Registration>): void {
+  const groups = new Map<string, CredentialRow[]>();
+  for (const row of rows.filter((r) => r.keyInKeyVault)) {
+    const source = keyVaultCertificateOf(byUrn.get(row.urn), byUrn);
+    if (!source) continue;
+    groups.set(source.urn, [...(groups.get(source.urn) ?? []), row]);
+  }
+  for (const [urn, group] of groups) {
+    const tags = record(byUrn.get(urn)?.inputs.tags);
+    const parsed = parseSchedule(tags);
+    const rotations = sharedScheduleRotations(tags);
+    if (!parsed?.ok || !rotations?.ok) {
+      if (parsed && !parsed.ok) for (const row of group) row.scheduleError = parsed.reason;
+      continue;
+    }
+    const { slots, slot: activeSlot, generation } = parsed.value;
+    const ordered = [...group].sort((a, b) => (a.end ?? "").localeCompare(b.end ?? ""));
+    const pairing = sharedSchedulePairing(ordered.length, slots);
+    const issued = slots * generation + activeSlot;
+    ordered.forEach((row, position) => {
+      const i = pairing[position] + 1;
+      // The i-th window after the active credential's issue window replaces slot (active + i),
+      // whose credential was issued `slots` windows before that.
+      const slot = (activeSlot + i) % slots;
+      row.slot = `${slot}/${slots}`;
+      row.generation = (issued + i - slots - slot) / slots;
+      row.nextRotation = formatInstant(rotations.value[i - 1]);
+    });
+  }
+}
+
+/** The Key Vault certificate a key credential's value comes from (through a stash), if any. */
+function keyVaultCertificateOf(
+  credential: Registration | undefined,
+  byUrn: Map<string, Registration>,
+): Registration | undefined {
+  let found: Registration | undefined;
+  if (!credential) return undefined;
+  walkDependencies<string>(
+    credential.propertyDependencies.value ?? [],
+    MAX_DEPTH,
+    (urn) => (byUrn.has(urn) ? urn : undefined),
+    (urn) => Object.values(byUrn.get(urn)?.propertyDependencies ?? {}).flat(),
+    (urn) => {
+      const r = byUrn.get(urn);
+      if (r && isKeyVaultCertificateType(r.type)) found = r;
+      return found !== undefined;
+    },
+    [credential.urn],
+  );
+  return found;
 }
 
 function isPassword(type: string): boolean {
@@ -165,7 +269,26 @@ function certificateScheduleMap(
 function certificateOf(
   credential: Registration,
   byUrn: Map<string, Registration>,
-): { thumbprint?: string; notAfter?: string } {
+): { thumbprint?: string; notAfter?: string; keyInKeyVault?: boolean } {
+  const fromKeyVault = keyVaultCertificateOf(credential, byUrn);
+  if (fromKeyVault) {
+    // The value is the hex DER of the version the slot's stash holds (public data only).
+    for (const urn of credential.propertyDependencies.value ?? []) {
+      const held = record(byUrn.get(urn)?.outputs.output).certificateData;
+      if (typeof held !== "string" || !/^[0-9a-fA-F]+$/.test(held)) continue;
+      try {
+        const certificate = new X509Certificate(Buffer.from(held, "hex"));
+        return {
+          keyInKeyVault: true,
+          thumbprint: certificate.fingerprint.replace(/:/g, ""),
+          notAfter: formatInstant(Date.parse(certificate.validTo)),
+        };
+      } catch {
+        break;
+      }
+    }
+    return { keyInKeyVault: true };
+  }
   for (const urn of credential.propertyDependencies.value ?? []) {
     const pem = byUrn.get(urn)?.outputs.certPem;
     if (typeof pem !== "string") continue;

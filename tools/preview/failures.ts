@@ -1,7 +1,8 @@
 /**
  * Steps the real Azure would refuse (the simulation's failures: a missing application or service
- * principal, a credential write the deployer may not make, a soft-deleted Key Vault secret name, a
- * locked service principal, an input the provider rejects), reported per app with what the real
+ * principal, a credential write the deployer may not make or the tenant's app management policies
+ * refuse, a soft-deleted Key Vault secret name, a locked service principal, an input the provider
+ * rejects), reported per app with what the real
  * engine does about each (./engineEffect.ts), and the resources that depend on a failed one: a
  * real `pulumi up --continue-on-error` skips them (the simulator's one failed-resource set,
  * tools/offline/simulator/failedSteps.ts). They are still analysed by the policies, as a
@@ -10,7 +11,13 @@
  * Pure: no I/O.
  */
 import { appOf, failedSteps } from "../offline";
-import type { Registration, SimulatedFailure, RefusalPhase, RefusalRuleId } from "../offline";
+import type {
+  AppPolicyBreach,
+  Registration,
+  SimulatedFailure,
+  RefusalPhase,
+  RefusalRuleId,
+} from "../offline";
 import { EngineEffect, refusalEffect } from "./engineEffect";
 
 /** One refused step, as reported. */
@@ -34,6 +41,12 @@ export interface FailureRow {
   skipped: string[];
   /** What the real engine does about it. */
   engine: EngineEffect;
+  /**
+   * For an app management policy's refusal (`app-policy-*` rules): the restriction, its policy,
+   * the cap and, when the credential has a rotation schedule, its longest lifetime
+   * (tools/offline/simulator/appPolicies.ts).
+   */
+  appPolicy?: AppPolicyBreach;
 }
 
 /** The failures, per app, and what a real deployment would skip. */
@@ -74,6 +87,7 @@ export function analyzeFailures(
           ? []
           : steps.skippedBy(failure.urn).map((urn) => byUrn.get(urn)?.name ?? urn),
       engine: refusalEffect(failure.phase),
+      ...(failure.appPolicy !== undefined ? { appPolicy: failure.appPolicy } : {}),
     };
   });
   const excluded = steps.urns();

@@ -36,6 +36,16 @@ export interface PreviewOptions {
   tenant?: string;
   /** `--graph-permission`: the deployer's Graph permission (see {@link resolveGraphPermission}). */
   graphPermission?: GraphPermissionName;
+  /**
+   * Absolute path of the stack's state, the JSON `pulumi stack export` writes: the simulated
+   * deployment starts from it (the plan of the next `pulumi up`).
+   */
+  state?: string;
+  /**
+   * Absolute path of Microsoft Graph's sign-in report per credential (beta
+   * `/reports/appCredentialSignInActivities`, as tools/audit reads it); only with {@link state}.
+   */
+  credentialActivity?: string;
   /** Run the program at later instants too, to find credentials replaced at every deployment. */
   churnCheck: boolean;
   /** Bound on each program run, ms. */
@@ -78,6 +88,14 @@ export function previewCommand(output: CommandOutput = PROCESS_OUTPUT): Command 
       `the deploying identity's Microsoft Graph permission: ${GRAPH_PERMISSION_CHOICES} (default: the --tenant file's deployer.graphPermission, else ${DEFAULT_GRAPH_PERMISSION_NAME})`,
     )
     .option(
+      "--state <file>",
+      "the stack's state, as `pulumi stack export --file FILE` writes it: preview the next pulumi up from it (same, update, replace, delete) with the real key ids",
+    )
+    .option(
+      "--credential-activity <file>",
+      "with --state: the sign-in report of each credential (JSON of GET /beta/reports/appCredentialSignInActivities, a Microsoft Graph BETA API; AuditLog.Read.All): last sign-in per credential, and credential-in-use-before-deletion",
+    )
+    .option(
       "--no-churn-check",
       "skip running the program at later instants (credential-replaced-every-deployment is then not evaluated)",
     )
@@ -95,7 +113,8 @@ export function previewCommand(output: CommandOutput = PROCESS_OUTPUT): Command 
  *
  * @param output where commander writes help and its errors (default: the process's streams)
  * @throws CommanderError for unknown options and `--help`; ProgramFailure (kind `usage`) naming
- *   the option for an invalid `--stack` or `--timeout`
+ *   the option for an invalid `--stack` or `--timeout`, or `--credential-activity` without
+ *   `--state`
  */
 export function parseArguments(argv: string[], output?: CommandOutput): PreviewOptions {
   const program = previewCommand(output);
@@ -107,6 +126,12 @@ export function parseArguments(argv: string[], output?: CommandOutput): PreviewO
       graphPermission?: string;
     }
   >();
+  if (raw.credentialActivity !== undefined && raw.state === undefined) {
+    throw new ProgramFailure(
+      "usage",
+      "--credential-activity needs --state: only the stack's state says which real credentials (key ids) the next pulumi up deletes; give --state FILE from `pulumi stack export --file FILE`",
+    );
+  }
   return {
     stack: checkStackName(raw.stack),
     dir: path.resolve(raw.dir),
@@ -114,6 +139,8 @@ export function parseArguments(argv: string[], output?: CommandOutput): PreviewO
     policyPackConfig: raw.policyPackConfig ? path.resolve(raw.policyPackConfig) : undefined,
     policyPack: raw.policyPack ? path.resolve(raw.policyPack) : undefined,
     tenant: raw.tenant ? path.resolve(raw.tenant) : undefined,
+    state: raw.state ? path.resolve(raw.state) : undefined,
+    credentialActivity: raw.credentialActivity ? path.resolve(raw.credentialActivity) : undefined,
     graphPermission:
       raw.graphPermission === undefined ? undefined : checkGraphPermission(raw.graphPermission),
     churnCheck: raw.churnCheck !== false,

@@ -7,7 +7,7 @@
  *
  * The pack is started on its own ({@link startPack}) so that it can start while the program runs.
  */
-import { AUDIT_ONLY_POLICY_NAMES, secretOutputsOf } from "../../policy/core";
+import { AUDIT_ONLY_POLICIES, secretOutputsOf } from "../../policy/core";
 import {
   SECRET_PLACEHOLDER,
   AnalyzerInfo,
@@ -178,6 +178,8 @@ export interface PolicyResult {
   /** The pack's policies, then the preview's own, with their effective enforcement level. */
   policies: PolicySummary[];
   diagnostics: PolicyDiagnostic[];
+  /** The file's settings of each of the preview's own policies (e.g. `inUseWindow`). */
+  previewSettings: Record<string, Record<string, unknown>>;
 }
 
 /**
@@ -186,7 +188,7 @@ export interface PolicyResult {
  * @param registrations in registration order; `stackUrn` is the root stack resource's URN
  * @throws ProgramFailure (kind "config") when the `--policy-pack-config` file is unreadable,
  *   invalid, or names policies or properties that neither the pack, the preview nor the tenant
- *   audit (tools/audit/policies.ts, `AUDIT_ONLY_POLICY_NAMES`) declares
+ *   audit (policy/core/audit-policies.ts, `AUDIT_ONLY_POLICIES`) declares
  */
 export async function evaluatePolicies(
   started: StartedPack,
@@ -201,11 +203,11 @@ export async function evaluatePolicies(
     const previewPolicies = options.previewPolicies ?? [];
     const info = await pack.getAnalyzerInfo();
     const file = readConfigFile(options.configFile, info, previewPolicies);
-    const { pack: packConfig, previewLevels } = splitPolicyPackConfig(
-      file,
-      previewPolicies,
-      AUDIT_ONLY_POLICY_NAMES,
-    );
+    const {
+      pack: packConfig,
+      previewLevels,
+      previewSettings,
+    } = splitPolicyPackConfig(file, previewPolicies, AUDIT_ONLY_POLICIES);
     const stackResource: ResourceRecord = {
       type: "pulumi:pulumi:Stack",
       name: `${project}-${stack}`,
@@ -236,6 +238,7 @@ export async function evaluatePolicies(
     return {
       pack: { name: run.info.name, version: run.info.version, dir },
       config: run.config,
+      previewSettings,
       policies: [
         ...run.info.policies.map((p) => ({
           name: p.name,
@@ -283,7 +286,7 @@ function readConfigFile(
   // Entries without a level or property (`{}`) are dropped by the parser: their names count too.
   const raw = JSON.parse(text.trim() === "" ? "{}" : text) as Record<string, unknown>;
   for (const name of Object.keys(raw)) config[name] = config[name] ?? {};
-  const problems = checkPolicyPackConfig(config, info, previewPolicies, AUDIT_ONLY_POLICY_NAMES);
+  const problems = checkPolicyPackConfig(config, info, previewPolicies, AUDIT_ONLY_POLICIES);
   if (problems.length > 0) {
     throw new ProgramFailure("config", `--policy-pack-config ${file}: ${problems.join("; ")}`);
   }

@@ -5,6 +5,7 @@
  *
  * Pure: no I/O.
  */
+import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { durationConfigProblem, isDurationSchema } from "../../policy/core";
 import type { AnalyzerInfo, EnforcementLevel, ReconciledConfig } from "../offline";
 
@@ -14,6 +15,14 @@ export interface PreviewPolicy {
   description: string;
   /** Level when the config file does not set one. */
   enforcementLevel: EnforcementLevel;
+  /** Settings besides the level, when it has any. */
+  configSchema?: { properties: Record<string, PolicyConfigJSONSchema> };
+}
+
+/** A policy of another tool that shares the file (the tenant audit's own), with its settings. */
+export interface SharedPolicy {
+  name: string;
+  configSchema?: { properties: Record<string, PolicyConfigJSONSchema> };
 }
 
 /** What the file says, split. */
@@ -22,6 +31,8 @@ export interface SplitConfig {
   pack: ReconciledConfig;
   /** Effective level of each preview policy (`remediate` counts as `mandatory`: nothing to fix). */
   previewLevels: Record<string, EnforcementLevel>;
+  /** The settings the file gives each preview policy (its properties; empty when none). */
+  previewSettings: Record<string, Record<string, unknown>>;
 }
 
 /**
@@ -31,8 +42,8 @@ export interface SplitConfig {
  * (`parsePolicyPackConfig`), property values by the engine's reconciliation.
  *
  * @param config the parsed file
- * @param otherNames further policies that share the file (e.g. the tenant audit's own), which take
- *   only an enforcement level
+ * @param others further policies that share the file (e.g. the tenant audit's own): an enforcement
+ *   level and the properties their config schema declares
  * @returns one message per problem (empty: valid), each naming the policy or property and what is
  *   allowed
  */
@@ -40,11 +51,13 @@ export function checkPolicyPackConfig(
   config: ReconciledConfig,
   info: AnalyzerInfo,
   previewPolicies: readonly PreviewPolicy[],
-  otherNames: readonly string[] = [],
+  others: readonly SharedPolicy[] = [],
 ): string[] {
   const pack = new Map(info.policies.map((p) => [p.name, p]));
-  const own = new Set(previewPolicies.map((p) => p.name));
-  const known = ["all", ...pack.keys(), ...own, ...otherNames];
+  const shared = new Map(
+    [...previewPolicies, ...others].map((p) => [p.name, p.configSchema?.properties ?? {}]),
+  );
+  const known = ["all", ...pack.keys(), ...shared.keys()];
   const problems: string[] = [];
   for (const [name, entry] of Object.entries(config)) {
     const properties = Object.keys(entry.properties ?? {});
@@ -52,7 +65,7 @@ export function checkPolicyPackConfig(
       problems.push(`unknown policy ${JSON.stringify(name)} (known: ${known.join(", ")})`);
       continue;
     }
-    const schema = pack.get(name)?.configSchema?.properties ?? {};
+    const schema = pack.get(name)?.configSchema?.properties ?? shared.get(name) ?? {};
     const allowed = Object.keys(schema);
     // A duration the schema lets through but the pack cannot use (P0D): refused here, as the
     // audit refuses it, rather than a "cannot be checked" violation on every credential.
@@ -79,22 +92,24 @@ export function checkPolicyPackConfig(
 export function splitPolicyPackConfig(
   config: ReconciledConfig,
   previewPolicies: readonly PreviewPolicy[],
-  otherNames: readonly string[] = [],
+  others: readonly SharedPolicy[] = [],
 ): SplitConfig {
-  const own = new Set(previewPolicies.map((p) => p.name));
+  const notPack = new Set([...previewPolicies, ...others].map((p) => p.name));
   const pack: ReconciledConfig = {};
   for (const [name, entry] of Object.entries(config)) {
-    if (!own.has(name) && !otherNames.includes(name)) pack[name] = entry;
+    if (!notPack.has(name)) pack[name] = entry;
   }
   const previewLevels: Record<string, EnforcementLevel> = {};
+  const previewSettings: Record<string, Record<string, unknown>> = {};
   for (const policy of previewPolicies) {
+    previewSettings[policy.name] = { ...(config[policy.name]?.properties ?? {}) };
     const level =
       config[policy.name]?.enforcementLevel ??
       config.all?.enforcementLevel ??
       policy.enforcementLevel;
     previewLevels[policy.name] = level === "remediate" ? "mandatory" : level;
   }
-  return { pack, previewLevels };
+  return { pack, previewLevels, previewSettings };
 }
 
 /** The reconciled config as the JSON object `parsePolicyPackConfig` accepts back. */

@@ -12,6 +12,7 @@
 import Table from "cli-table3";
 import { neutralise as n } from "../offline";
 import { ConsumerGrant, ConsumerRow, referenceEntries } from "./consumers";
+import type { CredentialRow, SignInRow } from "./credentials";
 import type { PolicyDiagnostic } from "./policies";
 import type { FailureReport, PreviewReport, ResourceNode } from "./report";
 
@@ -68,6 +69,17 @@ export function short(instant: string | undefined): string {
   return match ? `${match[1]} ${match[2]}Z` : n(instant);
 }
 
+/** The tree's marker per plan, as `pulumi preview` draws them (`+-` replace, `~` update). */
+const MARKERS: Record<ResourceNode["op"] | "skip", string> = {
+  create: "+",
+  read: ">",
+  skip: " ",
+  same: " ",
+  update: "~",
+  replace: "+-",
+  delete: "-",
+};
+
 /** The resource tree, grouped by parent like `pulumi preview`. */
 export function renderTree(resources: ResourceNode[]): string[] {
   const children = new Map<string | undefined, ResourceNode[]>();
@@ -79,10 +91,20 @@ export function renderTree(resources: ResourceNode[]): string[] {
   const rows: [string, string, string, string][] = [];
   const walk = (node: ResourceNode, prefix: string, branch: string) => {
     const plan = node.status === "skipped" ? "skip" : node.op;
-    const marker =
-      node.status === "failed" ? "!" : plan === "read" ? ">" : plan === "skip" ? " " : "+";
+    const marker = node.status === "failed" ? "!" : MARKERS[plan];
     const status = node.status === "failed" ? "  (refused: see Refused steps)" : "";
-    rows.push([`${prefix}${branch}${n(node.type)}`, n(node.name), marker, `${plan}${status}`]);
+    const detail =
+      node.changed && node.changed.length > 0
+        ? ` (${node.changed.map(n).join(", ")})`
+        : node.pendingDelete
+          ? " (old copy of a replaced resource)"
+          : "";
+    rows.push([
+      `${prefix}${branch}${n(node.type)}`,
+      n(node.name),
+      marker,
+      `${plan}${detail}${status}`,
+    ]);
     const kids = children.get(node.urn) ?? [];
     const nextPrefix = prefix + (branch === "" ? "" : branch === "└─ " ? "   " : "│  ");
     kids.forEach((kid, i) => walk(kid, nextPrefix, i === kids.length - 1 ? "└─ " : "├─ "));
@@ -94,48 +116,96 @@ export function renderTree(resources: ResourceNode[]): string[] {
     `     ${"Type".padEnd(width)}  ${"Name".padEnd(nameWidth)}  Plan`,
     ...rows.map(
       ([type, name, marker, plan]) =>
-        ` ${marker}   ${type.padEnd(width)}  ${name.padEnd(nameWidth)}  ${plan}`,
+        ` ${marker.padEnd(2)}  ${type.padEnd(width)}  ${name.padEnd(nameWidth)}  ${plan}`,
     ),
   ];
+}
+
+/** A last sign-in cell: the instant, `none recorded`, `no data`, or `-` when not known. */
+function signInCell(sign: SignInRow | undefined): string {
+  if (sign === undefined) return "-";
+  if (sign.status === "signed-in") return short(sign.at);
+  return sign.status === "none-recorded" ? "none recorded" : "no data";
+}
+
+/** A key id cell: its first 8 characters, or `(new)` for a key id Azure has yet to assign. */
+function keyIdCell(c: CredentialRow): string {
+  if (c.keyIdSource === "simulated") return "(new)";
+  return c.keyId ? `${n(c.keyId.slice(0, 8))}…` : "-";
 }
 
 function renderCredentials(report: PreviewReport): string[] {
   if (report.credentials.length === 0) return ["Credentials: none declared"];
   const certificates = report.credentials.some((c) => c.kind === "certificate");
+  const planned = report.state !== undefined;
+  const signIns = report.credentialActivity !== undefined;
   const t = table([
     "App",
     "Kind",
     "Slot",
     "Gen",
+    ...(planned ? ["Step"] : []),
     "Key ID",
     "Start",
     "End",
     "Days",
+    ...(signIns ? ["Last sign-in"] : []),
     "Next rotation",
     ...(certificates ? ["Thumbprint", "notAfter"] : []),
     "Key Vault",
   ]);
   for (const c of report.credentials) {
+    const deleted = c.step === "delete";
     t.push([
       n(c.app),
-      n(c.kind),
+      c.keyInKeyVault ? "certificate (key in Key Vault)" : n(c.kind),
       n(c.slot ?? "-"),
       c.generation === undefined ? "-" : String(c.generation),
-      c.keyId ? `${n(c.keyId.slice(0, 8))}…` : "-",
+      ...(planned ? [c.pendingDelete ? "delete (old copy)" : n(c.step ?? "create")] : []),
+      keyIdCell(c),
       short(c.start),
       short(c.end),
       c.lifetimeDays === undefined ? "-" : c.lifetimeDays.toFixed(1),
-      c.nextRotation ? short(c.nextRotation) : c.scheduleError ? "invalid schedule" : "never",
+      ...(signIns ? [signInCell(c.lastSignIn)] : []),
+      deleted
+        ? "-"
+        : c.nextRotation
+          ? short(c.nextRotation)
+          : c.scheduleError
+            ? "invalid schedule"
+            : "never",
       ...(certificates
         ? [
             c.thumbprint ? `${n(c.thumbprint.slice(0, 8))}…` : "",
             c.notAfter ? short(c.notAfter) : "",
           ]
         : []),
-      c.keyVaultSecrets.length > 0 ? `◀ ${c.keyVaultSecrets.map(n).join(", ")}` : "",
+      !deleted && c.keyVaultSecrets.length > 0 ? `◀ ${c.keyVaultSecrets.map(n).join(", ")}` : "",
     ]);
+    // A replacement deletes the credential the state holds: its own line under the new one.
+    if (c.replaces) {
+      const old = c.replaces;
+      t.push([
+        "",
+        "",
+        "",
+        "",
+        "└ deletes",
+        old.keyId ? `${n(old.keyId.slice(0, 8))}…` : "-",
+        short(old.start),
+        short(old.end),
+        "",
+        ...(signIns ? [signInCell(old.lastSignIn)] : []),
+        "",
+        ...(certificates ? ["", ""] : []),
+        "",
+      ]);
+    }
   }
-  return [`Credentials (as of ${short(report.now)}):`, tableText(t)];
+  const heading = planned
+    ? `Credentials (as of ${short(report.now)}; what the next pulumi up does with each, from the state):`
+    : `Credentials (as of ${short(report.now)}):`;
+  return [heading, tableText(t)];
 }
 
 function renderSecrets(report: PreviewReport): string[] {
@@ -289,14 +359,18 @@ export function summaryLine(report: PreviewReport): string {
     .join("");
   const mandatory =
     v.mandatory > 0 ? `${count(v.mandatory, "mandatory violation")}` : "no mandatory violation";
+  const planned = report.state?.plan;
   const verdict =
     s.failures > 0
       ? `${mandatory} and ${count(s.failures, "step")} the real Azure would refuse (exit 2)`
       : s.exitCode === 0
         ? "no mandatory violation (exit 0)"
         : `${mandatory} (exit 1)`;
+  const what = planned
+    ? `plan from the state: ${planText(planned)} (${count(s.resources, "resource")} declared: ${s.customResources} custom, ${count(s.components, "component")}), `
+    : `${count(s.resources, "resource")} to create (${s.customResources} custom, ${count(s.components, "component")}), `;
   return (
-    `Summary: ${count(s.resources, "resource")} to create (${s.customResources} custom, ${count(s.components, "component")}), ` +
+    `Summary: ${what}` +
     `${count(s.credentials, "credential")} (${s.credentialsInKeyVault} in Key Vault), ${count(s.secrets, "Key Vault secret")}` +
     (s.roleAssignments > 0 || s.consumers > 0
       ? `, ${count(s.roleAssignments, "role assignment")} (${count(s.consumers, "consumer")})`
@@ -304,6 +378,29 @@ export function summaryLine(report: PreviewReport): string {
     "; " +
     `policies: ${v.mandatory} mandatory, ${v.advisory} advisory${others}: ${verdict}`
   );
+}
+
+/** `1 to replace, 3 to update, 74 unchanged`: the plan's steps, every kind that occurs. */
+function planText(plan: NonNullable<PreviewReport["state"]>["plan"]): string {
+  const parts = [
+    plan.create > 0 ? `${plan.create} to create` : "",
+    plan.update > 0 ? `${plan.update} to update` : "",
+    plan.replace > 0 ? `${plan.replace} to replace` : "",
+    plan.delete > 0 ? `${plan.delete} to delete` : "",
+    plan.same > 0 ? `${plan.same} unchanged` : "",
+    plan.read > 0 ? `${plan.read} read` : "",
+  ].filter((p) => p !== "");
+  return parts.length > 0 ? parts.join(", ") : "nothing";
+}
+
+/** The apps whose schedule the tenant's app management policies refuse (the `--tenant` file). */
+function renderTenantPolicyRefusals(report: PreviewReport): string[] {
+  if (report.tenantPolicyRefusals.length === 0) return [];
+  return [
+    `Refused by the tenant's app management policies (${report.tenantPolicyRefusals.length}): at some rotation of each schedule, Entra ID would refuse the credential`,
+    ...report.tenantPolicyRefusals.map((r) => `  - ${n(r.app)}: ${n(r.message)}`),
+    "",
+  ];
 }
 
 /** The refused steps, per app. */
@@ -335,6 +432,19 @@ function renderHeader(report: PreviewReport): string[] {
     lines.push(`Churn check: the program also ran as of ${later.join(" and ")}`);
   }
   if (report.tenant !== undefined) lines.push(`Tenant snapshot: ${n(report.tenant)}`);
+  if (report.state !== undefined) {
+    const st = report.state;
+    const written = st.updatedAt !== undefined ? `, written ${n(st.updatedAt)}` : "";
+    lines.push(
+      `State: ${n(st.file)} (version ${st.version}${written}; ${count(st.resources, "resource")}): the plan of the next pulumi up`,
+    );
+  }
+  if (report.credentialActivity !== undefined) {
+    const a = report.credentialActivity;
+    lines.push(
+      `Sign-in report: ${n(a.file)} (${a.entries} ${a.entries === 1 ? "entry" : "entries"}; Microsoft Graph beta, may lag up to 24 hours; in use: a sign-in within ${n(a.inUseWindow)})`,
+    );
+  }
   const { permission, source } = report.graphPermission;
   const from =
     source === "option"
@@ -359,6 +469,7 @@ export function renderText(report: PreviewReport): string {
     "",
     ...renderConsumers(report),
     "",
+    ...renderTenantPolicyRefusals(report),
     ...renderFailures(report),
     ...renderPolicies(report),
     "",

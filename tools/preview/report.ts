@@ -19,7 +19,13 @@ import {
   InstantSource,
   appOf,
 } from "../offline";
-import type { Registration, SimulatedFailure, StackFile, ChurnFinding } from "../offline";
+import type {
+  ChurnFinding,
+  Registration,
+  SimulatedFailure,
+  StackFile,
+  TenantPolicyRefusal,
+} from "../offline";
 import { ConsumerRow, consumerRows, isRoleAssignment, revocationNote } from "./consumers";
 import { CredentialRow, credentialRows, SecretRow, secretRows } from "./credentials";
 import {
@@ -29,6 +35,9 @@ import {
 import { analyzeFailures, FailureRow } from "./failures";
 import { GraphPermissionSetting, resolveGraphPermission } from "./options";
 import type { PolicyResult } from "./policies";
+import { ACTIVITY_FRESHNESS, ACTIVITY_SOURCE } from "./statePlan";
+import type { PlanCounts, StatePlan } from "./statePlan";
+import type { StateIdentity } from "../offline";
 
 /** Exit codes of `npm start`. */
 export const EXIT = {
@@ -52,12 +61,56 @@ export interface ResourceNode {
   parent?: string;
   /** False for component resources and the stack. */
   custom: boolean;
-  /** `create` offline, or `read` for `Resource.get` of an existing resource. */
-  op: "create" | "read";
+  /**
+   * `create` offline, or `read` for `Resource.get` of an existing resource. With `--state`, the
+   * step of the next `pulumi up` from the state: `same`, `update`, `replace`, `create`, `delete`
+   * (a resource of the state the program no longer declares), or `read`.
+   */
+  op: "create" | "read" | "same" | "update" | "replace" | "delete";
+  /** With `--state`, steps `update` and `replace`: the inputs that differ from the state. */
+  changed?: string[];
+  /** With `--state`, step `delete`: an old copy of a replaced resource the state marks `delete`. */
+  pendingDelete?: boolean;
   /** `failed`: the real Azure would refuse it; `skipped`: it depends on a failed resource. */
   status?: "failed" | "skipped";
   /** The inputs as `pulumi preview --json` shows them: secret values as `[secret]`. */
   inputs: Record<string, unknown>;
+}
+
+/** With `--state`: the state previewed from, and the plan of the next `pulumi up`. */
+export interface StateSummary {
+  /** The `--state` file. */
+  file: string;
+  /** Its deployment version (3, or 4 with features). */
+  version: 3 | 4;
+  /** When the state was last written (`manifest.time`, as written). */
+  updatedAt?: string;
+  /** The Pulumi CLI that wrote it (`manifest.version`). */
+  cliVersion?: string;
+  /** `secrets_providers.type`. */
+  secretsProvider?: string;
+  /** Resources of the state, without the root stack and default providers. */
+  resources: number;
+  /** Secret values of the state: never read (shown as `[secret]`). */
+  secretValues: number;
+  /** The deploying identity's ids found in the state (the simulation stood in for them). */
+  identity: StateIdentity;
+  /** The next `pulumi up`'s steps by kind, every resource counted (components and the stack included). */
+  plan: PlanCounts;
+}
+
+/** With `--credential-activity`: the sign-in report the credentials were judged by. */
+export interface CredentialActivitySummary {
+  file: string;
+  /** Microsoft Graph's beta report: the API, and that it may change. */
+  source: string;
+  beta: true;
+  /** Entries of the report. */
+  entries: number;
+  /** How recent a sign-in counts as in use (ISO 8601). */
+  inUseWindow: string;
+  /** How fresh the report is. */
+  freshness: string;
 }
 
 /** The churn check's settings and what it compared. */
@@ -93,17 +146,27 @@ export interface PreviewReport {
   churnCheck: ChurnCheckSummary;
   /** Steps the real Azure would refuse; any makes the exit code 2. */
   failures: FailureRow[];
+  /**
+   * Apps whose rotation schedule the `--tenant` file's app management policies refuse at some
+   * rotation, each with the cap, the schedule's longest lifetime and the setting to change.
+   */
+  tenantPolicyRefusals: TenantPolicyRefusal[];
   /** The `--tenant` snapshot file, when given. */
   tenant?: string;
   /** What the `--tenant` snapshot lists, per kind, when given (see {@link TenantCoverage}). */
   tenantCoverage?: TenantCoverage;
   /** The deployer's Graph permission the simulation applied, and where it came from. */
   graphPermission: GraphPermissionSetting;
+  /** With `--state`: the state and the plan of the next `pulumi up`. */
+  state?: StateSummary;
+  /** With `--credential-activity`: the sign-in report. */
+  credentialActivity?: CredentialActivitySummary;
   summary: {
-    /** Resources including the stack resource. */
+    /** Resources including the stack resource (with `--state`, not those the plan deletes). */
     resources: number;
     customResources: number;
     components: number;
+    /** Credentials the program declares (with `--state`, not those the plan deletes). */
     credentials: number;
     /** Credentials a Key Vault secret holds. */
     credentialsInKeyVault: number;
@@ -161,9 +224,16 @@ export interface ReportInput {
   graphPermission?: GraphPermissionSetting;
   /**
    * Per consumer (`consumerKey`), whether its refresh is its kind's documented default, read from
-   * the stack's configuration (./consumerDefaults.ts); absent: the report does not say.
+   * the stack's configuration (./stackConfigFacts.ts); absent: the report does not say.
    */
   refreshDefaults?: Map<string, boolean>;
+  /** With `--state`: the plan of the next `pulumi up` from the state (./statePlan.ts). */
+  plan?: StatePlan;
+  /**
+   * The apps whose schedule the `--tenant` file's app management policies refuse at some rotation
+   * (./stackConfigFacts.ts): refused like a refused step, even when this instant's credentials fit.
+   */
+  tenantPolicyRefusals?: readonly TenantPolicyRefusal[];
 }
 
 /** The rules the simulated Azure applies (when it reports refused steps at all). */
@@ -173,6 +243,7 @@ export const SIMULATED_CHECKS = [
   "sign-in audiences with personal Microsoft accounts (access tokens v2 only, at most two client secrets, no symmetric keys)",
   "credential dates as the provider stores them (whole seconds, UTC), and a certificate credential's end date within the certificate's validity",
   "Key Vault soft delete: a deleted secret's name stays reserved (across simulated deployments; one preview deletes nothing)",
+  "the --tenant file's app management policies, per application and service principal (passwordLifetime, asymmetricKeyLifetime, passwordAddition: Graph's CredentialInvalidLifetimeAsPerAppPolicy / CredentialTypeNotAllowedAsPerAppPolicy), at this instant and for every rotation of each app's schedule",
 ];
 
 /** What one kind of object the `--tenant` snapshot lists. */
@@ -318,8 +389,16 @@ export function uncheckedObjectsNote(
 export function offlineLimits(
   tenant: string | TenantCoverage | undefined,
   refusalsModelled: boolean,
+  stateFile?: string,
 ): string[] {
   const existence = existenceLimit(tenant);
+  if (stateFile !== undefined) {
+    return [
+      ...offlineLimits(tenant, refusalsModelled).slice(0, -1),
+      `real values: the ids, key ids and dates of what the next pulumi up keeps come from the state ${stateFile}; what it creates or replaces has simulated ones (Azure assigns them), and secret values are never read`,
+      "drift: the state is what Pulumi recorded at its last update; changes made in Azure since (a credential deleted in the portal) are not seen, as pulumi up does not see them without pulumi refresh",
+    ];
+  }
   return [
     refusalsModelled
       ? "real permissions: the deploying identity's actual Graph permission and ownerships, and its Azure RBAC on the vault (secrets are written through Azure Resource Manager, e.g. with Contributor)"
@@ -354,34 +433,53 @@ export function buildReport(input: ReportInput): PreviewReport {
       op: "create",
       inputs: {},
     },
-    ...run.registrations.map((r): ResourceNode => ({
-      urn: r.urn,
-      type: r.type,
-      name: r.name,
-      parent: r.parent ?? root,
-      custom: r.custom,
-      op: r.read ? "read" : "create",
-      ...(failed.has(r.urn)
-        ? { status: "failed" as const }
-        : excluded.has(r.urn)
-          ? { status: "skipped" as const }
+    ...run.registrations.map((r): ResourceNode => {
+      const step = input.plan?.byUrn.get(r.urn);
+      return {
+        urn: r.urn,
+        type: r.type,
+        name: r.name,
+        parent: r.parent ?? root,
+        custom: r.custom,
+        op: r.read ? "read" : (step?.op ?? "create"),
+        ...(step && step.changed.length > 0 && (step.op === "update" || step.op === "replace")
+          ? { changed: step.changed }
           : {}),
-      inputs: r.inputs,
-    })),
+        ...(failed.has(r.urn)
+          ? { status: "failed" as const }
+          : excluded.has(r.urn)
+            ? { status: "skipped" as const }
+            : {}),
+        inputs: r.inputs,
+      };
+    }),
   ];
-  const credentials = credentialRows(run.registrations);
+  const deleted: ResourceNode[] = (input.plan?.deleted ?? []).map((d) => ({
+    urn: d.urn,
+    type: d.type,
+    name: d.name,
+    parent: d.parent ?? root,
+    custom: d.custom,
+    op: "delete",
+    ...(d.pendingDelete ? { pendingDelete: true } : {}),
+    inputs: d.inputs,
+  }));
+  if (input.plan) resources[0].op = "same";
+  const credentials = input.plan?.credentials ?? credentialRows(run.registrations);
+  const declared = credentials.filter((c) => c.step !== "delete");
   const secrets = secretRows(run.registrations, nowMs);
   const consumers = consumerRows(run.registrations, run.stackOutputs, input.refreshDefaults);
   const violations: Record<string, number> = { mandatory: 0, advisory: 0 };
   for (const d of policy.diagnostics)
     violations[d.enforcementLevel] = (violations[d.enforcementLevel] ?? 0) + 1;
   const notes = [...run.notes];
-  if (credentials.some((c) => c.generation !== undefined)) {
+  if (declared.some((c) => c.generation !== undefined)) {
     notes.push(
       "changing a rotation period or anchor changes every generation: all slots of the affected apps rotate at once on the next deployment",
     );
-    notes.push(...revocationNotes(credentials, consumers));
+    notes.push(...revocationNotes(declared, consumers));
   }
+  if (input.plan) notes.push(...stateNotes(input.plan));
   if (nowSource !== "clock") {
     notes.push(
       `evaluated as of ${formatInstant(nowMs)} (${describeSource(nowSource, "--now")}), not the current time`,
@@ -407,8 +505,9 @@ export function buildReport(input: ReportInput): PreviewReport {
       "resources that depend on a refused step would be skipped by pulumi up --continue-on-error; the policies judged them as pulumi preview does, with the values they take from a refused resource unknown",
     );
   }
+  const tenantPolicyRefusals = [...(input.tenantPolicyRefusals ?? [])];
   const exitCode =
-    failures.length > 0
+    failures.length > 0 || tenantPolicyRefusals.length > 0
       ? EXIT.failed
       : violations.mandatory > 0
         ? EXIT.mandatoryViolations
@@ -420,7 +519,7 @@ export function buildReport(input: ReportInput): PreviewReport {
     now: formatInstant(nowMs),
     nowFromOption: nowSource === "option",
     nowSource,
-    resources,
+    resources: [...resources, ...deleted],
     credentials,
     secrets,
     consumers,
@@ -430,15 +529,29 @@ export function buildReport(input: ReportInput): PreviewReport {
       instants: input.churn.instantsMs.map(formatInstant),
     },
     failures,
+    tenantPolicyRefusals,
     ...(input.tenantFile !== undefined ? { tenant: input.tenantFile } : {}),
     ...(coverage ? { tenantCoverage: coverage } : {}),
     graphPermission: input.graphPermission ?? resolveGraphPermission(undefined, undefined),
+    ...(input.plan ? { state: stateSummary(input.plan) } : {}),
+    ...(input.plan?.activity
+      ? {
+          credentialActivity: {
+            file: input.plan.activity.file,
+            source: ACTIVITY_SOURCE,
+            beta: true as const,
+            entries: input.plan.activity.entries,
+            inUseWindow: input.plan.activity.inUseWindow,
+            freshness: ACTIVITY_FRESHNESS,
+          },
+        }
+      : {}),
     summary: {
       resources: resources.length,
       customResources: resources.filter((r) => r.custom).length,
       components: resources.filter((r) => !r.custom).length,
-      credentials: credentials.length,
-      credentialsInKeyVault: credentials.filter((c) => c.keyVaultSecrets.length > 0).length,
+      credentials: declared.length,
+      credentialsInKeyVault: declared.filter((c) => c.keyVaultSecrets.length > 0).length,
       secrets: secrets.length,
       roleAssignments: run.registrations.filter(isRoleAssignment).length,
       consumers: consumers.length,
@@ -448,8 +561,81 @@ export function buildReport(input: ReportInput): PreviewReport {
     },
     notes,
     simulatedChecks: run.refusalsModelled ? SIMULATED_CHECKS : [],
-    offlineLimits: offlineLimits(coverage ?? input.tenantFile, run.refusalsModelled),
+    offlineLimits: offlineLimits(
+      coverage ?? input.tenantFile,
+      run.refusalsModelled,
+      input.plan?.file,
+    ),
   };
+}
+
+/** The `--state` part of the report. */
+function stateSummary(plan: StatePlan): StateSummary {
+  const e = plan.exported;
+  return {
+    file: plan.file,
+    version: e.version,
+    ...(e.updatedAt !== undefined ? { updatedAt: e.updatedAt } : {}),
+    ...(e.cliVersion !== undefined ? { cliVersion: e.cliVersion } : {}),
+    ...(e.secretsProvider !== undefined ? { secretsProvider: e.secretsProvider } : {}),
+    resources: e.resources.length,
+    secretValues: e.secretValues,
+    identity: plan.identity,
+    // The root stack too, as pulumi up counts it.
+    plan: { ...plan.counts, same: plan.counts.same + 1 },
+  };
+}
+
+/** Notes on the state: where values come from, what it holds besides the resources. */
+function stateNotes(plan: StatePlan): string[] {
+  const e = plan.exported;
+  const notes = [
+    `planned from the state ${plan.file}${e.updatedAt ? ` (written ${e.updatedAt}${e.cliVersion ? ` by Pulumi ${e.cliVersion}` : ""})` : ""}: what the next pulumi up keeps shows its real ids, key ids and dates; a credential it creates has no key id until Azure assigns one`,
+  ];
+  const { tenantId, subscriptionId, deployerObjectId } = plan.identity;
+  const missing = [
+    tenantId === undefined ? "the tenant" : undefined,
+    subscriptionId === undefined && e.resources.some((r) => r.type.startsWith("azure-native:"))
+      ? "the subscription"
+      : undefined,
+    deployerObjectId === undefined &&
+    e.resources.some(
+      (r) => !r.read && /^azuread:index\/(application|servicePrincipal):/.test(r.type),
+    )
+      ? "the deploying identity (an owner of every application the stack created)"
+      : undefined,
+  ].filter((m): m is string => m !== undefined);
+  if (missing.length > 0) {
+    notes.push(
+      `the state does not show ${missing.join(", ")}: values the program derives from it (owners, the tenant-id secret, role definition ids) may show as changed although the real pulumi up keeps them`,
+    );
+  }
+  if (e.pendingDeletes.length > 0) {
+    notes.push(
+      `the state holds ${e.pendingDeletes.length} old ${e.pendingDeletes.length === 1 ? "copy" : "copies"} of replaced resources marked for deletion (a replacement an earlier update did not finish): the next pulumi up deletes ${e.pendingDeletes.length === 1 ? "it" : "them"}`,
+    );
+  }
+  if (e.pendingReplacements.length > 0) {
+    notes.push(
+      `the state holds ${e.pendingReplacements.length} resource${e.pendingReplacements.length === 1 ? "" : "s"} deleted before ${e.pendingReplacements.length === 1 ? "its" : "their"} replacement and not re-created (${e.pendingReplacements.map((r) => r.name).join(", ")}): the next pulumi up creates ${e.pendingReplacements.length === 1 ? "it" : "them"}`,
+    );
+  }
+  if (e.pendingOperations > 0) {
+    notes.push(
+      `the state records ${e.pendingOperations} operation${e.pendingOperations === 1 ? "" : "s"} an interrupted update left unfinished: resolve ${e.pendingOperations === 1 ? "it" : "them"} first (pulumi refresh), the plan does not include ${e.pendingOperations === 1 ? "it" : "them"}`,
+    );
+  }
+  if (e.secretValues > 0) {
+    notes.push(
+      `${e.secretValues} secret value${e.secretValues === 1 ? "" : "s"} of the state ${e.secretValues === 1 ? "was" : "were"} not read (${e.plaintextSecrets > 0 ? `${e.plaintextSecrets} exported with --show-secrets; ` : ""}shown as [secret], compared as unknown)`,
+    );
+  }
+  if (plan.activity) {
+    notes.push(
+      `last sign-ins from ${plan.activity.file} (${ACTIVITY_SOURCE}): ${ACTIVITY_FRESHNESS}`,
+    );
+  }
+  return notes;
 }
 
 /**

@@ -22,7 +22,14 @@ import {
   SIGN_IN_AUDIENCES,
   TOKEN_SIGNING_DEFAULT_LIFETIME,
 } from "./rules";
-import { AZUREAD_APPS, AZUREAD_CREDENTIALS, AZUREAD_SPS } from "./sources";
+import {
+  AZUREAD_APPS,
+  AZUREAD_CREDENTIALS,
+  AZUREAD_FIC,
+  AZUREAD_SPS,
+  ENTRA_FIC_TRUST,
+  GRAPH_FIC,
+} from "./sources";
 import type { ProviderFacts } from "./types";
 
 const PASSWORD_INPUTS = [
@@ -158,6 +165,161 @@ function certificateRow(kind: "application" | "servicePrincipal"): ProviderFacts
         source: `${AZUREAD_CREDENTIALS} KeyCredentialForResource (uuid.GenerateUUID)`,
       },
     ],
+  };
+}
+
+/**
+ * `azuread_application_federated_identity_credential` (AZUREAD_FIC: v3.8.0, the release
+ * @pulumi/azuread 6.9.1 bridges; line numbers are that file's). The provider checks only the
+ * application id's form, the name's length and the one non-empty audience (plan); Graph and Entra
+ * ID refuse the rest when the credential is created (service): the name's form, values over 600
+ * characters, an issuer and subject another credential of the application has, a 21st credential.
+ */
+function federatedIdentityCredentialRow(): ProviderFacts {
+  const file = AZUREAD_FIC;
+  const unchecked = (attribute: string, lines: string) =>
+    `not checked by the provider: ${file} L${lines} schema "${attribute}" has no ValidateFunc`;
+  return {
+    type: APPLICATION_FEDERATED_IDENTITY_CREDENTIAL,
+    provider: "azuread",
+    upstream: "azuread_application_federated_identity_credential",
+    schemaSource: `${file} L45-97 (applicationFederatedIdentityCredentialResource Schema)`,
+    inputs: ["applicationId", "displayName", "audiences", "issuer", "subject", "description"],
+    computedOutputs: ["credentialId"],
+    replacingInputs: {
+      inputs: ["applicationId", "displayName"],
+      source: `${file} L46-52 "application_id" ForceNew, L66-72 "display_name" ForceNew`,
+      note:
+        "issuer, subject, audiences and description are updated in place " +
+        "(applicationFederatedIdentityCredentialResourceUpdate: PATCH with the same id; the name is " +
+        "immutable). A replacement is create-before-delete unless deleteBeforeReplace: the new " +
+        "credential is created while the old one, with the same issuer and subject, still exists " +
+        "(see createConflicts same-issuer-subject)",
+    },
+    secretOutputs: {
+      outputs: [],
+      source: `${file} L45-97 schema: no Sensitive attribute`,
+    },
+    validations: [
+      ownerId("application", `${file} L46-52`),
+      {
+        input: "displayName",
+        rule: { kind: "length", min: 1, max: 120 },
+        enforcement: "plan",
+        source: `${file} L66-72 schema "display_name" ValidateFunc validation.StringLenBetween(1, 120)`,
+      },
+      {
+        input: "displayName",
+        rule: {
+          kind: "pattern",
+          pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{2,119}$",
+          description:
+            "3–120 letters, digits, '-' or '_', the first a letter or digit (URL friendly)",
+        },
+        enforcement: "service",
+        source:
+          `${ENTRA_FIC_TRUST} ("name … This field has a character limit of 3-120 characters and ` +
+          "must be URL friendly. Alphanumeric, dash, or underscore characters are supported, the " +
+          `first character must be alphanumeric only. It's immutable once created."); ${GRAPH_FIC} ` +
+          '(name: "has a limit of 120 characters and must be URL friendly")',
+        note: "the provider checks only 1–120 characters: a name such as `ab` or `my.cred` passes the preview and fails at create",
+      },
+      {
+        input: "audiences",
+        rule: { kind: "list", maxItems: 1, each: { kind: "length", min: 1 } },
+        enforcement: "plan",
+        source:
+          `${file} L54-64 schema "audiences" TypeList Required, MaxItems 1, Elem ValidateFunc ` +
+          'validation.StringIsNotEmpty ("the API now only accepts a single value")',
+      },
+      {
+        input: "audiences",
+        rule: {
+          kind: "list",
+          minItems: 1,
+          maxItems: 1,
+          each: { kind: "length", min: 1, max: 600 },
+        },
+        enforcement: "service",
+        source:
+          `${GRAPH_FIC} (audiences: "This field can only accept a single value and has a limit ` +
+          'of 600 characters. Required.")',
+        note: "exactly one audience: the provider bounds the list at one (plan), Graph requires one",
+      },
+      {
+        input: "issuer",
+        rule: { kind: "length", min: 1, max: 600 },
+        enforcement: "service",
+        source: `${GRAPH_FIC} (issuer: "It has a limit of 600 characters"); ${ENTRA_FIC_TRUST} (issuer: "This field has a character limit of 600 characters")`,
+        note: `${unchecked("issuer", "74-78")}, updated in place`,
+      },
+      {
+        input: "subject",
+        rule: { kind: "length", min: 1, max: 600 },
+        enforcement: "service",
+        source: `${GRAPH_FIC} (subject: "It has a limit of 600 characters")`,
+        note:
+          `${unchecked("subject", "80-84")}, updated in place. Wildcards are not supported in any ` +
+          `property ("Wildcard characters aren't supported in any federated identity credential ` +
+          `property value", ${ENTRA_FIC_TRUST}); whether Graph refuses a '*' or stores it literally ` +
+          "is not documented, so the table does not refuse it (the stack config does)",
+      },
+      {
+        input: "description",
+        rule: { kind: "length", max: 600 },
+        enforcement: "service",
+        source: `${GRAPH_FIC} (description: "limit of 600 characters")`,
+        note: unchecked("description", "86-90"),
+      },
+    ],
+    defaults: [],
+    createConflicts: [
+      {
+        id: "same-issuer-subject",
+        key: ["applicationId", "issuer", "subject"],
+        when:
+          "another federated identity credential of the same application has this issuer and this " +
+          "subject (compared exactly), whatever its name: one made by hand, one of another stack, or " +
+          "the old copy of this credential while a create-before-delete replacement (a new " +
+          "displayName) creates the new one",
+        enforcement: "service",
+        answer:
+          "400 InvalidFederatedIdentityCredentialValue: The combination of issuer and subject must be " +
+          "unique for the application. Issuer {issuer} and Subject: {subject} already exist.",
+        source:
+          `${GRAPH_FIC} (issuer: "The combination of the values of issuer and subject must be ` +
+          "unique within the app\"); Graph's answer: Azure/azure-workload-identity#434 (POST " +
+          "/applications/{id}/federatedIdentityCredentials answered 400 " +
+          "InvalidFederatedIdentityCredentialValue)",
+        remedy:
+          "remove the other credential; to rename one (a new displayName replaces it), replace it " +
+          "delete-before-create (the deleteBeforeReplace resource option), or change its issuer or " +
+          "subject in the same deployment",
+      },
+    ],
+    createLimits: [
+      {
+        id: "per-application",
+        per: "applicationId",
+        max: 20,
+        enforcement: "service",
+        answer:
+          "400 Bad Request: the application already holds 20 federated identity credentials, the most it may hold",
+        source:
+          `${ENTRA_FIC_TRUST} ("A maximum of 20 federated identity credentials can be added to an ` +
+          "application or user-assigned managed identity\"); Graph's exact error text is not documented",
+        remedy:
+          "remove credentials nobody uses, or split the workloads over several applications " +
+          "(microsoftgraph/microsoft-graph-docs-contrib#8433)",
+      },
+    ],
+    importId: {
+      format: "{objectId}/federatedIdentityCredential/{credentialId}",
+      source:
+        `${file} L40-43 Importer parse.FederatedIdentityCredentialID; ` +
+        "hashicorp/terraform-provider-azuread@v3.8.0 internal/services/applications/parse/credentials.go " +
+        '(ObjectSubResourceID(id, "federatedIdentityCredential"))',
+    },
   };
 }
 
@@ -337,39 +499,5 @@ export const AZUREAD_ROWS: readonly ProviderFacts[] = [
       },
     ],
   },
-  {
-    type: APPLICATION_FEDERATED_IDENTITY_CREDENTIAL,
-    provider: "azuread",
-    upstream: "azuread_application_federated_identity_credential",
-    schemaSource: `${AZUREAD_APPS}/application_federated_identity_credential_resource.go`,
-    inputs: ["applicationId", "displayName", "audiences", "issuer", "subject", "description"],
-    computedOutputs: ["credentialId"],
-    replacingInputs: {
-      inputs: ["applicationId", "displayName"],
-      source: `${AZUREAD_APPS}/application_federated_identity_credential_resource.go schema ForceNew`,
-    },
-    secretOutputs: {
-      outputs: [],
-      source: `${AZUREAD_APPS}/application_federated_identity_credential_resource.go schema: no Sensitive attribute`,
-    },
-    validations: [
-      ownerId(
-        "application",
-        `${AZUREAD_APPS}/application_federated_identity_credential_resource.go`,
-      ),
-      {
-        input: "displayName",
-        rule: { kind: "length", min: 1, max: 120 },
-        enforcement: "plan",
-        source: `${AZUREAD_APPS}/application_federated_identity_credential_resource.go schema "display_name" validation.StringLenBetween(1, 120)`,
-      },
-      {
-        input: "audiences",
-        rule: { kind: "list", maxItems: 1, each: { kind: "length", min: 1 } },
-        enforcement: "plan",
-        source: `${AZUREAD_APPS}/application_federated_identity_credential_resource.go schema "audiences" MaxItems 1, Elem validation.StringIsNotEmpty`,
-      },
-    ],
-    defaults: [],
-  },
+  federatedIdentityCredentialRow(),
 ];

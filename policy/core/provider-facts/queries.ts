@@ -4,7 +4,7 @@
  */
 import { UNKNOWN_SENTINELS } from "../unknown-sentinels";
 import { PROVIDER_FACTS } from "./table";
-import type { CreateConflict, Enforcement, ProviderFacts, Rule } from "./types";
+import type { CreateConflict, CreateLimit, Enforcement, ProviderFacts, Rule } from "./types";
 
 /** azure-native API-version modules (`azure-native:keyvault/v20230701:Secret`) share the default row. */
 const AZURE_NATIVE_VERSIONED = /^azure-native:([a-z0-9]+)\/v[0-9a-z]+:([A-Za-z0-9]+)$/;
@@ -76,6 +76,14 @@ export function createConflictsOf(type: string): readonly CreateConflict[] {
   return factsOf(type)?.createConflicts ?? [];
 }
 
+/**
+ * The creates of `type` refused because the parent already holds as many as allowed (the row's
+ * `createLimits`), or `[]`.
+ */
+export function createLimitsOf(type: string): readonly CreateLimit[] {
+  return factsOf(type)?.createLimits ?? [];
+}
+
 /** One input the provider (or service, or standard) would refuse. */
 export interface InputProblem {
   /** Pulumi input name, dotted. */
@@ -98,7 +106,8 @@ export interface ValidateOptions {
 /**
  * Checks `inputs` of a resource of `type` against the row's validations. Values that are absent
  * or unknown (the engine's sentinel strings, or anything but a string, number, boolean, array or
- * plain object) are not judged. One problem per bad input: the first rule it breaks.
+ * plain object) are not judged. One problem per bad input: the first rule it breaks (for an input
+ * over a list, `name[]`, the first element that breaks it).
  *
  * @returns the problems, in the row's order; `[]` for an unknown type
  */
@@ -114,8 +123,13 @@ export function validateInputs(
   for (const validation of row.validations) {
     if (options.enforcement && !options.enforcement.includes(validation.enforcement)) continue;
     if (reported.has(validation.input)) continue;
-    const value = valueAt(inputs, validation.input);
-    const allowed = check(validation.rule, value, inputs);
+    let value: unknown;
+    let allowed: string | undefined;
+    for (const candidate of valuesAt(inputs, validation.input)) {
+      allowed = check(validation.rule, candidate, inputs);
+      value = candidate;
+      if (allowed !== undefined) break;
+    }
     if (allowed === undefined) continue;
     reported.add(validation.input);
     problems.push({
@@ -157,6 +171,34 @@ function check(
       return value !== undefined && valueAt(inputs, rule.other) !== undefined
         ? `not together with \`${rule.other}\``
         : undefined;
+    case "requiredWhen": {
+      const when = valueAt(inputs, rule.when);
+      if (!isScalar(when) || !rule.whenValues.includes(when)) return undefined;
+      return value === undefined || value === null
+        ? `required when \`${rule.when}\` is ${show(when)}`
+        : undefined;
+    }
+    case "enumWhen": {
+      const when = valueAt(inputs, rule.when);
+      if (!isScalar(when) || !rule.whenValues.includes(when)) return undefined;
+      if (!isScalar(value)) return undefined;
+      return rule.values.includes(value)
+        ? undefined
+        : `one of ${rule.values.map(show).join(", ")} when \`${rule.when}\` is ${show(when)}`;
+    }
+    case "integerUpTo": {
+      if (value === undefined || value === null || !isPlain(value)) return undefined;
+      const other = valueAt(inputs, rule.other);
+      const max = typeof other === "number" && isPlain(other) ? rule.factor * other : undefined;
+      const ok =
+        typeof value === "number" &&
+        Number.isInteger(value) &&
+        value >= rule.min &&
+        (max === undefined || value <= max);
+      return ok
+        ? undefined
+        : `a whole number from ${rule.min} to ${rule.factor} × \`${rule.other}\`${max === undefined ? "" : ` (${max})`}`;
+    }
     default:
       break;
   }
@@ -204,8 +246,15 @@ function checkValue(rule: Rule, value: unknown): string | undefined {
       return typeof value === "string" && UUID.test(value) ? undefined : "a UUID";
     case "list": {
       if (!Array.isArray(value)) return "a list";
+      if (rule.minItems !== undefined && value.length < rule.minItems) {
+        return rule.maxItems === rule.minItems
+          ? `exactly ${rule.minItems} element(s)`
+          : `at least ${rule.minItems} element(s)`;
+      }
       if (rule.maxItems !== undefined && value.length > rule.maxItems) {
-        return `at most ${rule.maxItems} element(s)`;
+        return rule.maxItems === rule.minItems
+          ? `exactly ${rule.maxItems} element(s)`
+          : `at most ${rule.maxItems} element(s)`;
       }
       if (rule.each) {
         const each = rule.each;
@@ -250,6 +299,33 @@ function isPlain(value: unknown): boolean {
       value !== null &&
       Object.getPrototypeOf(value) === Object.prototype)
   );
+}
+
+/** A known string, number or boolean (what the conditional rules compare). */
+function isScalar(value: unknown): value is string | number | boolean {
+  return (
+    (typeof value === "string" || typeof value === "number" || typeof value === "boolean") &&
+    isPlain(value)
+  );
+}
+
+/**
+ * The values at a dotted path: one (see {@link valueAt}), or, through a segment `name[]`, one per
+ * element of the list `name` (a single object stands for a list of one).
+ */
+function valuesAt(inputs: Readonly<Record<string, unknown>>, path: string): unknown[] {
+  if (!path.includes("[]")) return [valueAt(inputs, path)];
+  let current: unknown[] = [inputs];
+  for (const raw of path.split(".")) {
+    const each = raw.endsWith("[]");
+    const segment = each ? raw.slice(0, -2) : raw;
+    current = current.flatMap((item) => {
+      if (typeof item !== "object" || item === null) return [undefined];
+      const found = valueAt(item as Readonly<Record<string, unknown>>, segment);
+      return each && Array.isArray(found) ? found : [found];
+    });
+  }
+  return current;
 }
 
 /** The value at a dotted path; a one-element list on the way stands for its element (Terraform blocks). */

@@ -7,6 +7,22 @@ export const AZUREAD = "hashicorp/terraform-provider-azuread@f0169e0";
 export const AZUREAD_APPS = `${AZUREAD} internal/services/applications`;
 export const AZUREAD_SPS = `${AZUREAD} internal/services/serviceprincipals`;
 export const AZUREAD_CREDENTIALS = `${AZUREAD} internal/helpers/credentials/credentials.go`;
+/**
+ * The federated identity credential's resource, in the release @pulumi/azuread 6.9.1 bridges
+ * (pulumi/pulumi-azuread v6.9.1 provider/go.mod → terraform-provider-azuread 38d1993a1ea6 = v3.8.0);
+ * the file is the same at f0169e0 (`git diff v3.8.0 f0169e0` of it is empty). Line numbers are v3.8.0's.
+ */
+export const AZUREAD_FIC =
+  "hashicorp/terraform-provider-azuread@v3.8.0 internal/services/applications/" +
+  "application_federated_identity_credential_resource.go";
+/** Microsoft Graph v1.0, the federatedIdentityCredential resource (its properties' limits). */
+export const GRAPH_FIC =
+  "https://learn.microsoft.com/graph/api/resources/federatedidentitycredential " +
+  "(microsoftgraph/microsoft-graph-docs-contrib api-reference/v1.0/resources/federatedidentitycredential.md @028b8e35)";
+/** Microsoft Entra, "Configure an app to trust an external identity provider" (limits, name rule). */
+export const ENTRA_FIC_TRUST =
+  "https://learn.microsoft.com/entra/workload-id/workload-identity-federation-create-trust " +
+  "(MicrosoftDocs/entra-docs docs/workload-id/workload-identity-federation-create-trust.md)";
 export const AZUREAD_RFC3339 =
   `${AZUREAD} internal/helpers/tf/validation/pluginsdk.go IsRFC3339Time → terraform-plugin-sdk ` +
   "helper/validation/time.go: time.Parse(time.RFC3339, v)";
@@ -56,3 +72,26 @@ export const ARM_ROLE_ASSIGNMENT_EXISTS =
   'trio but different name"); Azure/bicep discussion #19690';
 export const RBAC_TROUBLESHOOTING =
   "https://learn.microsoft.com/azure/role-based-access-control/troubleshooting";
+/**
+ * The Key Vault certificate's resource in the release @pulumi/azure 6.x bridges: pulumi/pulumi-azure
+ * e593615b ("Upgrade terraform-provider-azurerm to v4.80.0 (#3593)", latest tag v6.39.0; 6.40.0, the
+ * installed package, was published after it); the file is the same in v4.79.0–v4.81.0. Line numbers
+ * are v4.80.0's (6556cf1).
+ */
+export const AZURERM_CERTIFICATE =
+  "hashicorp/terraform-provider-azurerm@v4.80.0 internal/services/keyvault/key_vault_certificate_resource.go";
+/** go-azure-helpers v0.80.0 (azurerm v4.80.0's go.mod), vendored: resource ids and item names. */
+export const AZURERM_HELPERS =
+  "hashicorp/terraform-provider-azurerm@v4.80.0 vendor/github.com/hashicorp/go-azure-helpers/resourcemanager";
+/** The provider's feature flags (`features.keyVault.*` in Pulumi's provider config). */
+export const AZURERM_FEATURES =
+  "hashicorp/terraform-provider-azurerm@v4.80.0 internal/provider/features.go";
+/**
+ * Key Vault's data-plane API, version 7.4 (the one azurerm v4.80.0 calls: jackofallops/kermit
+ * sdk/keyvault/7.4/keyvault).
+ */
+export const KV_CERTIFICATES_SPEC =
+  "Azure/azure-rest-api-specs@406a1f3 specification/keyvault/data-plane/Microsoft.KeyVault/stable/7.4/certificates.json";
+/** Microsoft Learn, "About Azure Key Vault certificates". */
+export const KV_ABOUT_CERTIFICATES =
+  "https://learn.microsoft.com/azure/key-vault/certificates/about-certificates";

@@ -1,4 +1,5 @@
 /** The provider facts table: every provider's rows, keyed by resource type token. */
+import { AZURE_ROWS } from "./azure";
 import { AZURE_NATIVE_ROWS } from "./azure-native";
 import { AZUREAD_ROWS } from "./azuread";
 import { RANDOM_ROWS } from "./random";
@@ -16,6 +17,7 @@ export const PROVIDER_FACTS: Readonly<Record<string, ProviderFacts>> = Object.fr
         ...RANDOM_ROWS,
         ...TIME_ROWS,
         ...AZURE_NATIVE_ROWS,
+        ...AZURE_ROWS,
       ] satisfies ProviderFacts[]
     ).map((row): [string, ProviderFacts] => [row.type, row]),
   ),

@@ -1,14 +1,14 @@
 /** The shapes of the provider facts table: rows, rules, validations, replacements, defaults. */
 
 /** Which provider a row describes. */
-export type ProviderName = "azuread" | "tls" | "random" | "time" | "azure-native";
+export type ProviderName = "azuread" | "tls" | "random" | "time" | "azure-native" | "azure";
 
 /**
  * Who refuses a value that breaks a rule, and when:
  *
  * - `plan`: the provider, at check/plan time (a preview fails);
  * - `apply`: the provider or its libraries, when creating (the preview passes, the update fails);
- * - `service`: the cloud API (Graph, ARM), when creating;
+ * - `service`: the cloud API (Graph, ARM, Key Vault's data plane), when creating;
  * - `standard`: a standard (RFC) bound nobody in the chain enforces — a certificate that breaks it
  *   is created, other software may reject it;
  * - `documented`: the provider documents the bound but does not check it.
@@ -31,8 +31,16 @@ export type Rule =
   | { readonly kind: "rfc3339" }
   /** A UUID (8-4-4-4-12 hexadecimal digits), as hashicorp/go-uuid's `ParseUUID` accepts. */
   | { readonly kind: "uuid" }
-  /** A list of at most `maxItems` elements, each (when `each` is given) following `each`. */
-  | { readonly kind: "list"; readonly maxItems?: number; readonly each?: Rule }
+  /**
+   * A list of at least `minItems` and at most `maxItems` elements, each (when `each` is given)
+   * following `each`.
+   */
+  | {
+      readonly kind: "list";
+      readonly minItems?: number;
+      readonly maxItems?: number;
+      readonly each?: Rule;
+    }
   /** Not to be set together with `other` (Terraform `ConflictsWith`). */
   | { readonly kind: "conflictsWith"; readonly other: string }
   /** When `input` is one of `whenValues`, `then` (another input, dotted) must equal `equals`. */
@@ -42,6 +50,29 @@ export type Rule =
       readonly then: string;
       readonly equals: string | number;
     }
+  /**
+   * This input must be set when `when` (another input, dotted) is one of `whenValues`: a
+   * requirement the provider checks only when it builds its request (a plan passes).
+   */
+  | {
+      readonly kind: "requiredWhen";
+      readonly when: string;
+      readonly whenValues: readonly (string | number | boolean)[];
+    }
+  /** When `when` (another input, dotted) is one of `whenValues`, this input is one of `values`. */
+  | {
+      readonly kind: "enumWhen";
+      readonly when: string;
+      readonly whenValues: readonly (string | number | boolean)[];
+      readonly values: readonly (string | number | boolean)[];
+    }
+  /** A whole number from `min` to `factor` × the value of `other` (another input, dotted). */
+  | {
+      readonly kind: "integerUpTo";
+      readonly min: number;
+      readonly other: string;
+      readonly factor: number;
+    }
   /** At least one of `inputs` (this input included) must be set. */
   | { readonly kind: "atLeastOneOf"; readonly inputs: readonly string[] }
   /** Not every one of `inputs` may be `false` (an unset input counts as its default, `true`). */
@@ -49,7 +80,11 @@ export type Rule =
 
 /** One validation fact: a rule the provider (or service, or standard) applies to one input. */
 export interface Validation {
-  /** Pulumi input name, dotted for nested inputs (`subject.commonName`, `api.requestedAccessTokenVersion`). */
+  /**
+   * Pulumi input name, dotted for nested inputs (`subject.commonName`,
+   * `api.requestedAccessTokenVersion`); `name[]` stands for every element of the list `name`
+   * (`certificatePolicy.lifetimeActions[].action.actionType`), each judged on its own.
+   */
   readonly input: string;
   readonly rule: Rule;
   readonly enforcement: Enforcement;
@@ -116,6 +151,26 @@ export interface CreateConflict {
   readonly remedy?: string;
 }
 
+/**
+ * Why creating a resource fails although each input is valid and nothing equal exists: its parent
+ * already holds as many such resources as the service allows. The simulated Azure
+ * (tools/offline/simulator/) refuses the create that would exceed `max`.
+ */
+export interface CreateLimit {
+  /** Stable id, e.g. `per-application`. */
+  readonly id: string;
+  /** The input naming the parent the limit counts under (e.g. `applicationId`). */
+  readonly per: string;
+  /** How many the parent may hold; one more is refused. */
+  readonly max: number;
+  readonly enforcement: Enforcement;
+  /** The error as the user sees it (as far as it is known). */
+  readonly answer: string;
+  readonly source: string;
+  /** What to do about it. */
+  readonly remedy?: string;
+}
+
 /** What one resource type's provider does, each fact with its source. */
 export interface ProviderFacts {
   readonly type: string;
@@ -146,6 +201,8 @@ export interface ProviderFacts {
   readonly defaults: readonly Default[];
   /** Creates refused because something already exists (see {@link CreateConflict}). */
   readonly createConflicts?: readonly CreateConflict[];
+  /** Creates refused because the parent holds as many as allowed (see {@link CreateLimit}). */
+  readonly createLimits?: readonly CreateLimit[];
   /** The id `Resource.get` / `pulumi import` expects. */
   readonly importId?: { readonly format: string; readonly source: string };
 }

@@ -334,3 +334,150 @@ export function certificateValidity(
     return `value is not a ${String(encoding ?? "pem")}-encoded X.509 certificate`;
   }
 }
+
+/** The key pair behind a simulated Key Vault certificate version. */
+export type SimulatedKeySpec =
+  { kind: "rsa"; bits: number } | { kind: "ec"; curve: "P-256" | "P-256K" | "P-384" | "P-521" };
+
+/** A self-signed certificate to issue (what Key Vault's `Self` issuer puts in a version). */
+export interface SelfSignedCertificateRequest {
+  key: SimulatedKeySpec;
+  /** Chooses the key (RSA 2048: from the pool) and the serial number; one per version. */
+  seed: string;
+  /** Validity, ms since the epoch (stored to the second). */
+  notBeforeMs: number;
+  notAfterMs: number;
+  /** The subject's (and issuer's) attributes, in order: object identifier and value. */
+  subject: readonly { oid: string; value: string }[];
+  /** X.509 key usages by their RFC 5280 names (`digitalSignature`, `keyEncipherment`, …). */
+  keyUsages: readonly string[];
+  /** Extended key usages, as object identifiers (`1.3.6.1.5.5.7.3.2`: client authentication). */
+  extendedKeyUsages: readonly string[];
+}
+
+/** Node's names of Key Vault's curves. */
+const NODE_CURVES: Record<"P-256" | "P-256K" | "P-384" | "P-521", string> = {
+  "P-256": "prime256v1",
+  "P-256K": "secp256k1",
+  "P-384": "secp384r1",
+  "P-521": "secp521r1",
+};
+/** Keys other than the pooled RSA 2048 ones: generated once per process and kind. */
+const otherKeys = new Map<string, KeyObject>();
+
+/**
+ * The private key of `spec` for `seed`: a pooled RSA 2048 key (see {@link ensureSimulatedKeyPool}),
+ * else one key per process and size or curve (an RSA 4096 key takes about a second to generate;
+ * runs in other processes then issue other keys).
+ */
+function simulatedKey(spec: SimulatedKeySpec, seed: string): KeyObject {
+  if (spec.kind === "rsa" && spec.bits === 2048) return pooledKey(seed);
+  const id = spec.kind === "rsa" ? `rsa-${spec.bits}` : `ec-${spec.curve}`;
+  let key = otherKeys.get(id);
+  if (!key) {
+    key =
+      spec.kind === "rsa"
+        ? generateKeyPairSync("rsa", { modulusLength: spec.bits }).privateKey
+        : generateKeyPairSync("ec", { namedCurve: NODE_CURVES[spec.curve] }).privateKey;
+    otherKeys.set(id, key);
+  }
+  return key;
+}
+
+/** Signature algorithm and digest by key: RFC 4055 (RSA), RFC 5758 §3.2 (ECDSA). */
+function signatureAlgorithm(spec: SimulatedKeySpec): { oid: string; hash: string } {
+  if (spec.kind === "rsa") return { oid: "1.2.840.113549.1.1.11", hash: "sha256" };
+  if (spec.curve === "P-384") return { oid: "1.2.840.10045.4.3.3", hash: "sha384" };
+  if (spec.curve === "P-521") return { oid: "1.2.840.10045.4.3.4", hash: "sha512" };
+  return { oid: "1.2.840.10045.4.3.2", hash: "sha256" };
+}
+
+/** ASN.1 string types of subject attributes: RFC 5280 Appendix A (country PrintableString, IA5 for e-mail and DC). */
+const IA5_ATTRIBUTES = new Set(["1.2.840.113549.1.9.1", "0.9.2342.19200300.100.1.25"]);
+const PRINTABLE_ATTRIBUTES = new Set(["2.5.4.6", "2.5.4.5"]);
+
+/**
+ * A real self-signed X.509 v3 certificate, as Key Vault's `Self` issuer makes one from a
+ * certificate policy: the subject as issuer, the validity given, the key usages (critical) and
+ * extended key usages, signed with the version's own key (node-forge builds the structure, Node's
+ * crypto signs it, as {@link simulateSelfSignedCert} does). Only the public certificate leaves
+ * this function; the private key stays in the simulation.
+ *
+ * @returns the certificate's DER
+ */
+export function issueSelfSignedCertificate(request: SelfSignedCertificateRequest): Buffer {
+  const privateKey = simulatedKey(request.key, request.seed);
+  const spki = createPublicKey(privateKey).export({ type: "spki", format: "der" });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const forge = require("node-forge") as typeof Forge;
+  const { asn1 } = forge;
+  const certificate = forge.pki.createCertificate();
+  // forge encodes only RSA public keys: any RSA key stands in, and the real SubjectPublicKeyInfo
+  // replaces it below.
+  certificate.publicKey = forge.pki.publicKeyFromPem(
+    createPublicKey(pooledKey(request.seed)).export({ type: "spki", format: "pem" }).toString(),
+  );
+  certificate.serialNumber = `01${createHash("sha256").update(`${request.seed}#serial`).digest("hex").slice(0, 30)}`;
+  certificate.validity.notBefore = new Date(Math.floor(request.notBeforeMs / 1000) * 1000);
+  certificate.validity.notAfter = new Date(Math.floor(request.notAfterMs / 1000) * 1000);
+  const attributes = request.subject.map((attribute) => ({
+    type: attribute.oid,
+    value: attribute.value,
+    valueTagClass: IA5_ATTRIBUTES.has(attribute.oid)
+      ? asn1.Type.IA5STRING
+      : PRINTABLE_ATTRIBUTES.has(attribute.oid)
+        ? asn1.Type.PRINTABLESTRING
+        : asn1.Type.UTF8,
+  })) as unknown as Forge.pki.CertificateField[];
+  certificate.setSubject(attributes);
+  certificate.setIssuer(attributes);
+  const usage: Record<string, boolean> = {};
+  for (const name of request.keyUsages) usage[name] = true;
+  const extended: Record<string, boolean> = {};
+  // forge takes a usage by its name when it knows the OID (an OID it knows would be read as a name).
+  const names = forge.pki.oids as Record<string, string>;
+  for (const oid of request.extendedKeyUsages) extended[names[oid] ?? oid] = true;
+  certificate.setExtensions([
+    { name: "keyUsage", critical: true, ...usage },
+    ...(request.extendedKeyUsages.length > 0 ? [{ name: "extKeyUsage", ...extended }] : []),
+  ]);
+  const algorithm = signatureAlgorithm(request.key);
+  const algorithmIdentifier = () =>
+    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
+      asn1.create(
+        asn1.Class.UNIVERSAL,
+        asn1.Type.OID,
+        false,
+        asn1.oidToDer(algorithm.oid).getBytes(),
+      ),
+      // RSA's parameters are NULL (RFC 4055 §5); ECDSA's are absent (RFC 5758 §3.2).
+      ...(request.key.kind === "rsa"
+        ? [asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, "")]
+        : []),
+    ]);
+  // getTBSCertificate is exported by node-forge but missing from @types/node-forge.
+  const pki = forge.pki as typeof forge.pki & {
+    getTBSCertificate(certificate: Forge.pki.Certificate): Forge.asn1.Asn1;
+  };
+  // A placeholder forge can encode; the real algorithm replaces it below.
+  certificate.siginfo.algorithmOid = forge.pki.oids.sha256WithRSAEncryption;
+  const tbs = pki.getTBSCertificate(certificate);
+  const fields = tbs.value as Forge.asn1.Asn1[];
+  // TBSCertificate (RFC 5280 §4.1): version, serialNumber, signature, issuer, validity, subject,
+  // subjectPublicKeyInfo, extensions.
+  fields[2] = algorithmIdentifier();
+  fields[6] = asn1.fromDer(spki.toString("binary"));
+  const tbsDer = Buffer.from(asn1.toDer(tbs).getBytes(), "binary");
+  const signature = sign(algorithm.hash, tbsDer, privateKey);
+  const whole = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
+    tbs,
+    algorithmIdentifier(),
+    asn1.create(
+      asn1.Class.UNIVERSAL,
+      asn1.Type.BITSTRING,
+      false,
+      `\u0000${signature.toString("binary")}`,
+    ),
+  ]);
+  return Buffer.from(asn1.toDer(whole).getBytes(), "binary");
+}

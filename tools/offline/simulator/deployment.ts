@@ -16,20 +16,39 @@
  *   value, is an update: a new secret version).
  * - other providers: old inputs against new inputs. An input taken from a replaced resource
  *   changes (a password's new value).
+ * - the engine's `replacementTrigger` option: a resource whose trigger differs from the one the
+ *   state recorded is replaced whatever its inputs (./stash.ts `replacementTriggered`); the builtin
+ *   `pulumi.Stash` is otherwise updated in place (a new `input`, the old `output`).
+ *
+ * Deleting a Key Vault certificate (./keyVaultCertificates.ts) needs the deployer's Key Vault data
+ * role; it is purged, or soft-deleted with its companion secret and key.
+ *
+ * Over a real stack's state (./seed.ts, `npm start -- --state`): a secret value of the state is
+ * never read (the placeholder `[secret]`) and compares equal to any value, a resource marked
+ * `taint` is replaced, and the old copies the state marks `delete` are deleted.
  */
 import {
   APPLICATION,
   factsOf,
+  KEYVAULT_CERTIFICATE,
   KEYVAULT_SECRET,
   replacingInputsOf,
   ROLE_ASSIGNMENT,
   SERVICE_PRINCIPAL,
 } from "../../../policy/core";
 import { failedSteps } from "./failedSteps";
+import { deleteKeyVaultCertificate } from "./keyVaultCertificates";
 import { simulationKey } from "./simulatedAzure";
 import type { Registration, SimulatedFailure } from "./simulatedAzure";
+import { replacementTriggered } from "./stash";
 import type { StateEntry } from "./world";
-import { diffsAgainstState, SimulatedWorld } from "./world";
+import {
+  defaultedKeys,
+  diffsAgainstState,
+  SIMULATED_DEPLOYER_CLIENT_ID,
+  sameOrSecret,
+  SimulatedWorld,
+} from "./world";
 
 /** What the engine does with one resource. */
 export type StepOp = "create" | "same" | "update" | "replace" | "delete" | "read";
@@ -40,15 +59,20 @@ export interface PlannedStep {
   type: string;
   name: string;
   op: StepOp;
-  /** The inputs that differ (update / replace), or `(dependency replaced)`. */
+  /**
+   * The inputs that differ (update / replace), or `(dependency replaced)`, `(tainted)`,
+   * `(replacementTrigger)`.
+   */
   changed: string[];
+  /** A delete of an old copy the state marks `delete` (a replacement's leftover), not of the resource. */
+  pendingDelete?: boolean;
 }
 
 /**
  * Plans the steps of a deployment of `registrations` over the world's state.
  *
  * @returns one step per registration, in registration order, then one `delete` per resource of the
- *   state that the run did not register
+ *   state that the run did not register, then one per old copy the state marks `delete`
  */
 export function planDeployment(
   world: SimulatedWorld,
@@ -57,6 +81,7 @@ export function planDeployment(
   const steps: PlannedStep[] = [];
   const replaced = new Set<string>();
   const registered = new Set<string>();
+  const seeded = world.seed !== undefined;
   for (const registration of registrations) {
     registered.add(registration.urn);
     const old = world.state.get(registration.urn);
@@ -79,13 +104,24 @@ export function planDeployment(
       steps.push(step("create"));
       continue;
     }
-    const changed = changedInputs(registration, old);
+    const changed = changedInputs(registration, old, seeded);
     // An input taken from a replaced resource gets that resource's new outputs: it changes.
     for (const [key, urns] of Object.entries(registration.propertyDependencies)) {
       if (urns.some((urn) => replaced.has(urn)) && !changed.includes(key)) changed.push(key);
     }
     const dependencyReplaced = dependsOn(registration).some((urn) => replaced.has(urn));
     if (dependencyReplaced && changed.length === 0) changed.push("(dependency replaced)");
+    if (old.taint === true) {
+      replaced.add(registration.urn);
+      steps.push(step("replace", [...changed, "(tainted)"]));
+      continue;
+    }
+    // step_generator.go generateStepsFromDiff: a changed trigger replaces without a provider diff.
+    if (replacementTriggered(registration.replacementTrigger, old.replacementTrigger)) {
+      replaced.add(registration.urn);
+      steps.push(step("replace", [...changed, "(replacementTrigger)"]));
+      continue;
+    }
     if (changed.length === 0) {
       steps.push(step("same"));
       continue;
@@ -100,6 +136,16 @@ export function planDeployment(
     if (!registered.has(entry.urn)) {
       steps.push({ urn: entry.urn, type: entry.type, name: entry.name, op: "delete", changed: [] });
     }
+  }
+  for (const entry of world.pendingDeletes) {
+    steps.push({
+      urn: entry.urn,
+      type: entry.type,
+      name: entry.name,
+      op: "delete",
+      changed: [],
+      pendingDelete: true,
+    });
   }
   return steps;
 }
@@ -136,6 +182,23 @@ export function applyDeployment(
         failures.push({ urn: old.urn, type: old.type, name: old.name, ...refusal });
         kept.push(old);
       }
+    } else if (old.type === KEYVAULT_CERTIFICATE && !isRead(old)) {
+      const refusal = deleteKeyVaultCertificate({
+        inputs: old.inputs,
+        what: `deleting ${old.type} "${old.name}"`,
+        nowMs,
+        vaults: world.vaults,
+        dataRole: world.keyVaultCertificatesOfficer,
+        features: world.azureKeyVaultFeatures,
+        deployer: {
+          objectId: world.directory.deployer.objectId,
+          clientId: SIMULATED_DEPLOYER_CLIENT_ID,
+        },
+      });
+      if (refusal) {
+        failures.push({ urn: old.urn, type: old.type, name: old.name, ...refusal });
+        kept.push(old);
+      }
     } else if (old.type === APPLICATION && !isRead(old)) {
       world.directory.remove("application", String(old.outputs.objectId));
     } else if (old.type === SERVICE_PRINCIPAL && !isRead(old)) {
@@ -163,6 +226,13 @@ export function applyDeployment(
       outputs: registration.outputs,
       dependsOn: dependsOn(registration),
       read: registration.read === true,
+      ...(registration.parent !== undefined ? { parent: registration.parent } : {}),
+      custom: registration.custom,
+      dependencies: registration.dependencies,
+      propertyDependencies: registration.propertyDependencies,
+      ...(registration.replacementTrigger !== undefined
+        ? { replacementTrigger: registration.replacementTrigger }
+        : {}),
     });
   }
   for (const entry of kept) state.set(entry.urn, entry);
@@ -201,17 +271,24 @@ function dependsOn(registration: Registration): string[] {
  * Input keys whose new value differs from the previous deployment's: for azuread credentials,
  * against the stored state (outputs); otherwise against the previous inputs. Secret values
  * (recorded as a placeholder) never differ here: a new value comes from a replaced dependency.
+ *
+ * @param seeded over a real state: values compare as `sameOrSecret` says (secrets unknown, the
+ *   bridge's defaults left out)
  */
-function changedInputs(registration: Registration, old: StateEntry): string[] {
+function changedInputs(registration: Registration, old: StateEntry, seeded = false): string[] {
   const against = diffsAgainstState(registration.type) ? old.outputs : old.inputs;
   const keys = new Set([...Object.keys(registration.inputs), ...Object.keys(old.inputs)]);
+  const defaulted = seeded ? defaultedKeys(old.inputs) : [];
   const changed: string[] = [];
   for (const key of keys) {
     if (key.startsWith("__")) continue;
     const next = registration.inputs[key];
     const previous = against[key];
-    if (next === undefined && !(key in old.inputs)) continue;
-    if (JSON.stringify(next) !== JSON.stringify(previous)) changed.push(key);
+    if (next === undefined && (!(key in old.inputs) || defaulted.includes(key))) continue;
+    const same = seeded
+      ? sameOrSecret(next, previous)
+      : JSON.stringify(next) === JSON.stringify(previous);
+    if (!same) changed.push(key);
   }
   return changed.sort();
 }

@@ -5,8 +5,13 @@
  *
  * Objects come from a tenant snapshot (./tenant.ts) and from the resources the simulated program
  * creates. Without a snapshot the directory does not know the tenant: every object id is assumed
- * to exist and to be owned by the deployer.
+ * to exist and to be owned by the deployer. The snapshot's app management policies, when it holds
+ * them, are enforced on every credential added (./appPolicies.ts).
  */
+import { formatInstant } from "../../../policy/core";
+import type { AppManagementPolicies } from "../appManagementPolicy";
+import { AddedCredential, appPolicyRefusal, judgeCredentialAdd } from "./appPolicies";
+import { SimulatedFederatedCredentials } from "./federatedCredentials";
 import { Refusal, refuse } from "./refusals";
 import type { LockConfiguration, TenantObject, TenantSnapshot } from "./tenant";
 
@@ -52,11 +57,19 @@ export class SimulatedDirectory {
   };
   /** Applications by appId (a service principal's application). */
   private readonly applicationsByAppId = new Map<string, DirectoryObject>();
+  /** The tenant's app management policies (the snapshot's), or undefined: none known. */
+  readonly appManagementPolicies: AppManagementPolicies | undefined;
+  /**
+   * The applications' federated identity credentials as the current deployment changes them
+   * (./federatedCredentials.ts: Graph's limit of 20 per application, issuer and subject unique).
+   */
+  readonly federatedCredentials = new SimulatedFederatedCredentials();
 
   constructor(
     readonly deployer: Deployer,
     tenant?: TenantSnapshot,
   ) {
+    this.appManagementPolicies = tenant?.appManagementPolicies;
     this.known = {
       application: tenant?.covers.applications ?? false,
       servicePrincipal: tenant?.covers.servicePrincipals ?? false,
@@ -81,6 +94,11 @@ export class SimulatedDirectory {
    * internal/services/applications/application_resource.go; its docs: "It's recommended to always
    * specify one or more application owners, including the principal being used to execute
    * Terraform").
+   *
+   * @param createdMs when the program creates it (the simulated clock), ms since the Unix epoch:
+   *   its `createdDateTime`, against which app management restrictions are dated. An object
+   *   created by an earlier run of the same world keeps its first creation date (an update does
+   *   not re-create it).
    */
   create(
     kind: ObjectKind,
@@ -88,16 +106,21 @@ export class SimulatedDirectory {
     appId: string | undefined,
     owners: unknown,
     signInAudience?: unknown,
+    createdMs?: number,
   ): void {
     const list = Array.isArray(owners)
       ? owners.filter((o): o is string => typeof o === "string")
       : [];
+    const earlier = this.objects[kind].get(objectId.toLowerCase());
+    const createdDateTime =
+      earlier?.createdDateTime ?? (createdMs === undefined ? undefined : formatInstant(createdMs));
     const object: DirectoryObject = {
       objectId: objectId.toLowerCase(),
       appId: appId?.toLowerCase(),
       owners: list.map((o) => o.toLowerCase()),
       created: true,
       ...(typeof signInAudience === "string" ? { signInAudience } : {}),
+      ...(createdDateTime !== undefined ? { createdDateTime } : {}),
     };
     this.objects[kind].set(object.objectId, object);
     if (kind === "application" && object.appId) this.applicationsByAppId.set(object.appId, object);
@@ -139,8 +162,9 @@ export class SimulatedDirectory {
   }
 
   /**
-   * The refusals a credential write (add password or certificate) meets on an application or a
-   * service principal, in the order Graph checks them: existence, then permission, then the lock.
+   * The refusals a credential write (add password or certificate; add or update a federated
+   * identity credential, which belongs to an application) meets on an application or a service
+   * principal, in the order Graph checks them: existence, then permission, then the lock.
    *
    * - Under `Application.ReadWrite.OwnedBy` (and for a non-admin user) the caller must own the
    *   object (Microsoft Graph permissions reference, Application.ReadWrite.OwnedBy); for a service
@@ -156,12 +180,13 @@ export class SimulatedDirectory {
    *   admin center). Graph answers 400 `CannotUpdateLockedServicePrincipalProperty`
    *   (Azure/azure-cli#28734).
    *
-   * @param credential what is being added, for the message: `password` or `certificate`
+   * @param credential what is being added, for the message: `password`, `certificate` or
+   *   `federated credential`
    */
   checkCredentialWrite(
     kind: ObjectKind,
     objectId: string,
-    credential: "password" | "certificate",
+    credential: "password" | "certificate" | "federated credential",
     what: string,
   ): Refusal | undefined {
     const missing = this.checkExists(kind, objectId, what, "write");
@@ -226,6 +251,43 @@ export class SimulatedDirectory {
       "personal-account-symmetric-key",
       `${what}: 400 Bad Request: application ${target.objectId} has signInAudience ${audience}, whose apps accept only encryption and asymmetric signing keys, not a symmetric key.`,
     );
+  }
+
+  /**
+   * The tenant's app management policies on a credential added to an application or a service
+   * principal (Microsoft Learn, "Configure app management policies"; the rules, the sources and
+   * what the simulation assumes: ./appPolicies.ts): the restrictions of the per-app policy
+   * assigned to the object, else of the default policy for its kind, enabled and dated on or
+   * before the object's creation (an object the program created: when it ran; a snapshot object:
+   * its `createdDateTime`; unknown: assumed to fall under a dated restriction). Checked after
+   * existence, permission and lock ({@link checkCredentialWrite}).
+   *
+   * @param subject `adding <type> "<name>"`, for the message
+   * @returns the refusal (`app-policy-credential-lifetime` / `-type`), else undefined (also when
+   *   the snapshot holds no policy, or the object does not exist)
+   */
+  checkAppManagementPolicy(
+    kind: ObjectKind,
+    objectId: string,
+    added: AddedCredential,
+    subject: string,
+  ): Refusal | undefined {
+    const policies = this.appManagementPolicies;
+    if (policies === undefined) return undefined;
+    const target = this.find(kind, objectId);
+    if (target === undefined) return undefined;
+    const known = target === "assumed" ? undefined : target;
+    const breach = judgeCredentialAdd(
+      policies,
+      {
+        kind,
+        id: objectId,
+        ...(known?.appId !== undefined ? { appId: known.appId } : {}),
+        createdDateTime: known?.createdDateTime ?? null,
+      },
+      added,
+    );
+    return breach === undefined ? undefined : appPolicyRefusal(subject, breach);
   }
 
   /** Which object the deployer fails to own, as text, or undefined when it owns what it needs. */

@@ -17,6 +17,13 @@
  *   create fails with the 409 above.
  * - Secret names are case-insensitive.
  *
+ * Certificates (./keyVaultCertificates.ts) live in the same vaults: "When a Key Vault certificate is
+ * created, an addressable key and secret are also created with the same name" (Microsoft Learn,
+ * "About Azure Key Vault certificates", Composition of a Certificate), so a certificate's
+ * companion secret and key exist from its creation on, and deleting the certificate deletes them
+ * with it. A deleted certificate is soft-deleted like a secret (its name reserved until the
+ * vault's retention ends) unless it is purged.
+ *
  * It also knows the vaults the programs look up (`keyvault.getVault`): those a tenant snapshot or a
  * test declares (./tenant.ts `vaults`), with their permission model. Azure Key Vault's
  * `properties.enableRbacAuthorization` (Vaults_Get; @pulumi/azure-native 3.28.0
@@ -36,7 +43,25 @@ export interface ExistingVault {
   resourceGroup?: string;
   /** `properties.enableRbacAuthorization`: false for a vault that uses access policies. */
   enableRbacAuthorization: boolean;
+  /**
+   * `properties.enablePurgeProtection`: a deleted item cannot be purged before its retention ends.
+   * Undefined when not known.
+   */
+  enablePurgeProtection?: boolean;
+  /** `properties.softDeleteRetentionInDays` (7–90), when known; Azure's default is 90. */
+  softDeleteRetentionInDays?: number;
 }
+
+/** A certificate of a simulated vault: live, or soft-deleted until `purgeAtMs`. */
+export type VaultCertificate =
+  | {
+      state: "live";
+      /** `type::name` of the stack resource that created it; undefined: made outside the stack. */
+      owner?: string;
+      /** Its newest version's id (`https://<vault>.vault.azure.net/certificates/<name>/<version>`). */
+      versionedId?: string;
+    }
+  | { state: "deleted"; deletedAtMs: number; purgeAtMs: number };
 
 /** Days a deleted secret stays recoverable when the vault does not say (Azure's default, 90). */
 export const DEFAULT_RETENTION_DAYS = 90;
@@ -143,6 +168,89 @@ export class SimulatedKeyVaults {
   /** True when the secret exists and is not deleted. */
   exists(vault: string, name: string): boolean {
     return this.live.has(keyOf(vault, name));
+  }
+
+  /** Certificates by `vault/name` (lower case). */
+  private readonly certificates = new Map<string, VaultCertificate>();
+  /** Live keys (a certificate's addressable key) by `vault/name` (lower case). */
+  private readonly liveKeys = new Set<string>();
+
+  /**
+   * The certificate `vault`/`name` at `nowMs`: live, soft-deleted (within retention), or undefined
+   * (never created, purged, or its retention over).
+   */
+  certificate(vault: string, name: string, nowMs: number): VaultCertificate | undefined {
+    const found = this.certificates.get(keyOf(vault, name));
+    if (found?.state === "deleted" && found.purgeAtMs <= nowMs) return undefined;
+    return found;
+  }
+
+  /**
+   * Records a certificate (a new one, a new version, or one recovered then given a version): it and
+   * its companion secret and key are live.
+   *
+   * @param owner `type::name` of the stack resource that manages it
+   * @param versionedId the newest version's id
+   */
+  certificateWritten(vault: string, name: string, owner?: string, versionedId?: string): void {
+    const key = keyOf(vault, name);
+    this.certificates.set(key, {
+      state: "live",
+      ...(owner !== undefined ? { owner } : {}),
+      ...(versionedId !== undefined ? { versionedId } : {}),
+    });
+    this.live.add(key);
+    this.deleted.delete(key);
+    this.liveKeys.add(key);
+  }
+
+  /**
+   * Deletes a certificate with its companion secret and key: purged (gone at once), or
+   * soft-deleted until `nowMs + retentionDays`.
+   */
+  certificateDeleted(
+    vault: string,
+    name: string,
+    nowMs: number,
+    purge: boolean,
+    retentionDays = DEFAULT_RETENTION_DAYS,
+  ): void {
+    const key = keyOf(vault, name);
+    this.live.delete(key);
+    this.liveKeys.delete(key);
+    if (purge) {
+      this.certificates.delete(key);
+      this.deleted.delete(key);
+      return;
+    }
+    const purgeAtMs = nowMs + retentionDays * DAY_MS;
+    this.certificates.set(key, { state: "deleted", deletedAtMs: nowMs, purgeAtMs });
+    this.deleted.set(key, { deletedAtMs: nowMs, purgeAtMs });
+  }
+
+  /** True when the certificate exists and is not deleted. */
+  certificateExists(vault: string, name: string): boolean {
+    return this.certificates.get(keyOf(vault, name))?.state === "live";
+  }
+
+  /**
+   * The stack resource (`type::name`) whose live certificate `vault`/`name` is, if any: it also
+   * made the companion secret and key of that name.
+   */
+  certificateOwner(vault: string, name: string): string | undefined {
+    const found = this.certificates.get(keyOf(vault, name));
+    return found?.state === "live" ? found.owner : undefined;
+  }
+
+  /** True when the key exists and is not deleted (a certificate's addressable key). */
+  keyExists(vault: string, name: string): boolean {
+    return this.liveKeys.has(keyOf(vault, name));
+  }
+
+  /** Days a deleted item of `vault` stays recoverable: the vault's setting, else 90. */
+  retentionDays(vault: string): number {
+    const found = this.known.get(vault.toLowerCase());
+    return found?.softDeleteRetentionInDays ?? DEFAULT_RETENTION_DAYS;
   }
 }
 

@@ -15,12 +15,16 @@ import {
 import {
   APPLICATION,
   APPLICATION_CERTIFICATE,
+  APPLICATION_FEDERATED_IDENTITY_CREDENTIAL,
   APPLICATION_PASSWORD,
+  credentialLifetime,
   decidingRotationField,
   factsOf,
   formatGoRfc3339,
+  KEYVAULT_CERTIFICATE,
   KEYVAULT_SECRET,
   KEYVAULT_VAULT,
+  PULUMI_STASH,
   RANDOM_ID,
   RANDOM_STRING,
   rfc3339OffsetMinutes,
@@ -35,8 +39,12 @@ import {
   TLS_SELF_SIGNED_CERT,
   validateInputs,
 } from "../../../policy/core";
+import { AddedCredential, credentialWriteSubject } from "./appPolicies";
+import { simulateFederatedCredential } from "./federatedCredentials";
+import { simulateKeyVaultCertificate } from "./keyVaultCertificates";
 import { Refusal, refuse } from "./refusals";
 import { simulateRoleAssignment } from "./roleAssignments";
+import { simulateStash } from "./stash";
 import { stripSecrets } from "./wire";
 import {
   guidFrom,
@@ -52,6 +60,17 @@ type State = Record<string, unknown>;
 export interface ResourceStepOptions {
   /** `deleteBeforeReplace`: a replacement deletes the old resource before creating the new one. */
   deleteBeforeReplace?: boolean;
+  /**
+   * True when the engine replaces the resource because its `replacementTrigger` changed (./stash.ts
+   * `replacementTriggered`): the provider creates it anew instead of updating it.
+   */
+  replaced?: boolean;
+  /**
+   * True when the resource depends on the stack resource `owner` (`type::name`), directly or
+   * through others (its registration's dependencies and property dependencies, followed through
+   * this run's registrations): the engine runs its step only after `owner`'s.
+   */
+  waitsFor?: (owner: string) => boolean;
 }
 
 /** What a simulated provider answers for one resource. */
@@ -90,6 +109,13 @@ export function providerInstant(value: unknown): unknown {
   const ms = Date.parse(value);
   if (!Number.isFinite(ms) || !/T/.test(value)) return value;
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** An RFC 3339 input as ms since the Unix epoch, else `fallback` (absent or unreadable). */
+function instantOr(value: unknown, fallback: number): number {
+  if (typeof value !== "string") return fallback;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? ms : fallback;
 }
 
 /** The object id in an azuread resource id (`/applications/{id}`, `/servicePrincipals/{id}`). */
@@ -153,6 +179,11 @@ export function simulateResource(
       write: world.roleAssignmentWrite,
       assignments: world.roleAssignments,
       vaults: world.vaults,
+      createdThisDeployment: (owner) => {
+        const [type, ...name] = owner.split("::");
+        return !world.inState(type, name.join("::"));
+      },
+      ...(options.waitsFor ? { waitsFor: options.waitsFor } : {}),
     });
   }
   switch (args.type) {
@@ -177,7 +208,14 @@ export function simulateResource(
       }
       const objectId = guidFrom(`${seed}#objectId`);
       const clientId = guidFrom(`${seed}#clientId`);
-      directory.create("application", objectId, clientId, inputs.owners, inputs.signInAudience);
+      directory.create(
+        "application",
+        objectId,
+        clientId,
+        inputs.owners,
+        inputs.signInAudience,
+        nowMs,
+      );
       return { id: `/applications/${objectId}`, state: { ...inputs, objectId, clientId } };
     }
     case SERVICE_PRINCIPAL: {
@@ -206,6 +244,8 @@ export function simulateResource(
         objectId,
         inputs.clientId as string | undefined,
         inputs.owners,
+        undefined,
+        nowMs,
       );
       return {
         id: `/servicePrincipals/${objectId}`,
@@ -226,6 +266,24 @@ export function simulateResource(
       const written = credentialOwner(onApplication, "password", inputs, what, directory);
       const owner = written.owner;
       let failure = written.failure;
+      if (!failure) {
+        // The tenant's app management policies (./appPolicies.ts): Graph starts a password sent
+        // without startDate when it adds it, and ends it at endDate (else its 2-year default).
+        const lifetime = credentialLifetime(
+          "password",
+          {
+            startDate: inputs.startDate,
+            endDate: inputs.endDate,
+            endDateRelative: inputs.endDateRelative,
+          },
+          nowMs,
+        );
+        failure = policyCheck(directory, onApplication, owner, args, {
+          credential: "password",
+          startMs: lifetime.ok ? lifetime.startMs : Number.NaN,
+          endMs: lifetime.ok ? lifetime.endMs : Number.NaN,
+        });
+      }
       const objectId = objectIdOf(owner, "applications");
       if (!failure && onApplication && objectId !== undefined) {
         const held = world.passwordsHeld(
@@ -251,7 +309,16 @@ export function simulateResource(
     }
     case APPLICATION_CERTIFICATE:
     case SERVICE_PRINCIPAL_CERTIFICATE:
-      return simulateKeyCredential(args.type, inputs, what, seed, directory);
+      return simulateKeyCredential(args, inputs, what, seed, directory, nowMs);
+    case APPLICATION_FEDERATED_IDENTITY_CREDENTIAL:
+      // Graph's rules for federated identity credentials (./federatedCredentials.ts).
+      return simulateFederatedCredential(
+        args,
+        inputs,
+        (version) => guidFrom(`${seed}#credentialId#${version}`),
+        world,
+        options,
+      );
     case TLS_PRIVATE_KEY:
       return { id: guidFrom(`${seed}#key`), state: { ...inputs, ...simulatePrivateKey(seed) } };
     case TLS_SELF_SIGNED_CERT: {
@@ -289,6 +356,11 @@ export function simulateResource(
         name,
         resourceGroup: String(inputs.resourceGroupName),
         enableRbacAuthorization: given.enableRbacAuthorization === true,
+        // Vaults_CreateOrUpdate: purge protection unset is off; retention defaults to 90 days.
+        enablePurgeProtection: given.enablePurgeProtection === true,
+        ...(typeof given.softDeleteRetentionInDays === "number"
+          ? { softDeleteRetentionInDays: given.softDeleteRetentionInDays }
+          : {}),
       });
       return {
         id: vaultId(inputs.resourceGroupName, name),
@@ -321,6 +393,39 @@ export function simulateResource(
         failure,
       };
     }
+    case KEYVAULT_CERTIFICATE: {
+      // Key Vault generates the version; the state holds its public certificate only
+      // (./keyVaultCertificates.ts).
+      const previous =
+        options.replaced || !world.inState(args.type, args.name)
+          ? undefined
+          : world.previousAnswer(seed);
+      return simulateKeyVaultCertificate({
+        type: args.type,
+        resourceName: args.name,
+        inputs,
+        seed,
+        nowMs,
+        previous,
+        owner: `${args.type}::${args.name}`,
+        vaults: world.vaults,
+        dataRole: world.keyVaultCertificatesOfficer,
+        features: world.azureKeyVaultFeatures,
+        deployer: {
+          objectId: world.directory.deployer.objectId,
+          clientId: SIMULATED_DEPLOYER_CLIENT_ID,
+        },
+      });
+    }
+    case PULUMI_STASH:
+      // The engine's builtin provider (./stash.ts).
+      return simulateStash(
+        args.name,
+        inputs,
+        world.inState(args.type, args.name) ? world.previousAnswer(seed) : undefined,
+        options.replaced === true,
+        seed,
+      );
     default:
       return {
         id: args.custom ? `${args.name}-${lowerAlnum(seed, 8)}` : "",
@@ -398,18 +503,44 @@ function credentialOwner(
 }
 
 /**
+ * The tenant's app management policies on a credential added to the object `owner` (a resource id)
+ * names: ./directory.ts `checkAppManagementPolicy`. Undefined for a malformed id (refused before).
+ */
+function policyCheck(
+  directory: SimulatedWorld["directory"],
+  onApplication: boolean,
+  owner: string,
+  args: pulumi.runtime.MockResourceArgs,
+  added: AddedCredential,
+): Refusal | undefined {
+  const objectId = objectIdOf(owner, onApplication ? "applications" : "servicePrincipals");
+  if (objectId === undefined) return undefined;
+  return directory.checkAppManagementPolicy(
+    onApplication ? "application" : "servicePrincipal",
+    objectId,
+    added,
+    credentialWriteSubject(args.type, args.name),
+  );
+}
+
+/**
  * An `ApplicationCertificate` / `ServicePrincipalCertificate`: the same write rules as a password
  * (the object exists, the deployer may write it, no lock), then Graph's check that the key
- * credential ends no later than its certificate. Dates default to the certificate's validity and
- * are stored to the second, as for passwords.
+ * credential ends no later than its certificate, then the tenant's app management policies
+ * (asymmetricKeyLifetime; symmetricKeyAddition and symmetricKeyLifetime for a symmetric key).
+ * Dates default to the certificate's validity and are stored to the second, as for passwords.
+ *
+ * @param nowMs the simulated clock: a symmetric key's start when no startDate is given
  */
 function simulateKeyCredential(
-  type: string,
+  args: pulumi.runtime.MockResourceArgs,
   inputs: State,
   what: string,
   seed: string,
   directory: SimulatedWorld["directory"],
+  nowMs: number,
 ): SimulatedResource {
+  const type = args.type;
   const written = credentialOwner(
     type === APPLICATION_CERTIFICATE,
     "certificate",
@@ -423,10 +554,16 @@ function simulateKeyCredential(
   const validity = certificateValidity(inputs.value, inputs.encoding);
   const id = `${owner}/certificate/${keyId}`;
   let failure: Refusal | undefined = written.failure;
+  const onApplication = type === APPLICATION_CERTIFICATE;
   if (inputs.type === "Symmetric") {
     // A symmetric key holds no certificate; personal-account audiences accept none.
     const objectId = objectIdOf(owner, "applications");
     if (objectId !== undefined) failure ??= directory.checkSymmetricKey(objectId, `adding ${what}`);
+    failure ??= policyCheck(directory, onApplication, owner, args, {
+      credential: "symmetricKey",
+      startMs: instantOr(inputs.startDate, nowMs),
+      endMs: instantOr(inputs.endDate, Number.NaN),
+    });
     return { id, state: { ...inputs, keyId }, failure };
   }
   if (typeof validity === "string") {
@@ -441,6 +578,13 @@ function simulateKeyCredential(
       `${what}: 400 Key credential end date is invalid: endDate ${String(inputs.endDate)} is after the certificate's notAfter ${new Date(validity.notAfterMs).toISOString()}`,
     );
   }
+  // A key credential starts at startDate, else at the certificate's notBefore (the provider's
+  // default: terraform-provider-azuread docs/resources/application_certificate.md, start_date).
+  failure ??= policyCheck(directory, onApplication, owner, args, {
+    credential: "certificate",
+    startMs: instantOr(inputs.startDate, validity.notBeforeMs),
+    endMs,
+  });
   return {
     id,
     state: {

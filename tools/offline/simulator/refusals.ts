@@ -22,6 +22,8 @@
  *   the stack policies are skipped because a step failed.
  */
 
+import type { AppPolicyBreach } from "./appPolicies";
+
 /** When the engine meets a refusal (see the module comment). */
 export type RefusalPhase = "check" | "read" | "apply";
 
@@ -64,7 +66,8 @@ export const REFUSAL_RULES = {
     phase: "apply",
     code: "NotFound",
     answer: "404 Request_ResourceNotFound when adding a credential to a missing object",
-    source: "Microsoft Graph addPassword / application update on a deleted object",
+    source:
+      "Microsoft Graph addPassword / application update on a deleted object; a federated credential: terraform-provider-azuread v3.8.0 application_federated_identity_credential_resource.go L113-116 (GetApplication before the POST)",
   },
   "owned-by-not-owner": {
     phase: "apply",
@@ -95,6 +98,46 @@ export const REFUSAL_RULES = {
       "400 Bad Request: applications whose signInAudience includes personal Microsoft accounts accept only encryption and asymmetric signing keys",
     source:
       "https://learn.microsoft.com/entra/identity-platform/supported-accounts-validation (keyCredentials)",
+  },
+  "app-policy-credential-lifetime": {
+    phase: "apply",
+    code: "BadRequest",
+    answer:
+      "400 CredentialInvalidLifetimeAsPerAppPolicy: Credential lifetime exceeds the max value allowed as per assigned policy '<id>' (an app management policy's passwordLifetime, symmetricKeyLifetime or asymmetricKeyLifetime)",
+    source:
+      "https://learn.microsoft.com/entra/identity/enterprise-apps/configure-app-management-policies; Microsoft Graph tenantAppManagementPolicy, appManagementPolicy and passwordCredentialConfiguration (restrictForAppsCreatedAfterDateTime, state); Azure/azure-cli#28522 (addPassword answers it); microsoft/PubSec-Info-Assistant#681 (azuread_application_password: ApplicationsClient.BaseClient.Post(): unexpected status 400 with OData error CredentialInvalidLifetimeAsPerAppPolicy)",
+  },
+  "app-policy-credential-type": {
+    phase: "apply",
+    code: "BadRequest",
+    answer:
+      "400 CredentialTypeNotAllowedAsPerAppPolicy: an app management policy blocks the credential's type (passwordAddition, symmetricKeyAddition)",
+    source:
+      "https://learn.microsoft.com/entra/identity/enterprise-apps/configure-app-management-policies (passwordAddition: block new passwords); OfficeDev/microsoft-365-agents-toolkit packages/fx-core/src/component/driver/aad/utility/constants.ts aadErrorCode.credentialTypeNotAllowedAsPerAppPolicy and aadAppClient.ts generateClientSecret (addPassword's 400 answer)",
+  },
+  "federated-credential-invalid": {
+    phase: "apply",
+    code: "BadRequest",
+    answer:
+      "400 Bad Request: Graph refuses a federated identity credential's value the provider let through (a name outside 3–120 letters, digits, '-' and '_' starting with a letter or digit; an issuer, subject, audience or description over 600 characters; no audience)",
+    source:
+      "the provider facts table, policy/core/provider-facts/azuread.ts (the federated identity credential row's `service` validations: https://learn.microsoft.com/graph/api/resources/federatedidentitycredential and https://learn.microsoft.com/entra/workload-id/workload-identity-federation-create-trust, each quoted)",
+  },
+  "federated-credential-duplicate": {
+    phase: "apply",
+    code: "BadRequest",
+    answer:
+      "400 InvalidFederatedIdentityCredentialValue: The combination of issuer and subject must be unique for the application",
+    source:
+      "https://learn.microsoft.com/graph/api/resources/federatedidentitycredential (issuer: \"The combination of the values of issuer and subject must be unique within the app\"); Graph's answer: Azure/azure-workload-identity#434; the provider facts table's create conflict same-issuer-subject",
+  },
+  "federated-credential-limit": {
+    phase: "apply",
+    code: "BadRequest",
+    answer:
+      "400 Bad Request: an application holds at most 20 federated identity credentials (Graph's exact error text is not documented)",
+    source:
+      'https://learn.microsoft.com/entra/workload-id/workload-identity-federation-create-trust ("A maximum of 20 federated identity credentials can be added to an application or user-assigned managed identity"); the provider facts table\'s create limit per-application',
   },
   "key-credential-value-invalid": {
     phase: "apply",
@@ -129,6 +172,38 @@ export const REFUSAL_RULES = {
       "403 Forbidden: the caller is not authorized (Microsoft.KeyVault/vaults/secrets/delete)",
     source:
       "pulumi-azure-native provider/pkg/resources/customresources/custom_keyvault.go (deletes through the data plane)",
+  },
+  "keyvault-certificate-policy-invalid": {
+    phase: "apply",
+    code: "BadRequest",
+    answer:
+      "the provider cannot build the certificate policy (`key_size` is required when creating an RSA key, `curve` when creating an EC key), or Key Vault answers 400 BadParameter to a policy it does not accept (an RSA key size other than 2048, 3072 or 4096; an exportable HSM or oct key; a content type other than PKCS#12 or PEM; a lifetime trigger out of range; a validity outside 1–1200 months; a subject that is no X.509 distinguished name)",
+    source:
+      "the provider facts table, policy/core/provider-facts/azure.ts (the Key Vault certificate row's `apply` and `service` validations, each with its source)",
+  },
+  "keyvault-certificate-forbidden": {
+    phase: "apply",
+    code: "Forbidden",
+    answer:
+      "403 Forbidden ForbiddenByRbac: Caller is not authorized to perform action on resource (Microsoft.KeyVault/vaults/certificates/…): the deployer holds neither Key Vault Certificates Officer nor Key Vault Administrator on the vault",
+    source:
+      "https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/security#key-vault-certificates-officer (dataActions Microsoft.KeyVault/vaults/certificates/*); https://learn.microsoft.com/azure/key-vault/general/rbac-guide (data-plane roles; ForbiddenByRbac)",
+  },
+  "keyvault-certificate-exists": {
+    phase: "apply",
+    code: "Conflict",
+    answer:
+      'A resource with the ID "<id>" already exists - to be managed via Terraform this resource needs to be imported into the State.',
+    source:
+      "hashicorp/terraform-provider-azurerm@v4.80.0 internal/services/keyvault/key_vault_certificate_resource.go L488-498 (GetCertificate before the create; tf.ImportAsExistsError)",
+  },
+  "keyvault-certificate-deleted-recoverable": {
+    phase: "apply",
+    code: "Conflict",
+    answer:
+      "409 Conflict ObjectIsDeletedButRecoverable: the certificate's name is soft-deleted and the provider's keyVault.recoverSoftDeletedCertificates feature is off",
+    source:
+      "hashicorp/terraform-provider-azurerm@v4.80.0 key_vault_certificate_resource.go L532-546 (recovers on 409 when RecoverSoftDeletedCerts), internal/provider/features.go L153-158 (Default: true); Azure Key Vault soft delete",
   },
   "role-assignment-input-invalid": {
     phase: "apply",
@@ -187,13 +262,21 @@ export interface Refusal {
    * the `--parent` of a component's child).
    */
   importCommand?: string;
+  /**
+   * For the `app-policy-*` rules: the restriction that refuses the credential, where it comes from
+   * and, for a lifetime, the figures (./appPolicies.ts).
+   */
+  appPolicy?: AppPolicyBreach;
 }
 
-/** A refusal under `rule`, with its phase and code (and, for an existing resource, its import). */
+/**
+ * A refusal under `rule`, with its phase and code (and, for an existing resource, its import; for
+ * an app management policy, the restriction).
+ */
 export function refuse(
   rule: RefusalRuleId,
   message: string,
-  extra: Pick<Refusal, "importCommand"> = {},
+  extra: Pick<Refusal, "importCommand" | "appPolicy"> = {},
 ): Refusal {
   const { phase, code } = REFUSAL_RULES[rule];
   return { rule, phase, code, message, ...extra };

@@ -17,10 +17,16 @@
  *    scope, else 403 `AuthorizationFailed` ("… does not have authorization or an ABAC condition not
  *    fulfilled to perform action 'Microsoft.Authorization/roleAssignments/write' over scope …";
  *    https://learn.microsoft.com/azure/role-based-access-control/troubleshooting).
- * 4. The scope must exist: a secret the simulated vault holds (404 `ResourceNotFound` "The Resource
+ * 4. The scope must exist: a secret the simulated vault holds, or a Key Vault certificate, its
+ *    addressable key or its companion secret (./keyVaultCertificates.ts) (404 `ResourceNotFound` "The Resource
  *    '…' under resource group '…' was not found", the answer Azure/azure-cli#15243 shows for a role
  *    assignment scoped to a missing resource). Azure/azure-powershell#3771 (2017) reported no such
- *    check; the simulation follows the later observation.
+ *    check; the simulation follows the later observation. A scope that a Key Vault certificate
+ *    created in the same deployment makes (the certificate, its key or secret) exists only once the
+ *    certificate's create has finished (azurerm polls it, at least 15 s:
+ *    terraform-provider-azurerm v4.80.0 key_vault_certificate_resource.go L449-467): an
+ *    assignment that does not depend on the certificate runs at the same time (the engine starts
+ *    a step once the steps it depends on are done) and meets the same 404.
  * 5. One assignment per (scope, principal, role): the same trio under another name answers 409
  *    `RoleAssignmentExists` "The role assignment already exists." (hashicorp/terraform-provider-azurerm
  *    #28557, #28694; Azure/bicep discussion #19690).
@@ -145,18 +151,23 @@ export class SimulatedRoleAssignments {
 
 /** What a role assignment's scope designates, as far as the simulation models it. */
 export interface ParsedScope {
-  kind: "subscription" | "resourceGroup" | "vault" | "secret" | "resource";
+  kind: "subscription" | "resourceGroup" | "vault" | "secret" | "key" | "certificate" | "resource";
   subscriptionId: string;
   resourceGroup?: string;
   vault?: string;
   secret?: string;
+  /** A vault's key (`…/vaults/{vault}/keys/{key}`), such as a certificate's addressable key. */
+  key?: string;
+  /** A vault's certificate (`…/vaults/{vault}/certificates/{certificate}`). */
+  certificate?: string;
 }
 
 const SCOPE =
   /^\/?subscriptions\/([^/]+)(?:\/resourceGroups\/([^/]+)(?:\/providers\/(.+?))?)?\/?$/i;
-const KEY_VAULT = /^Microsoft\.KeyVault\/vaults\/([^/]+)(?:\/secrets\/([^/]+))?$/i;
+const KEY_VAULT =
+  /^Microsoft\.KeyVault\/vaults\/([^/]+)(?:\/(secrets|keys|certificates)\/([^/]+))?$/i;
 
-/** The scope's subscription, resource group, vault and secret; undefined for any other form. */
+/** The scope's subscription, resource group, vault and secret or key; undefined for any other form. */
 export function parseScope(scope: string): ParsedScope | undefined {
   const match = SCOPE.exec(scope);
   if (!match) return undefined;
@@ -165,9 +176,17 @@ export function parseScope(scope: string): ParsedScope | undefined {
   if (provider === undefined) return { kind: "resourceGroup", subscriptionId, resourceGroup };
   const vault = KEY_VAULT.exec(provider);
   if (!vault) return { kind: "resource", subscriptionId, resourceGroup };
-  return vault[2] === undefined
-    ? { kind: "vault", subscriptionId, resourceGroup, vault: vault[1] }
-    : { kind: "secret", subscriptionId, resourceGroup, vault: vault[1], secret: vault[2] };
+  if (vault[2] === undefined)
+    return { kind: "vault", subscriptionId, resourceGroup, vault: vault[1] };
+  const at = { subscriptionId, resourceGroup, vault: vault[1] };
+  switch (vault[2].toLowerCase()) {
+    case "keys":
+      return { kind: "key", ...at, key: vault[3] };
+    case "certificates":
+      return { kind: "certificate", ...at, certificate: vault[3] };
+    default:
+      return { kind: "secret", ...at, secret: vault[3] };
+  }
 }
 
 /**
@@ -224,6 +243,16 @@ export interface RoleAssignmentStep {
   write: RoleAssignmentWrite;
   assignments: SimulatedRoleAssignments;
   vaults: SimulatedKeyVaults;
+  /**
+   * True when the stack resource `owner` (`type::name`) is created by this deployment (the last
+   * deployment's state does not hold it). Default: never.
+   */
+  createdThisDeployment?: (owner: string) => boolean;
+  /**
+   * True when this assignment depends on the stack resource `owner` (`type::name`), directly or
+   * through other resources: the engine creates it only after `owner`. Default: always.
+   */
+  waitsFor?: (owner: string) => boolean;
 }
 
 /** What the simulated provider answers for a role assignment. */
@@ -316,6 +345,20 @@ export function simulateRoleAssignment(step: RoleAssignmentStep): RoleAssignment
     );
   }
 
+  const creator = scopeCreator(parsed, step.vaults);
+  if (
+    creator !== undefined &&
+    step.createdThisDeployment?.(creator) === true &&
+    step.waitsFor?.(creator) === false
+  ) {
+    return answer(
+      refuse(
+        "role-assignment-scope-not-found",
+        `${what}: 404 ResourceNotFound: The Resource '${scopeResource(parsed)}' under resource group '${parsed?.resourceGroup ?? ""}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix. ${creator.replace("::", ' "')}" creates it in this same deployment, and nothing makes this assignment wait for it: both steps start at once, and Key Vault makes the certificate's key and secret only when its create finishes (terraform-provider-azurerm v4.80.0 key_vault_certificate_resource.go L449-467 polls it). Take the scope from the certificate's outputs (e.g. its versionlessId or resourceManagerVersionlessId), or add dependsOn on the certificate; a later pulumi up, once the certificate exists, succeeds.`,
+      ),
+    );
+  }
+
   const twin = step.assignments.byTrio(scope, principalId, roleDefinitionId);
   if (twin && twin.id.toLowerCase() !== id.toLowerCase() && twin.owner !== step.owner) {
     return answer(
@@ -352,7 +395,8 @@ function conflicts(): [{ answer: string }, { answer: string }] {
 
 /**
  * The resource a scope names that does not exist in the simulation (`Microsoft.KeyVault/vaults/…`),
- * or undefined: a secret must be one the simulated vault holds; a vault must be declared or created
+ * or undefined: a secret must be one the simulated vault holds (written, or a certificate's
+ * companion secret), a key one it holds (a certificate's key); a vault must be declared or created
  * when vaults were declared; other scopes are assumed to exist.
  */
 function missingScope(
@@ -365,9 +409,39 @@ function missingScope(
       ? undefined
       : `Microsoft.KeyVault/vaults/${parsed.vault}/secrets/${parsed.secret}`;
   }
+  if (parsed.key !== undefined) {
+    return vaults.keyExists(parsed.vault, parsed.key) ? undefined : scopeResource(parsed);
+  }
+  if (parsed.certificate !== undefined) {
+    return vaults.certificateExists(parsed.vault, parsed.certificate)
+      ? undefined
+      : scopeResource(parsed);
+  }
   return vaults.vault(parsed.vault) === undefined
     ? `Microsoft.KeyVault/vaults/${parsed.vault}`
     : undefined;
+}
+
+/** `Microsoft.KeyVault/vaults/{vault}[/{secrets|keys|certificates}/{name}]` of a vault scope. */
+function scopeResource(parsed: ParsedScope | undefined): string {
+  const base = `Microsoft.KeyVault/vaults/${parsed?.vault ?? ""}`;
+  if (parsed?.secret !== undefined) return `${base}/secrets/${parsed.secret}`;
+  if (parsed?.key !== undefined) return `${base}/keys/${parsed.key}`;
+  if (parsed?.certificate !== undefined) return `${base}/certificates/${parsed.certificate}`;
+  return base;
+}
+
+/**
+ * The stack resource (`type::name`) whose Key Vault certificate makes the scope (the certificate,
+ * its addressable key or its companion secret), if any.
+ */
+function scopeCreator(
+  parsed: ParsedScope | undefined,
+  vaults: SimulatedKeyVaults,
+): string | undefined {
+  if (parsed?.vault === undefined) return undefined;
+  const name = parsed.secret ?? parsed.key ?? parsed.certificate;
+  return name === undefined ? undefined : vaults.certificateOwner(parsed.vault, name);
 }
 
 /** Reports a snapshot element that is not of the expected shape (./tenant.ts). */
@@ -418,7 +492,9 @@ export function readExistingRoleAssignments(
 /**
  * A snapshot's `vaults`: vaults as `az keyvault show` / `az keyvault list` print them (`name`,
  * `resourceGroup`, `properties.enableRbacAuthorization`; a missing or null value counts as true,
- * what the simulation assumes of any vault).
+ * what the simulation assumes of any vault; `properties.enablePurgeProtection` and
+ * `properties.softDeleteRetentionInDays` when stated — what a deleted Key Vault certificate
+ * becomes, ./keyVaultCertificates.ts).
  */
 export function readExistingVaults(
   list: unknown,
@@ -440,12 +516,32 @@ export function readExistingVaults(
     if (rbac !== undefined && rbac !== null && typeof rbac !== "boolean") {
       return fail(`${at}.properties.enableRbacAuthorization`, "true or false");
     }
+    const purge = isRecord(properties) ? properties.enablePurgeProtection : undefined;
+    if (purge !== undefined && purge !== null && typeof purge !== "boolean") {
+      return fail(`${at}.properties.enablePurgeProtection`, "true, false or null");
+    }
+    const retention = isRecord(properties) ? properties.softDeleteRetentionInDays : undefined;
+    if (
+      retention !== undefined &&
+      retention !== null &&
+      (typeof retention !== "number" ||
+        !Number.isInteger(retention) ||
+        retention < 7 ||
+        retention > 90)
+    ) {
+      return fail(`${at}.properties.softDeleteRetentionInDays`, "a whole number of days, 7–90");
+    }
     return {
       name: element.name,
       ...(typeof element.resourceGroup === "string"
         ? { resourceGroup: element.resourceGroup }
         : {}),
       enableRbacAuthorization: rbac !== false,
+      // `az keyvault show` prints null for a vault whose purge protection was never enabled.
+      ...(typeof purge === "boolean" || purge === null
+        ? { enablePurgeProtection: purge === true }
+        : {}),
+      ...(typeof retention === "number" ? { softDeleteRetentionInDays: retention } : {}),
     };
   });
 }

@@ -12,11 +12,13 @@ import { secretOutputsOf } from "../../../policy/core";
 import { mockMonitor } from "../sdkInternals";
 import type { Deployer } from "./directory";
 import type { Refusal } from "./refusals";
+import { withSchedule } from "./appPolicies";
 import { FailedSteps } from "./failedSteps";
 import { skipPromiseDebugStacks } from "./promiseStacks";
 import { simulateCall } from "./invokes";
 import { simulateResource } from "./providers";
 import { withParent } from "./roleAssignments";
+import { replacementTriggered } from "./stash";
 import { isSecretWrapper, SECRET_PLACEHOLDER, stripSecrets } from "./wire";
 
 export { SECRET_PLACEHOLDER } from "./wire";
@@ -47,6 +49,12 @@ export interface Registration {
   provider?: string;
   /** True when registered with the `deleteBeforeReplace` resource option. */
   deleteBeforeReplace?: boolean;
+  /**
+   * The `replacementTrigger` resource option, as the registration request carries it (plain JSON,
+   * secrets as {@link SECRET_PLACEHOLDER}); absent when not set. The mocks never see it: the
+   * simulation reads it off the request (./stash.ts).
+   */
+  replacementTrigger?: unknown;
   /** True for a read of an existing resource (`Resource.get`): its id is `id`. */
   read?: boolean;
   /** The resource id (for reads: the id read). */
@@ -57,12 +65,13 @@ export interface Registration {
 
 /**
  * A step the real Azure would refuse: a read or write of an object that does not exist, a
- * credential write the deployer may not make, a soft-deleted Key Vault secret name, a locked service
- * principal, or an input the provider rejects — each under a rule of ./refusals.ts, whose phase
- * says whether the engine meets it while planning (it stops, in a preview as in an update) or when
- * it applies the step (never in a preview; under `pulumi up --continue-on-error` the resources that
- * depend on it are skipped and every other step runs). The simulated program keeps running either
- * way, so that everything it registers is recorded.
+ * credential write the deployer may not make or the tenant's app management policies refuse, a
+ * soft-deleted Key Vault secret name, a locked service principal, or an input the provider
+ * rejects — each under a rule of ./refusals.ts, whose phase says whether the engine meets it while
+ * planning (it stops, in a preview as in an update) or when it applies the step (never in a
+ * preview; under `pulumi up --continue-on-error` the resources that depend on it are skipped and
+ * every other step runs). The simulated program keeps running either way, so that everything it
+ * registers is recorded.
  */
 export interface SimulatedFailure extends Refusal {
   urn: string;
@@ -99,6 +108,8 @@ export interface SimulationOptions {
   roleAssignmentWrite?: WorldOptions["roleAssignmentWrite"];
   roleAssignments?: WorldOptions["roleAssignments"];
   vaults?: WorldOptions["vaults"];
+  /** Where the deployer may manage Key Vault certificates (new world only; default everywhere). */
+  keyVaultCertificatesOfficer?: WorldOptions["keyVaultCertificatesOfficer"];
 }
 
 /** A running simulation. */
@@ -174,6 +185,12 @@ function importWithParent(
   };
 }
 
+/** `type::name` of a URN (`urn:pulumi:<stack>::<project>::<parent types$>type::name`). */
+function typeAndName(urn: string): string {
+  const parts = urn.split("::");
+  return `${(parts[2] ?? "").split("$").pop() ?? ""}::${parts.slice(3).join("::")}`;
+}
+
 /**
  * The key under which the simulated providers know a resource: its URN without the parent types
  * (`urn:pulumi:<stack>::<project>::<type>::<name>`). Mock URNs carry the parent's type; the
@@ -203,6 +220,7 @@ export function simulateAzure(options: SimulationOptions): Simulation {
       roleAssignmentWrite: options.roleAssignmentWrite,
       roleAssignments: options.roleAssignments,
       vaults: options.vaults,
+      keyVaultCertificatesOfficer: options.keyVaultCertificatesOfficer,
     });
   const registrations: Registration[] = [];
   const failures: SimulatedFailure[] = [];
@@ -213,6 +231,29 @@ export function simulateAzure(options: SimulationOptions): Simulation {
     simulationKey(options.stack, options.project, type, name);
   /** Simulation keys of registrations with `deleteBeforeReplace` (read off the wire request). */
   const deleteBeforeReplace = new Set<string>();
+  /**
+   * `replacementTrigger` by simulation key, plain (read off the wire request: the mock runtime does
+   * not pass it to the mocks, runtime/mocks.js `registerResource`).
+   */
+  const replacementTriggers = new Map<string, unknown>();
+  /**
+   * What each registration depends on (`type::name` → `type::name`s: dependencies and property
+   * dependencies, read off the wire request), to know which steps the engine orders.
+   */
+  const dependsOnNames = new Map<string, Set<string>>();
+  /** True when `from` depends on `owner`, directly or through other registrations of this run. */
+  const waitsFor = (from: string, owner: string): boolean => {
+    const seen = new Set<string>();
+    const queue = [...(dependsOnNames.get(from) ?? [])];
+    while (queue.length > 0) {
+      const next = queue.pop() as string;
+      if (next === owner) return true;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      queue.push(...(dependsOnNames.get(next) ?? []));
+    }
+    return false;
+  };
   world.beginRun();
   // Loaded here, not at import: the tools that only read this module's types and helpers (the
   // preview's parent process, the audit) never load the Pulumi runtime.
@@ -223,15 +264,29 @@ export function simulateAzure(options: SimulationOptions): Simulation {
       const key = keyOf(args.type, args.name);
       const isRead = args.custom === true && typeof args.id === "string" && args.id !== "";
       const inputs = stripSecrets(args.inputs) as State;
+      const trigger = replacementTriggers.get(key);
+      // A changed replacementTrigger replaces the resource, whatever its inputs (./stash.ts).
+      const previous = isRead ? undefined : world.previousAnswer(key);
+      const replaced =
+        previous !== undefined && replacementTriggered(trigger, previous.replacementTrigger);
       // Unchanged since the last simulated deployment: the engine keeps its state, no API call.
-      const same = isRead ? undefined : world.unchanged(key, args.type, inputs);
+      const same = isRead || replaced ? undefined : world.unchanged(key, args.type, inputs);
       const result =
         same ??
         simulateResource(args, key, clock(), world, {
           deleteBeforeReplace: deleteBeforeReplace.has(key),
+          replaced,
+          waitsFor: (owner) => waitsFor(`${args.type}::${args.name}`, owner),
         });
       if ("failure" in result && result.failure) refusals.set(key, result.failure);
-      else world.stage(key, { inputs, id: result.id, state: result.state });
+      else {
+        world.stage(key, {
+          inputs,
+          id: result.id,
+          state: result.state,
+          ...(trigger !== undefined ? { replacementTrigger: trigger } : {}),
+        });
+      }
       return { id: result.id, state: result.state };
     },
     call: (args) => simulateCall(args, world),
@@ -253,8 +308,11 @@ export function simulateAzure(options: SimulationOptions): Simulation {
   // dependents' steps (pulumi up --continue-on-error), so a dependent's own refusal never happens.
   const steps = new FailedSteps();
   const record = (registration: Registration) => {
-    const refusal = refusals.get(keyOf(registration.type, registration.name));
-    if (steps.record(registration, refusal !== undefined) === "failed" && refusal) {
+    const found = refusals.get(keyOf(registration.type, registration.name));
+    if (steps.record(registration, found !== undefined) === "failed" && found) {
+      // An app management policy's refusal names the credential's rotation schedule, which the
+      // providers do not see (a certificate's is on the resources its value comes from).
+      const refusal = withSchedule(found, registration, byUrn);
       registration.failure = {
         urn: registration.urn,
         type: registration.type,
@@ -270,6 +328,18 @@ export function simulateAzure(options: SimulationOptions): Simulation {
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
     if (req.getDeletebeforereplace()) deleteBeforeReplace.add(keyOf(req.getType(), req.getName()));
+    // pulumi/pulumi sdk/nodejs runtime/resource.js: set only when the option is given.
+    const trigger = req.hasReplacementTrigger()
+      ? req.getReplacementTrigger()?.toJavaScript()
+      : undefined;
+    if (trigger !== undefined && trigger !== null) {
+      replacementTriggers.set(keyOf(req.getType(), req.getName()), stripSecrets(trigger));
+    }
+    const dependencies = new Set(req.getDependenciesList().map(typeAndName));
+    req
+      .getPropertydependenciesMap()
+      .forEach((deps) => deps.getUrnsList().forEach((urn) => dependencies.add(typeAndName(urn))));
+    dependsOnNames.set(`${req.getType()}::${req.getName()}`, dependencies);
     return track((settled) =>
       register(req, (err, resp) => {
         if (!err && resp) {
@@ -298,6 +368,9 @@ export function simulateAzure(options: SimulationOptions): Simulation {
             provider: req.getProvider() || undefined,
             id: resp.getId() || undefined,
             ...(req.getDeletebeforereplace() ? { deleteBeforeReplace: true } : {}),
+            ...(trigger !== undefined && trigger !== null
+              ? { replacementTrigger: maskPrivateKeys(unwrap(trigger, new Set(), "")) }
+              : {}),
           });
         }
         cb(err, resp);

@@ -16,12 +16,23 @@
  * - `deployer.roleAssignmentWrite`: whether the deployer holds
  *   `Microsoft.Authorization/roleAssignments/write`: `true` (the default), `false`, or the names of
  *   the vaults it holds it on;
+ * - `deployer.keyVaultCertificatesOfficer`: whether the deployer may manage Key Vault certificates
+ *   (Key Vault Certificates Officer or Key Vault Administrator, ./keyVaultCertificates.ts): `true`
+ *   (the default), `false`, or the names of the vaults it holds the role on;
  * - `roleAssignments`: the role assignments that exist (the array `az role assignment list --all`
  *   prints: `name`, `scope`, `principalId`, `roleDefinitionId`, `principalType`), e.g. those an
  *   earlier deployment of a re-created stack left;
  * - `vaults`: the vaults that exist (as `az keyvault show` prints them: `name`, `resourceGroup`,
  *   `properties.enableRbacAuthorization`); the vault lookup answers from it, and fails for a vault
  *   it does not list.
+ * Two more keys hold the tenant's app management policies (./appPolicies.ts, which the simulated
+ * Graph enforces when a credential is added), as Microsoft Graph v1.0 returns them:
+ * - `defaultAppManagementPolicy`: the JSON of `GET /policies/defaultAppManagementPolicy` (a
+ *   `tenantAppManagementPolicy`);
+ * - `appManagementPolicies`: the JSON of `GET /policies/appManagementPolicies?$expand=appliesTo`
+ *   (`{"value": [appManagementPolicy, …]}`, a list of policies, or a list of such pages).
+ * Both are validated by ../appManagementPolicy.ts (shared with the tenant audit, whose `--tenant`
+ * file holds the same keys); a wrong shape names the JSON path.
  * Without `--all` the Azure CLI returns only the first 100 objects: a snapshot that is cut short
  * makes real objects look missing. A file whose lists hold no object at all (`[]`, what the Azure
  * CLI prints signed in to another tenant or account) is refused: it could check nothing.
@@ -33,8 +44,12 @@
  * In an array, an element is a service principal when it carries a service-principal-only
  * property (`servicePrincipalType`, `appOwnerOrganizationId`, `servicePrincipalNames`), else an
  * application. Only `id` (the object id) is required; `appId`, `displayName`, `signInAudience` (an
- * application's account types: personal-account audiences hold at most two client secrets), and
- * two optional additions the Azure CLI list does not print are read:
+ * application's account types: personal-account audiences hold at most two client secrets),
+ * `createdDateTime` (RFC 3339: Graph v1.0 returns it for applications and `az ad app list` prints
+ * it; v1.0 returns none for service principals, https://learn.microsoft.com/graph/api/resources/serviceprincipal,
+ * so an entry may state it by hand; app management restrictions dated by
+ * `restrictForAppsCreatedAfterDateTime` are judged against it), and two optional additions the
+ * Azure CLI list does not print are read:
  * - `owners`: object ids of the owners (`az ad app owner list --id <appId>` / `az ad sp owner list
  *   --id <id>`); when absent, the deployer is assumed to own the object;
  * - `servicePrincipalLockConfiguration`: Graph's application property (app instance property
@@ -44,9 +59,17 @@
  *   another tenant).
  */
 import * as fs from "fs";
+import { parseInstant } from "../../../policy/core";
+import {
+  AppManagementPolicies,
+  AppManagementPolicyShapeError,
+  parseAppManagementPolicies,
+  parseTenantAppManagementPolicy,
+} from "../appManagementPolicy";
 import { ProgramFailure } from "../errors";
 import type { GraphPermission } from "./directory";
 import type { ExistingVault } from "./keyVault";
+import type { KeyVaultDataRole } from "./keyVaultCertificates";
 import {
   ExistingRoleAssignment,
   readExistingRoleAssignments,
@@ -102,6 +125,11 @@ export interface TenantObject {
   /** Owner object ids; undefined when the snapshot does not say (the deployer is assumed owner). */
   owners?: string[];
   lock?: LockConfiguration;
+  /**
+   * Graph `createdDateTime` (RFC 3339, as written); undefined when the snapshot does not say
+   * (service principals in Graph v1.0).
+   */
+  createdDateTime?: string;
 }
 
 /** The snapshot: applications and service principals by object id (lower case). */
@@ -119,10 +147,17 @@ export interface TenantSnapshot {
   graphPermission?: GraphPermissionName;
   /** `deployer.roleAssignmentWrite`, if the file states it (see the module comment). */
   roleAssignmentWrite?: RoleAssignmentWrite;
+  /** `deployer.keyVaultCertificatesOfficer`, if the file states it (see the module comment). */
+  keyVaultCertificatesOfficer?: KeyVaultDataRole;
   /** `roleAssignments`: role assignments that exist, if the file lists them. */
   roleAssignments?: readonly ExistingRoleAssignment[];
   /** `vaults`: vaults that exist, with their permission model, if the file lists them. */
   vaults?: readonly ExistingVault[];
+  /**
+   * The app management policies (`defaultAppManagementPolicy`, `appManagementPolicies`), when the
+   * file holds either key; `defaultPolicy` is null when it holds only the per-app policies.
+   */
+  appManagementPolicies?: AppManagementPolicies;
 }
 
 /** The snapshot file is unreadable or not of the accepted shape; the message names the file. */
@@ -192,7 +227,7 @@ export function parseTenantSnapshot(json: unknown, source: string): TenantSnapsh
   };
   let covers = { applications: false, servicePrincipals: false };
   let deployer: DeployerEntry = {};
-  let azure: Pick<TenantSnapshot, "roleAssignments" | "vaults"> = {};
+  let azure: Pick<TenantSnapshot, "roleAssignments" | "vaults" | "appManagementPolicies"> = {};
   // True when the file holds a list of objects (a file with only `deployer` claims no list).
   let listed = true;
   if (Array.isArray(json)) {
@@ -206,7 +241,7 @@ export function parseTenantSnapshot(json: unknown, source: string): TenantSnapsh
       if (!SNAPSHOT_KEYS.includes(key)) {
         fail(
           key,
-          "only `applications`, `servicePrincipals`, `roleAssignments`, `vaults` and `deployer` keys",
+          "only `applications`, `servicePrincipals`, `roleAssignments`, `defaultAppManagementPolicy`, `appManagementPolicies`, `vaults` and `deployer` keys",
         );
       }
     }
@@ -220,6 +255,9 @@ export function parseTenantSnapshot(json: unknown, source: string): TenantSnapsh
     }
     if (json.vaults !== undefined) {
       azure = { ...azure, vaults: readExistingVaults(json.vaults, "vaults", fail) };
+    }
+    if (json.defaultAppManagementPolicy !== undefined || json.appManagementPolicies !== undefined) {
+      azure = { ...azure, appManagementPolicies: readPolicies(json, source) };
     }
     if (json.applications !== undefined) addAll(json.applications, "applications", "application");
     if (json.servicePrincipals !== undefined) {
@@ -252,6 +290,13 @@ export function parseTenantSnapshot(json: unknown, source: string): TenantSnapsh
   };
 }
 
+/** The keys of a snapshot's `deployer` object. */
+const DEPLOYER_KEYS: readonly string[] = [
+  "graphPermission",
+  "roleAssignmentWrite",
+  "keyVaultCertificatesOfficer",
+];
+
 /** The keys of a snapshot object. */
 const SNAPSHOT_KEYS: readonly string[] = [
   "applications",
@@ -259,14 +304,47 @@ const SNAPSHOT_KEYS: readonly string[] = [
   "deployer",
   "roleAssignments",
   "vaults",
+  "defaultAppManagementPolicy",
+  "appManagementPolicies",
 ];
 
+/**
+ * The app management policies of a snapshot object: `defaultAppManagementPolicy` (null: not in the
+ * file, then only per-app policies apply) and `appManagementPolicies` (absent: none), read by the
+ * shared evaluation (../appManagementPolicy.ts).
+ *
+ * @throws TenantSnapshotError naming the source and the JSON path of a shape Graph does not return
+ */
+function readPolicies(json: Record<string, unknown>, source: string): AppManagementPolicies {
+  try {
+    const given = json.defaultAppManagementPolicy;
+    return {
+      defaultPolicy:
+        given === undefined || given === null
+          ? null
+          : parseTenantAppManagementPolicy(given, "defaultAppManagementPolicy"),
+      appPolicies:
+        json.appManagementPolicies === undefined || json.appManagementPolicies === null
+          ? []
+          : parseAppManagementPolicies(json.appManagementPolicies, "appManagementPolicies"),
+    };
+  } catch (error) {
+    if (error instanceof AppManagementPolicyShapeError) {
+      throw new TenantSnapshotError(`${source}: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
 /** What the `deployer` object states. */
-type DeployerEntry = Pick<TenantSnapshot, "graphPermission" | "roleAssignmentWrite">;
+type DeployerEntry = Pick<
+  TenantSnapshot,
+  "graphPermission" | "roleAssignmentWrite" | "keyVaultCertificatesOfficer"
+>;
 
 /**
  * The `deployer` object: `{ "graphPermission": "Application.ReadWrite.All",
- * "roleAssignmentWrite": false }` (both keys optional).
+ * "roleAssignmentWrite": false, "keyVaultCertificatesOfficer": ["vault-1"] }` (every key optional).
  */
 function readDeployer(
   deployer: unknown,
@@ -274,8 +352,11 @@ function readDeployer(
 ): DeployerEntry {
   if (!isRecord(deployer)) return fail("deployer", 'an object such as {"graphPermission": "…"}');
   for (const key of Object.keys(deployer)) {
-    if (key !== "graphPermission" && key !== "roleAssignmentWrite") {
-      fail(`deployer.${key}`, "only `graphPermission` and `roleAssignmentWrite` keys");
+    if (!DEPLOYER_KEYS.includes(key)) {
+      fail(
+        `deployer.${key}`,
+        "only `graphPermission`, `roleAssignmentWrite` and `keyVaultCertificatesOfficer` keys",
+      );
     }
   }
   const entry: DeployerEntry = {};
@@ -288,6 +369,14 @@ function readDeployer(
       );
     }
     entry.graphPermission = value;
+  }
+  if (deployer.keyVaultCertificatesOfficer !== undefined) {
+    // The same shape as the role-assignment write: true, false, or vault names.
+    entry.keyVaultCertificatesOfficer = readRoleAssignmentWrite(
+      deployer.keyVaultCertificatesOfficer,
+      "deployer.keyVaultCertificatesOfficer",
+      fail,
+    );
   }
   if (deployer.roleAssignmentWrite !== undefined) {
     entry.roleAssignmentWrite = readRoleAssignmentWrite(
@@ -314,6 +403,13 @@ function readObject(
   if (typeof element.displayName === "string") object.displayName = element.displayName;
   // Graph's application property, in `az ad app list` output: the account types it signs in.
   if (typeof element.signInAudience === "string") object.signInAudience = element.signInAudience;
+  const created = element.createdDateTime;
+  if (created !== undefined && created !== null) {
+    if (typeof created !== "string" || !parseInstant(created).ok) {
+      return fail(`${path}.createdDateTime`, "an RFC 3339 timestamp such as 2024-01-01T00:00:00Z");
+    }
+    object.createdDateTime = created;
+  }
   if (element.owners !== undefined) {
     const owners = element.owners;
     if (!Array.isArray(owners)) return fail(`${path}.owners`, "a list of owner object ids");

@@ -1,19 +1,29 @@
 /**
  * The simulated Azure that outlives one program run: the Entra ID directory (./directory.ts), the
- * Key Vault secrets and vaults (./keyVault.ts), the role assignments of the subscription
- * (./roleAssignments.ts) and the stack's state after the last simulated deployment
- * (./deployment.ts). One run of a program sees one world; a test that deploys several times
- * passes the same world to each run.
+ * Key Vault secrets, certificates and vaults (./keyVault.ts, ./keyVaultCertificates.ts), the role
+ * assignments of the subscription (./roleAssignments.ts) and the stack's state after the last
+ * simulated deployment (./deployment.ts). One run of a program sees one world; a test that deploys
+ * several times passes the same world to each run.
  */
 import { createHash } from "crypto";
+import { KEYVAULT_CERTIFICATE, replacingInputsOf } from "../../../policy/core";
 import { Deployer, GraphPermission, SimulatedDirectory } from "./directory";
 import { ExistingVault, SimulatedKeyVaults } from "./keyVault";
+import {
+  AzureKeyVaultFeatures,
+  certificateTarget,
+  DEFAULT_AZURE_KEY_VAULT_FEATURES,
+  KeyVaultDataRole,
+  makesNewVersion,
+} from "./keyVaultCertificates";
 import {
   ExistingRoleAssignment,
   RoleAssignmentWrite,
   SimulatedRoleAssignments,
 } from "./roleAssignments";
+import { seedFromEnvironment, WorldSeed } from "./seed";
 import type { TenantSnapshot } from "./tenant";
+import { SECRET_PLACEHOLDER } from "./wire";
 
 /** A deterministic version-4-shaped GUID from any text. */
 export function guidFrom(text: string): string {
@@ -54,6 +64,19 @@ export interface WorldOptions {
    */
   keyVaultSecretsOfficer?: boolean;
   /**
+   * Where the deployer may manage Key Vault certificates (Key Vault Certificates Officer or Key
+   * Vault Administrator): `true` on every vault, `false` nowhere, or the names of the vaults
+   * (./keyVaultCertificates.ts). Default: the tenant snapshot's
+   * `deployer.keyVaultCertificatesOfficer`, else true (the dev stack previews).
+   */
+  keyVaultCertificatesOfficer?: KeyVaultDataRole;
+  /**
+   * The azurerm provider's Key Vault features (`features.keyVault.*` of the Pulumi `azure`
+   * provider): purge certificates when they are deleted, recover soft-deleted ones on create.
+   * Default: the provider's, both true.
+   */
+  azureKeyVaultFeatures?: Partial<AzureKeyVaultFeatures>;
+  /**
    * Where the deployer holds `Microsoft.Authorization/roleAssignments/write`: `true` everywhere,
    * `false` nowhere, or the names of the vaults it holds it on (./roleAssignments.ts). Default: the
    * tenant snapshot's `deployer.roleAssignmentWrite`, else true (the dev stack previews).
@@ -70,6 +93,12 @@ export interface WorldOptions {
    * tenant snapshot's `vaults`; without either every vault is assumed to exist, using Azure RBAC.
    */
   vaults?: readonly ExistingVault[];
+  /**
+   * Where the stack stands before this run: a real stack's state (./seed.ts, `npm start --
+   * --state`). Default: the seed the preview published for this program run, if any
+   * (`seedFromEnvironment`); `null`: none, whatever the environment says.
+   */
+  seed?: WorldSeed | null;
 }
 
 /** Resource state the engine keeps between deployments, per URN. */
@@ -84,6 +113,22 @@ export interface StateEntry {
   dependsOn: string[];
   /** True for a resource read with `Resource.get` (external: never deleted in Azure). */
   read: boolean;
+  /** URN of the parent (mock form); absent directly under the stack. */
+  parent?: string;
+  /** False for components; absent: not recorded (custom). */
+  custom?: boolean;
+  /** The dependencies as recorded: resource options, and per input property. */
+  dependencies?: string[];
+  propertyDependencies?: Record<string, string[]>;
+  /** Marked `taint` in a real state: the next deployment replaces it. */
+  taint?: boolean;
+  /**
+   * The `replacementTrigger` resource option recorded at the last deployment (the engine replaces
+   * the resource when the program's differs: ./stash.ts `replacementTriggered`); absent: none.
+   */
+  replacementTrigger?: unknown;
+  /** `retainOnDelete` in a real state: deleting it only drops it from the state. */
+  retainOnDelete?: boolean;
 }
 
 /** What a simulated provider answered for a resource: the inputs it saw (plain) and its state. */
@@ -91,6 +136,13 @@ export interface ProviderEntry {
   inputs: Record<string, unknown>;
   id: string;
   state: Record<string, unknown>;
+  /**
+   * True for what a real provider answered, from a real stack's state (./seed.ts): its secret
+   * values are the placeholder `[secret]`, which compares equal to any value.
+   */
+  seeded?: boolean;
+  /** The registration's `replacementTrigger` (plain), if it had one. */
+  replacementTrigger?: unknown;
 }
 
 /**
@@ -126,11 +178,28 @@ export class SimulatedWorld {
   private readonly staged = new Map<string, ProviderEntry>();
   /** See {@link WorldOptions.keyVaultSecretsOfficer}. */
   readonly keyVaultSecretsOfficer: boolean;
+  /** See {@link WorldOptions.keyVaultCertificatesOfficer}. */
+  readonly keyVaultCertificatesOfficer: KeyVaultDataRole;
+  /** See {@link WorldOptions.azureKeyVaultFeatures}. */
+  readonly azureKeyVaultFeatures: AzureKeyVaultFeatures;
   /** See {@link WorldOptions.successiveDeployments}. */
   readonly successiveDeployments: boolean;
+  /** The real state this world started from (`npm start -- --state`), if any. */
+  readonly seed: WorldSeed | undefined;
+  /**
+   * Old copies of replaced resources that the next deployment deletes (`delete: true` in a real
+   * state; ./deployment.ts plans a delete for each).
+   */
+  pendingDeletes: readonly StateEntry[] = [];
 
   constructor(options: WorldOptions = {}) {
     this.keyVaultSecretsOfficer = options.keyVaultSecretsOfficer ?? false;
+    this.keyVaultCertificatesOfficer =
+      options.keyVaultCertificatesOfficer ?? options.tenant?.keyVaultCertificatesOfficer ?? true;
+    this.azureKeyVaultFeatures = {
+      ...DEFAULT_AZURE_KEY_VAULT_FEATURES,
+      ...options.azureKeyVaultFeatures,
+    };
     this.successiveDeployments = options.successiveDeployments ?? false;
     this.roleAssignmentWrite =
       options.roleAssignmentWrite ?? options.tenant?.roleAssignmentWrite ?? true;
@@ -146,6 +215,51 @@ export class SimulatedWorld {
       },
       options.tenant,
     );
+    this.seed = options.seed === null ? undefined : (options.seed ?? seedFromEnvironment());
+    if (this.seed) this.applySeed(this.seed);
+  }
+
+  /**
+   * Starts from a real stack's state: its resources are the state, each custom resource's state
+   * is its provider's answer (kept by a "same" step, and by an update: ./deployment.ts), and the
+   * objects, vaults, secrets and role assignments the stack made exist — the directory learns an
+   * object only where no tenant snapshot says which objects exist.
+   */
+  private applySeed(seed: WorldSeed): void {
+    this.state = new Map(seed.state.map((entry) => [entry.urn, entry]));
+    this.pendingDeletes = seed.pendingDeletes;
+    for (const { key, inputs, id, state } of seed.answers) {
+      this.committed.set(key, { inputs, id, state, seeded: true });
+    }
+    for (const object of seed.objects) {
+      if (this.directory.find(object.kind, object.objectId) !== "assumed") continue;
+      this.directory.create(
+        object.kind,
+        object.objectId,
+        object.appId,
+        object.owners,
+        object.signInAudience,
+      );
+    }
+    for (const vault of seed.vaults) this.vaults.vaultCreated(vault);
+    for (const secret of seed.secrets) {
+      this.vaults.create(secret.vault, secret.name, 0, true, "the state's secret");
+    }
+    for (const { assignment, owner } of seed.roleAssignments) {
+      this.roleAssignments.add(assignment, owner);
+    }
+    // The stack's Key Vault certificates exist, with their companion secrets and keys.
+    for (const entry of seed.state) {
+      if (entry.type !== KEYVAULT_CERTIFICATE || entry.read) continue;
+      const target = certificateTarget(entry.inputs);
+      if (target === undefined) continue;
+      this.vaults.certificateWritten(
+        target.vault,
+        target.name,
+        `${entry.type}::${entry.name}`,
+        entry.id || undefined,
+      );
+    }
   }
 
   /** Passwords this run has added so far, per owner resource id (`/applications/{id}`). */
@@ -195,16 +309,47 @@ export class SimulatedWorld {
    * The provider's answer for a resource the last deployment holds, when the new inputs would not
    * change it (the engine's "same" step keeps the resource's state: a certificate created at the
    * previous deployment keeps its validity and thumbprint); else undefined.
+   *
+   * For a resource of a real state (./seed.ts) whose change replaces nothing (no input the
+   * provider facts table says forces a replacement), the engine's update: the provider keeps the
+   * resource's id and computed outputs and takes the new inputs (its answer, the state's outputs
+   * with the new inputs laid over them). A secret value of the state (`[secret]`, never read)
+   * compares equal to any value.
    */
   unchanged(key: string, type: string, inputs: Record<string, unknown>): ProviderEntry | undefined {
     const previous = this.committed.get(key);
     if (!previous) return undefined;
     const against = diffsAgainstState(type) ? previous.state : previous.inputs;
     const keys = new Set([...Object.keys(inputs), ...Object.keys(previous.inputs)]);
-    for (const name of keys) {
-      if (JSON.stringify(inputs[name]) !== JSON.stringify(against[name])) return undefined;
-    }
-    return previous;
+    const seeded = previous.seeded === true;
+    const defaulted = seeded ? defaultedKeys(previous.inputs) : [];
+    const changed = [...keys].filter((name) =>
+      seeded
+        ? !name.startsWith("__") &&
+          !(inputs[name] === undefined && defaulted.includes(name)) &&
+          !sameOrSecret(inputs[name], against[name])
+        : !sameJson(inputs[name], against[name]),
+    );
+    if (changed.length === 0) return previous;
+    if (!seeded) return undefined;
+    const replacing = replacingInputsOf(type, inputs) ?? [];
+    if (changed.some((name) => replacing.includes(name))) return undefined;
+    // An update that makes a new version has new computed outputs (./keyVaultCertificates.ts).
+    if (type === KEYVAULT_CERTIFICATE && makesNewVersion(previous.inputs, inputs)) return undefined;
+    return {
+      inputs,
+      id: previous.id,
+      state: overlay(previous.state, inputs) as Record<string, unknown>,
+      seeded: true,
+    };
+  }
+
+  /**
+   * The provider's answer for a resource at the last deployment (unmasked), if the stack holds it:
+   * what an update starts from.
+   */
+  previousAnswer(key: string): ProviderEntry | undefined {
+    return this.committed.get(key);
   }
 
   /** Remembers a provider answer of the current run until it is deployed (successive deployments). */
@@ -222,4 +367,54 @@ export class SimulatedWorld {
     }
     this.staged.clear();
   }
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * A new input value `a` equals the state's `b`, where a secret value of a real state (the
+ * placeholder, never read) equals anything (an input computed from secrets can only be known to
+ * change through a replaced dependency: ./deployment.ts), and the bookkeeping of a Terraform-bridged
+ * provider is left out: keys starting with `__`, and a property `a` leaves out that `b`'s
+ * `__defaults` lists — filled by the provider's Check with its default, as the next Check fills it
+ * again ("Each object-typed value contains metadata about the properties that were set using
+ * default values under a special key (\"__defaults\")", pulumi-terraform-bridge
+ * pkg/tfbridge/schema.go).
+ */
+export function sameOrSecret(a: unknown, b: unknown): boolean {
+  if (a === SECRET_PLACEHOLDER || b === SECRET_PLACEHOLDER) return true;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((v, i) => sameOrSecret(v, b[i]));
+  }
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const defaulted = defaultedKeys(b);
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].every(
+      (k) =>
+        k.startsWith("__") ||
+        (a[k] === undefined && defaulted.includes(k)) ||
+        sameOrSecret(a[k], b[k]),
+    );
+  }
+  return sameJson(a, b);
+}
+
+/** The properties an object's `__defaults` lists (see {@link sameOrSecret}); none when absent. */
+export function defaultedKeys(value: unknown): string[] {
+  const list = isPlainObject(value) ? value.__defaults : undefined;
+  return Array.isArray(list) ? list.filter((k): k is string => typeof k === "string") : [];
+}
+
+/** `base` with `over` laid over it: objects merged key by key, anything else replaced. */
+function overlay(base: unknown, over: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(over)) return over === undefined ? base : over;
+  const result: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) result[key] = overlay(base[key], value);
+  return result;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
