@@ -6,7 +6,7 @@
  * stack before calling it — unless the policy's function carries a `__pulumiType` and no resource
  * of that type is in the stack (the fast path behind the SDK's `validateStackResourcesOfType`,
  * server.js `makeAnalyzeStackRpcFun`). An organisation runs this pack on every stack, and most hold
- * no credential: there the four stack policies would quadruple the cost of `AnalyzeStack`.
+ * no credential: there the stack policies would multiply the cost of `AnalyzeStack`.
  *
  * So the resource policies record the type of every resource they analyse (an `Application`
  * without an inline password as {@link APPLICATION_WITHOUT_PASSWORD}: no stack policy judges it, and
