@@ -11,12 +11,12 @@ import {
   CredentialActivityIndex,
   CredentialActivityShapeError,
   parseCredentialActivityText,
-} from "../../tools/audit/credentialActivity";
+} from "../../tools/offline/credentialActivity";
 import {
   credentialInUseBeforeDeletion,
   credentialUnused,
   managedSchedules,
-} from "../../tools/audit/credentialUse";
+} from "../../tools/offline/credentialUse";
 import { audit, DAY, FIXTURES, NOW, NOW_MS, tempDir, tempFile } from "./helpers";
 
 const ACTIVITY = path.join(FIXTURES, "credential-activity.json");

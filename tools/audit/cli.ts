@@ -386,7 +386,7 @@ async function run(
       ? undefined
       : await readStackRotations({ stack: options.stack, dir: options.dir ?? "." }, nowMs, objects);
   for (const note of stack?.notes ?? []) stderr(`audit: note: ${forTerminal(note)}\n`);
-  const { CredentialActivityIndex } = await import("./credentialActivity");
+  const { CredentialActivityIndex } = await import("../offline/credentialActivity");
   const result = auditTenant(objects, settings, nowMs, owners, {
     appPolicies: policies,
     activity: activity === undefined ? undefined : new CredentialActivityIndex(activity),

@@ -61,7 +61,7 @@ import {
   CredentialActivityShapeError,
   parseCredentialActivity,
   type CredentialActivityEntry,
-} from "./credentialActivity";
+} from "../offline/credentialActivity";
 
 /** Environment variable that overrides the Graph base URL (national clouds, a local fake server). */
 export const GRAPH_URL_ENV = "APP_CREDENTIALS_GRAPH_URL";

@@ -13,7 +13,7 @@ import {
   CredentialActivityShapeError,
   parseCredentialActivityText,
   type CredentialActivityEntry,
-} from "./credentialActivity";
+} from "../offline/credentialActivity";
 import { AuditInputError, messageOf } from "./errors";
 import {
   attachFederatedCredentials,

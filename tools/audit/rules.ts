@@ -107,13 +107,13 @@ import {
   type CredentialBreach,
   type CredentialRestriction,
 } from "../offline/appManagementPolicy";
-import type { CredentialActivityIndex, LastSignIn } from "./credentialActivity";
+import type { CredentialActivityIndex, LastSignIn } from "../offline/credentialActivity";
 import {
   credentialInUseBeforeDeletion,
   credentialUnused,
   managedSchedules,
   type ManagedSchedule,
-} from "./credentialUse";
+} from "../offline/credentialUse";
 import {
   duplicateKeyIds,
   type CredentialType,

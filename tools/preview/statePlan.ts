@@ -8,10 +8,10 @@
  *   update, replace, delete, create. Credentials show the state's real key ids and dates; a
  *   credential the deployment creates gets its key id from Azure, so it has none yet.
  * - The sign-in report (Microsoft Graph **beta** `GET /beta/reports/appCredentialSignInActivities`,
- *   read by tools/audit/credentialActivity.ts) gives each credential of the state its last sign-in
+ *   read by tools/offline/credentialActivity.ts) gives each credential of the state its last sign-in
  *   (by key id). A credential the deployment deletes that signed in within `inUseWindow` (default
  *   `PT24H`) before the deployment instant is `credential-in-use-before-deletion`
- *   (tools/audit/credentialUse.ts `credentialInUseBeforeDeletion`, shared with the tenant audit):
+ *   (tools/offline/credentialUse.ts `credentialInUseBeforeDeletion`, shared with the tenant audit):
  *   some consumer has not moved to the credential Key Vault holds. No entry for a credential is no
  *   data: no verdict.
  */
@@ -51,9 +51,9 @@ import {
   CredentialActivityIndex,
   CredentialActivityShapeError,
   parseCredentialActivityText,
-} from "../audit/credentialActivity";
-import type { LastSignIn } from "../audit/credentialActivity";
-import { credentialInUseBeforeDeletion } from "../audit/credentialUse";
+} from "../offline/credentialActivity";
+import type { LastSignIn } from "../offline/credentialActivity";
+import { credentialInUseBeforeDeletion } from "../offline/credentialUse";
 import { CredentialRow, credentialRows, SignInRow } from "./credentials";
 
 /**
