@@ -8,7 +8,10 @@
  * shorter than the grace (docs/rotation-model.md). Configuration is validated before any resource is declared.
  *
  * An async program (Pulumi awaits the exported function): its stack outputs are `keyVault` and
- * `apps`, see {@link StackOutputs}.
+ * `apps`, see {@link StackOutputs}. It is a thin user of the package's public components
+ * (components/index.ts): each configured app becomes one `AppCredential` with the same arguments a
+ * program of your own would give it. Pulumi.yaml names this file (`main`); package.json's `main`
+ * is the package's entry.
  */
 import { deploymentInstant } from "./components/instant";
 import { createStack, loadStackConfig, StackOutputs } from "./components/stack";

@@ -6,6 +6,7 @@
  * preview the user approved (and break `--plan`). A pipeline therefore sets `APP_CREDENTIALS_NOW`
  * once per job, and both runs read the same instant.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { formatInstant, parseInstant } from "../policy/core";
 import { ConfigError } from "./config";
 
@@ -46,4 +47,51 @@ export function deploymentInstant(
     ]);
   }
   return parsed.value;
+}
+
+/**
+ * The instant of each program run, keyed by the run's stack resource: an Automation API inline
+ * program runs every `up` in one process, and each must read its own instant.
+ */
+const runInstants = new WeakMap<object, number>();
+/** The instant of a process without a stack resource (a component provider, the mock runtime). */
+let processInstantMs: number | undefined;
+
+/**
+ * The deployment instant of this program run: the first call of a run reads
+ * {@link deploymentInstant} (`APP_CREDENTIALS_NOW`, else the clock, with its 12-hour drift check);
+ * every later call of the same run returns the same instant, so every component of one run
+ * computes its windows from one instant. A run is the stack resource Pulumi runs the program in
+ * (`pulumi.runtime.getStackResource()`); without one (a component provider's process, which
+ * serves one operation, or the mock runtime) the process. Components call it themselves: the
+ * instant is never a component argument (arguments are stored in the state, and an instant there
+ * would differ at every run).
+ *
+ * @returns ms since the Unix epoch
+ * @throws ConfigError as {@link deploymentInstant}
+ */
+export function runDeploymentInstant(): number {
+  const run = pulumi.runtime.getStackResource();
+  if (run === undefined) {
+    processInstantMs ??= deploymentInstant();
+    return processInstantMs;
+  }
+  let instant = runInstants.get(run);
+  if (instant === undefined) {
+    instant = deploymentInstant();
+    runInstants.set(run, instant);
+  }
+  return instant;
+}
+
+/**
+ * Fixes the instant of this program run (the stack program, after reading it once; tests and
+ * simulations that deploy at a chosen instant).
+ *
+ * @param nowMs ms since the Unix epoch
+ */
+export function setRunDeploymentInstant(nowMs: number): void {
+  const run = pulumi.runtime.getStackResource();
+  if (run === undefined) processInstantMs = nowMs;
+  else runInstants.set(run, nowMs);
 }

@@ -1,14 +1,15 @@
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
-import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
-import { AppCredential, AppCredentialArgs } from "./appCredential";
+import { AppCredential, appResourcesOf } from "./appCredential";
+import type { KeyVault } from "./appCredentialArgs";
 import { handedOverLabel } from "./appCredentialSecrets";
 import { AppConfig, ConfigError, parseStackConfig, StackConfig } from "./config";
 import { CONFIG_NAMESPACE, configSizeAdvice, rawConfigFromValues } from "./config/configSource";
 import type { ConsumerReference } from "./consumerAccess";
-import { CredentialVault } from "./credentialVault";
+import { CredentialVault, credentialVaultArgs } from "./credentialVault";
 import type { FederatedCredentialOutputs } from "./federatedCredentials";
+import { setRunDeploymentInstant } from "./instant";
 import { roleAssignmentAdvice } from "./roleAssignments";
 
 /** Per-app stack output. Holds no secret value. */
@@ -113,25 +114,23 @@ function secretConfigKeys(values: Record<string, string>): string[] {
  *   flight; the Pulumi runtime waits for them)
  */
 export async function createStack(config: StackConfig, nowMs: number): Promise<StackOutputs> {
+  setRunDeploymentInstant(nowMs);
   const assignments = config.apps.reduce((sum, app) => sum + app.consumers.length * 3, 0);
   if (assignments > 0) await checkVaultTakesRoleAssignments(config);
   const advice = roleAssignmentAdvice(assignments);
   if (advice) void pulumi.log.warn(`${CONFIG_NAMESPACE}: ${advice}`);
-  const vault = new CredentialVault("vault", { keyVault: config.keyVault });
-  const client = azuread.getClientConfigOutput();
+  const vault = new CredentialVault("vault", credentialVaultArgs(config.keyVault));
   const subscriptionId =
     assignments > 0 ? authorization.getClientConfigOutput().subscriptionId : undefined;
+  const keyVault: KeyVault = {
+    resourceGroupName: vault.resourceGroupName,
+    vaultName: vault.vaultName,
+    vaultId: vault.vaultId,
+    ...(subscriptionId ? { subscriptionId } : {}),
+  };
   const apps: Record<string, AppOutputs> = {};
   for (const app of config.apps) {
-    apps[app.name] = declareApp(app, {
-      nowMs,
-      tenantId: client.tenantId,
-      deployerObjectId: client.objectId,
-      resourceGroupName: vault.resourceGroupName,
-      vaultName: vault.vaultName,
-      keyVaultId: vault.vaultId,
-      subscriptionId,
-    });
+    apps[app.name] = declareApp(app, keyVault);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   return {
@@ -165,29 +164,13 @@ async function checkVaultTakesRoleAssignments(config: StackConfig): Promise<void
   ]);
 }
 
-/** What every app of the stack shares. */
-type SharedAppArgs = Pick<
-  AppCredentialArgs,
-  | "nowMs"
-  | "tenantId"
-  | "deployerObjectId"
-  | "resourceGroupName"
-  | "vaultName"
-  | "subscriptionId"
-  | "keyVaultId"
->;
-
-/** Declares one app's {@link AppCredential} and returns its stack outputs. */
-function declareApp(app: AppConfig, shared: SharedAppArgs): AppOutputs {
-  const credential = new AppCredential(app.name, {
-    ...shared,
-    source: app.source,
-    credential: app.credential,
-    rotation: app.rotation,
-    consumers: app.consumers,
-    federation: app.federation,
-    keyVaultCertificate: app.keyVaultCertificate,
-  });
+/**
+ * Declares one app's {@link AppCredential} through its public arguments (the entry as configured,
+ * the stack's rotation defaults merged in) and returns its stack outputs.
+ */
+function declareApp(app: AppConfig, keyVault: KeyVault): AppOutputs {
+  const component = new AppCredential(app.name, { ...app.args, keyVault });
+  const credential = appResourcesOf(component);
   const secrets = credential.secrets;
   const common = {
     clientId: credential.clientId,
@@ -195,9 +178,9 @@ function declareApp(app: AppConfig, shared: SharedAppArgs): AppOutputs {
     servicePrincipalObjectId: credential.servicePrincipalObjectId,
     ...(credential.credentials
       ? {
-          activeKeyId: credential.activeKeyId,
-          activeEndDate: credential.activeEndDate,
-          nextRotation: credential.nextRotation,
+          activeKeyId: credential.credentials.active.keyId,
+          activeEndDate: credential.credentials.active.endDate,
+          nextRotation: credential.credentials.nextRotation,
         }
       : {}),
     ...(credential.federatedCredentials.length > 0

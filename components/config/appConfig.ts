@@ -21,6 +21,9 @@ import {
 } from "./rotationConfig";
 import type { RotationSettings } from "../rotation";
 import { FederatedCredentialConfig, parseFederation } from "./federationConfig";
+import { AppEntryArgs, entryArgs } from "./appEntryArgs";
+
+export type { AppEntryArgs } from "./appEntryArgs";
 
 /** Sign-in audiences accepted by Entra ID for an application registration. */
 export const SIGN_IN_AUDIENCES = [
@@ -97,6 +100,12 @@ export interface AppConfig {
    * only credentials; beside a rotating one, consumers move to them one by one.
    */
   federation: FederatedCredentialConfig[];
+  /**
+   * The entry as {@link AppCredential}'s public arguments (without the vault): the stack's global
+   * rotation settings and trigger merged in, so the component, validating them again with the
+   * same code, resolves the same app.
+   */
+  args: AppEntryArgs;
   /** `credential: keyVaultCertificate` only: the certificate policy's settings. */
   keyVaultCertificate?: {
     /** Whether the private key may leave Key Vault (the companion secret holds it); default true. */
@@ -239,6 +248,7 @@ export function parseApp(
     ...rotation,
     consumers,
     federation,
+    args: entryArgs(value, defaults.rotation, override, trigger),
     ...(keyVaultCertificate ? { keyVaultCertificate } : {}),
   };
 }
@@ -260,7 +270,7 @@ function parseCredential(
     report(
       `${field}.credential`,
       value,
-      "expected `password` (client secrets, the default), `certificate` (a rotating certificate and its private key) or `federated` (no secret: federated identity credentials only)",
+      "expected `password` (client secrets, the default), `certificate` (a rotating certificate and its private key), `keyVaultCertificate` (a certificate Key Vault generates; its key need not leave the vault) or `federated` (no secret: federated identity credentials only)",
     );
     return undefined;
   }

@@ -37,6 +37,7 @@
  * ```
  */
 import { distance } from "fastest-levenshtein";
+import { ConfigError } from "./configError";
 import { AppConfig, entryName, entryTags, parseApp } from "./appConfig";
 import { checkKeys, isRecord, Report, show } from "./configFields";
 import {
@@ -60,6 +61,7 @@ export type { AppConfig, AppSource, CredentialType } from "./appConfig";
 export type { ConsumerConfig } from "./consumerConfig";
 export type { FederatedCredentialConfig } from "./federationConfig";
 export { CONFIG_NAMESPACE, rawConfigFromValues } from "./configSource";
+export { ConfigError } from "./configError";
 export type { RawStackConfig } from "./configSource";
 export {
   DEFAULT_TRIGGER,
@@ -74,17 +76,6 @@ export interface StackConfig {
   keyVault: KeyVaultConfig;
   /** The apps this stack serves (after `appSelector`), inline entries first, then file entries. */
   apps: AppConfig[];
-}
-
-/** Thrown when the configuration is invalid; `problems` lists every problem found, one per field. */
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(
-      `invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
-        problems.map((p) => `  - ${p}`).join("\n"),
-    );
-    this.name = "ConfigError";
-  }
 }
 
 /** Marks a field written in a catalogue file: reported as `<file>: apps[i]…`, not under the namespace. */

@@ -4,9 +4,11 @@
  * The pack runs from JavaScript compiled by `tsc` into `bin/` (package.json `main`), because the
  * engine's `run-policy-pack` type-checks TypeScript with ts-node at every start, which made the
  * pack's cold start ~3× that of an empty pack (BENCHMARKS.md). Types are checked by the build
- * instead (`npm run build` in this directory, run by `npm ci` through `prepare`, and by `prepack`
- * before `pulumi policy publish`). A compiled file older than its source would enforce yesterday's
- * rules without a word, so the pack refuses to start instead.
+ * instead (`npm run build` in this directory; the repository's `npm ci` runs it through
+ * `prepare`). A compiled file older than its source would enforce yesterday's rules without a
+ * word, so the pack refuses to start instead; `pulumi policy publish` starts the pack before it
+ * packs it, so a stale build is never published. The published tarball holds no sources
+ * (package.json `files`), so an installed pack has nothing to compare and always starts.
  */
 import * as fs from "fs";
 import * as path from "path";

@@ -12,7 +12,7 @@ const PASSWORD = "azuread:index/applicationPassword:ApplicationPassword";
 
 describe("calendar: credentials the program replaces at every deployment", () => {
   it("one invariant-5 violation per credential, for its app, naming it, dated at the later run", () => {
-    const app = registration("app-credentials:entra:AppCredential", "orders-api", {
+    const app = registration("app-credentials:index:AppCredential", "orders-api", {
       custom: false,
     });
     const password = registration(PASSWORD, "orders-api-passwords-slot0", { parent: app.urn });

@@ -113,18 +113,15 @@ describe("certificate credentials under the mock runtime", () => {
     assert.ok(secret.propertyDependencies.tags.includes(active.urn));
     // The PEM bundle, as the program holds it: certificate then private key, and secret.
     simulateAzure({ project: "app-credentials", stack: "test", nowMs: () => IN_WINDOW_3 });
-    const { AppCredential } = await import("../../components/appCredential");
+    const { AppCredential, appResourcesOf } = await import("../../components/appCredential");
+    const { setRunDeploymentInstant } = await import("../../components/instant");
     const config = parseStackConfig(CERT_CONFIG, IN_WINDOW_3);
-    const credential = new AppCredential("pem-check", {
-      source: config.apps[0].source,
-      credential: "certificate",
-      rotation: config.apps[0].rotation,
-      nowMs: IN_WINDOW_3,
-      tenantId: "t",
-      deployerObjectId: "00000000-0000-4000-8000-000000000001",
-      resourceGroupName: "rg",
-      vaultName: "kv",
+    setRunDeploymentInstant(IN_WINDOW_3);
+    const component = new AppCredential("pem-check", {
+      ...config.apps[0].args,
+      keyVault: { resourceGroupName: "rg", vaultName: "kv-test" },
     });
+    const credential = appResourcesOf(component);
     const value = credential.credentials!.active.secretValue!;
     assert.strictEqual(await pulumi.isSecret(value), true);
     const pem = await new Promise<string>((resolve) => value.apply(resolve));

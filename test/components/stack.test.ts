@@ -29,13 +29,13 @@ describe("stack components under the mock runtime", () => {
       .map((r) => `${r.type} ${r.name} <- ${r.parent ? r.parent.split("::").pop() : "(stack)"}`)
       .sort();
     const expected = [
-      "app-credentials:keyvault:CredentialVault vault <- (stack)",
+      "app-credentials:index:CredentialVault vault <- (stack)",
       "random:index/randomString:RandomString vault-suffix <- vault",
       "azure-native:keyvault:Vault vault-vault <- vault",
     ];
     for (const app of ["orders-api", "billing-worker", "crm-connector", "legacy-portal"]) {
       expected.push(
-        `app-credentials:entra:AppCredential ${app} <- (stack)`,
+        `app-credentials:index:AppCredential ${app} <- (stack)`,
         `app-credentials:entra:RotatingPasswords ${app}-passwords <- ${app}`,
         `app-credentials:keyvault:AppCredentialSecrets ${app}-secrets <- ${app}`,
         `${SECRET} ${app}-secrets-client-id <- ${app}-secrets`,
@@ -206,19 +206,16 @@ describe("stack components under the mock runtime", () => {
       stack: "test",
       nowMs: () => IN_WINDOW_3,
     });
-    const { AppCredential } = await import("../../components/appCredential");
+    const { AppCredential, appResourcesOf } = await import("../../components/appCredential");
+    const { setRunDeploymentInstant } = await import("../../components/instant");
     const { parseStackConfig } = await import("../../components/config");
     const config = parseStackConfig(SAMPLE_CONFIG, IN_WINDOW_3);
-    const credential = new AppCredential("secret-check", {
-      source: config.apps[0].source,
-      credential: config.apps[0].credential,
-      rotation: config.apps[0].rotation,
-      nowMs: IN_WINDOW_3,
-      tenantId: "t",
-      deployerObjectId: "00000000-0000-4000-8000-000000000001",
-      resourceGroupName: "rg",
-      vaultName: "kv",
+    setRunDeploymentInstant(IN_WINDOW_3);
+    const component = new AppCredential("secret-check", {
+      ...config.apps[0].args,
+      keyVault: { resourceGroupName: "rg", vaultName: "kv-test" },
     });
+    const credential = appResourcesOf(component);
     for (const password of credential.credentials!.credentials) {
       assert.strictEqual(
         await pulumi.isSecret(password.secretValue!),

@@ -32,7 +32,7 @@ const ROOT = path.resolve(__dirname, "..", "..");
 const NOW = Date.parse("2026-11-21T10:11:12Z");
 const CLOCK = Date.parse("2026-11-21T10:11:12.345Z");
 
-const APP_CREDENTIAL = "app-credentials:entra:AppCredential";
+const APP_CREDENTIAL = "app-credentials:index:AppCredential";
 const APP_PASSWORD = "azuread:index/applicationPassword:ApplicationPassword";
 const SP = "azuread:index/servicePrincipal:ServicePrincipal";
 const SP_PASSWORD = "azuread:index/servicePrincipalPassword:ServicePrincipalPassword";

@@ -382,7 +382,7 @@ describe("npm start: offline preview with policy verdicts", function () {
     const report = json(runs.later);
     const out = renderText(report);
     assert.match(out, /^ \+ {3}pulumi:pulumi:Stack +app-credentials-dev +create$/m);
-    assert.match(out, /^ \+ {3}├─ app-credentials:entra:AppCredential +orders-api +create$/m);
+    assert.match(out, /^ \+ {3}├─ app-credentials:index:AppCredential +orders-api +create$/m);
     assert.match(
       out,
       /^ \+ {3}│ {2}│ {2}├─ azuread:index\/applicationPassword:ApplicationPassword +orders-api-passwords-slot0 +create$/m,

@@ -21,7 +21,7 @@ import { reportInput } from "../support/reportInput";
 
 const NOW = Date.parse("2026-11-21T00:00:00Z");
 
-const APP_CREDENTIAL = "app-credentials:entra:AppCredential";
+const APP_CREDENTIAL = "app-credentials:index:AppCredential";
 const SP = "azuread:index/servicePrincipal:ServicePrincipal";
 const SP_PASSWORD = "azuread:index/servicePrincipalPassword:ServicePrincipalPassword";
 const SECRET = "azure-native:keyvault:Secret";

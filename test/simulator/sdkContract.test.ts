@@ -44,8 +44,10 @@ function installedVersion(name: string, from: string): string {
 function pinned(workspace: string, name: string): string | undefined {
   const manifest = JSON.parse(
     fs.readFileSync(path.join(ROOT, workspace, "package.json"), "utf8"),
-  ) as { dependencies?: Record<string, string> };
-  return manifest.dependencies?.[name];
+  ) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+  // The root package takes @pulumi/pulumi as a peer (a program and the components share one SDK)
+  // and pins the version it is developed and tested with as a devDependency.
+  return manifest.dependencies?.[name] ?? manifest.devDependencies?.[name];
 }
 
 /** Names of the functions `prototype` (or its chain) has among `names`, missing ones listed. */

@@ -2,13 +2,15 @@
  * The consumer table: who reads each app's secrets from Key Vault, the role assignments that let
  * it, and what it pastes into its own configuration. Derived from what the program registered
  * (azure-native role assignments: `scope`, `principalId`, `roleDefinitionId`) and from its stack
- * outputs when it exports this project's `apps.<app>.consumers` (name, kind, refresh, reference):
- * role assignments alone still give a row per principal, so it works for any program.
+ * outputs when it exports this project's `apps.<app>.consumers` (name, kind, refresh, reference),
+ * else from the `consumers` output of each `AppCredential` a program of its own declares (the
+ * package's public component: the reference is JSON text there); role assignments alone still
+ * give a row per principal, so it works for any program.
  *
  * Whether a consumer's refresh is its kind's documented default is not in the outputs: the caller
  * reads it from the stack's configuration (./stackConfigFacts.ts). Pure: no I/O.
  */
-import { appOf } from "../offline";
+import { appOf, isAppCredentialType } from "../offline";
 import type { Registration } from "../offline";
 import {
   classifyScope,
@@ -97,7 +99,10 @@ export function consumerRows(
   const byApp = new Map<string, number[]>();
   grants.forEach((g, index) => byApp.set(g.app, [...(byApp.get(g.app) ?? []), index]));
   const used = new Set<number>();
-  const rows: ConsumerRow[] = outputConsumers(stackOutputs).map((consumer) => {
+  const rows: ConsumerRow[] = [
+    ...outputConsumers(stackOutputs),
+    ...componentConsumers(registrations, stackOutputs),
+  ].map((consumer) => {
     const mine = (byApp.get(consumer.app) ?? []).flatMap((index) => {
       const g = grants[index];
       if (used.has(index) || !samePrincipal(g.principalId, consumer.principalId)) return [];
@@ -226,6 +231,52 @@ function outputConsumers(stackOutputs: Record<string, unknown> | undefined): Out
     }
   }
   return found;
+}
+
+/**
+ * The consumers of the apps the stack outputs do not cover, from their `AppCredential`
+ * components' registered `consumers` output (components/appCredential.ts
+ * `AppCredentialConsumer`: the reference as JSON text), in registration order.
+ */
+function componentConsumers(
+  registrations: Registration[],
+  stackOutputs: Record<string, unknown> | undefined,
+): OutputConsumer[] {
+  const covered = new Set(Object.keys(record(stackOutputs?.apps)));
+  const found: OutputConsumer[] = [];
+  for (const component of registrations) {
+    if (!isAppCredentialType(component.type) || covered.has(component.name)) continue;
+    const consumers = component.outputs.consumers;
+    if (!Array.isArray(consumers)) continue;
+    for (const entry of consumers) {
+      const c = record(entry);
+      const name = text(c.name);
+      const principalId = text(c.principalId);
+      if (name === undefined || principalId === undefined) continue;
+      found.push({
+        app: component.name,
+        name,
+        principalId,
+        kind: text(c.kind),
+        refresh: text(c.refresh),
+        reference: parsedReference(c.reference),
+      });
+    }
+  }
+  return found;
+}
+
+/** A reference given as JSON text, parsed; undefined when it is not a JSON object. */
+function parsedReference(value: unknown): Record<string, unknown> | undefined {
+  if (typeof value !== "string") return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return parsed && typeof parsed === "object" && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The last segment of a versionless secret URI (`https://<vault>.vault.azure.net/secrets/<name>`). */

@@ -434,8 +434,10 @@ function credentialTable(input: {
   for (const row of runRows) {
     const step = input.byUrn.get(row.urn);
     const op = step?.op ?? "create";
-    const before = stateRows.get(row.urn);
-    const resource = stateByUrn.get(row.urn);
+    // A resource found through an alias (a renamed parent or type) is under its old URN in the state.
+    const stateUrn = step?.aliasOf ?? row.urn;
+    const before = stateRows.get(stateUrn);
+    const resource = stateByUrn.get(stateUrn);
     if (op === "same" || op === "update") {
       const keyId = before?.keyId ?? row.keyId;
       const sign = lastSignIn(resource, keyId);
@@ -459,7 +461,7 @@ function credentialTable(input: {
           ...(sign ? { lastSignIn: signInRow(sign) } : {}),
         },
       });
-      judge({ ...before, app: row.app }, resource, sign, "replaced");
+      judge({ ...before, urn: row.urn, app: row.app }, resource, sign, "replaced");
     } else {
       rows.push({ ...row, step: "create", keyIdSource: "simulated" });
     }

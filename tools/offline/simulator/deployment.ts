@@ -23,6 +23,12 @@
  * Deleting a Key Vault certificate (./keyVaultCertificates.ts) needs the deployer's Key Vault data
  * role; it is purged, or soft-deleted with its companion secret and key.
  *
+ * Aliases (the `aliases` resource option, ./aliases.ts): a registration whose URN is not in the
+ * state is looked up under its aliases and those it inherits from an aliased parent, as the engine
+ * does (pulumi/pulumi pkg/resource/deploy/step_generator.go `getOldResource`, `generateAliases`,
+ * `collapseAliasToUrn`, `inheritedChildAlias`): found, it is diffed against that old resource and
+ * the old URN is not deleted (`GenerateDeletes`, `isOperatedOn`).
+ *
  * Over a real stack's state (./seed.ts, `npm start -- --state`): a secret value of the state is
  * never read (the placeholder `[secret]`) and compares equal to any value, a resource marked
  * `taint` is replaced, and the old copies the state marks `delete` are deleted.
@@ -36,6 +42,7 @@ import {
   ROLE_ASSIGNMENT,
   SERVICE_PRINCIPAL,
 } from "../../../policy/core";
+import { AliasResolver } from "./aliases";
 import { failedSteps } from "./failedSteps";
 import { deleteKeyVaultCertificate } from "./keyVaultCertificates";
 import { simulationKey } from "./simulatedAzure";
@@ -66,13 +73,26 @@ export interface PlannedStep {
   changed: string[];
   /** A delete of an old copy the state marks `delete` (a replacement's leftover), not of the resource. */
   pendingDelete?: boolean;
+  /**
+   * The URN the state holds the resource under, when the registration was found there through an
+   * alias (its `urn` is the new one): the step is diffed against that resource, which is not
+   * deleted.
+   */
+  aliasOf?: string;
 }
 
 /**
  * Plans the steps of a deployment of `registrations` over the world's state.
  *
+ * A registration is looked up in the state by its URN, then by its aliases (see the module
+ * comment); a read by its URN and the aliases it inherits from its parent (step_generator.go
+ * `GenerateReadSteps`).
+ *
  * @returns one step per registration, in registration order, then one `delete` per resource of the
- *   state that the run did not register, then one per old copy the state marks `delete`
+ *   state that the run did not register (nor claim through an alias), then one per old copy the
+ *   state marks `delete`
+ * @throws DuplicateResourceAliasError (./aliases.ts) when two registrations claim one resource of
+ *   the state (the engine's errors 2008 and 2016: the deployment fails)
  */
 export function planDeployment(
   world: SimulatedWorld,
@@ -82,15 +102,25 @@ export function planDeployment(
   const replaced = new Set<string>();
   const registered = new Set<string>();
   const seeded = world.seed !== undefined;
+  const aliases = new AliasResolver((urn) => world.state.has(urn));
   for (const registration of registrations) {
     registered.add(registration.urn);
-    const old = world.state.get(registration.urn);
+    const { old: oldUrn, aliasOf } = aliases.resolve({
+      urn: registration.urn,
+      type: registration.type,
+      name: registration.name,
+      ...(registration.parent !== undefined ? { parent: registration.parent } : {}),
+      aliases: registration.read ? [] : (registration.aliases ?? []),
+    });
+    if (aliasOf !== undefined) registered.add(aliasOf);
+    const old = oldUrn !== undefined ? world.state.get(oldUrn) : undefined;
     const step = (op: StepOp, changed: string[] = []): PlannedStep => ({
       urn: registration.urn,
       type: registration.type,
       name: registration.name,
       op,
       changed,
+      ...(aliasOf !== undefined ? { aliasOf } : {}),
     });
     if (registration.read) {
       steps.push(step("read"));
@@ -166,6 +196,9 @@ export function applyDeployment(
 ): SimulatedFailure[] {
   const failures: SimulatedFailure[] = [];
   const kept: StateEntry[] = [];
+  /** New URN → the state's URN of an aliased resource. */
+  const aliasOf = new Map<string, string>();
+  for (const step of steps) if (step.aliasOf !== undefined) aliasOf.set(step.urn, step.aliasOf);
   for (const step of steps) {
     if (step.op !== "delete") continue;
     const old = world.state.get(step.urn);
@@ -212,8 +245,8 @@ export function applyDeployment(
   const state = new Map<string, StateEntry>();
   for (const registration of registrations) {
     if (registration.failure) {
-      // A failed step leaves the previous state of that resource (or none).
-      const old = world.state.get(registration.urn);
+      // A failed step leaves the previous state of that resource (or none), under its old URN.
+      const old = world.state.get(aliasOf.get(registration.urn) ?? registration.urn);
       if (old) state.set(old.urn, old);
       continue;
     }

@@ -12,6 +12,7 @@ import { secretOutputsOf } from "../../../policy/core";
 import { mockMonitor } from "../sdkInternals";
 import type { Deployer } from "./directory";
 import type { Refusal } from "./refusals";
+import { AliasResolver, AliasSpec, aliasSpecsOf, mockUrn } from "./aliases";
 import { withSchedule } from "./appPolicies";
 import { FailedSteps } from "./failedSteps";
 import { skipPromiseDebugStacks } from "./promiseStacks";
@@ -49,6 +50,13 @@ export interface Registration {
   provider?: string;
   /** True when registered with the `deleteBeforeReplace` resource option. */
   deleteBeforeReplace?: boolean;
+  /**
+   * The `aliases` resource option as the request carries it (@pulumi/pulumi runtime/resource.js
+   * `mapAliasesForRequest`: specs, the resource's parent filled in when an alias names none);
+   * absent when none. The engine, not the SDK, derives the aliases a child inherits from an
+   * aliased parent: ./deployment.ts `planDeployment` follows its rules (./aliases.ts).
+   */
+  aliases?: AliasSpec[];
   /**
    * The `replacementTrigger` resource option, as the registration request carries it (plain JSON,
    * secrets as {@link SECRET_PLACEHOLDER}); absent when not set. The mocks never see it: the
@@ -200,6 +208,15 @@ export function simulationKey(stack: string, project: string, type: string, name
   return `urn:pulumi:${stack}::${project}::${type}::${name}`;
 }
 
+/** The simulation key of a URN (mock form): its stack, project, own type and name. */
+function simulationKeyOfUrn(urn: string): string | undefined {
+  const parts = urn.replace(/^urn:pulumi:/, "").split("::");
+  if (parts.length < 4) return undefined;
+  const [stack, project, qualified] = parts;
+  const type = qualified.split("$").pop() ?? qualified;
+  return simulationKey(stack, project, type, parts.slice(3).join("::"));
+}
+
 /**
  * Installs the simulated Azure as Pulumi's mock runtime and records every registration and read.
  *
@@ -241,6 +258,15 @@ export function simulateAzure(options: SimulationOptions): Simulation {
    * dependencies, read off the wire request), to know which steps the engine orders.
    */
   const dependsOnNames = new Map<string, Set<string>>();
+  /**
+   * The engine's alias lookup over the state before this run (./aliases.ts), as the requests come
+   * (a parent before its children), and the simulation key each aliased resource had there: the
+   * engine's "same" step keeps the old resource's outputs (pulumi/pulumi
+   * pkg/resource/deploy/step_generator.go `getOldResource`), so its provider answer is the old
+   * key's. ./deployment.ts `planDeployment` redoes the lookup and reports a duplicate alias.
+   */
+  const aliasResolver = new AliasResolver((urn) => world.state.has(urn));
+  const answerKeys = new Map<string, string>();
   /** True when `from` depends on `owner`, directly or through other registrations of this run. */
   const waitsFor = (from: string, owner: string): boolean => {
     const seen = new Set<string>();
@@ -265,12 +291,14 @@ export function simulateAzure(options: SimulationOptions): Simulation {
       const isRead = args.custom === true && typeof args.id === "string" && args.id !== "";
       const inputs = stripSecrets(args.inputs) as State;
       const trigger = replacementTriggers.get(key);
+      // An aliased resource's previous answer is its old name's.
+      const answerKey = answerKeys.get(key) ?? key;
       // A changed replacementTrigger replaces the resource, whatever its inputs (./stash.ts).
-      const previous = isRead ? undefined : world.previousAnswer(key);
+      const previous = isRead ? undefined : world.previousAnswer(answerKey);
       const replaced =
         previous !== undefined && replacementTriggered(trigger, previous.replacementTrigger);
       // Unchanged since the last simulated deployment: the engine keeps its state, no API call.
-      const same = isRead || replaced ? undefined : world.unchanged(key, args.type, inputs);
+      const same = isRead || replaced ? undefined : world.unchanged(answerKey, args.type, inputs);
       const result =
         same ??
         simulateResource(args, key, clock(), world, {
@@ -340,6 +368,22 @@ export function simulateAzure(options: SimulationOptions): Simulation {
       .getPropertydependenciesMap()
       .forEach((deps) => deps.getUrnsList().forEach((urn) => dependencies.add(typeAndName(urn))));
     dependsOnNames.set(`${req.getType()}::${req.getName()}`, dependencies);
+    const aliases = aliasSpecsOf(req);
+    const parent = req.getParent() || undefined;
+    try {
+      const { aliasOf } = aliasResolver.resolve({
+        urn: mockUrn(options.stack, options.project, parent, req.getType(), req.getName()),
+        type: req.getType(),
+        name: req.getName(),
+        parent,
+        aliases,
+      });
+      const oldKey = aliasOf !== undefined ? simulationKeyOfUrn(aliasOf) : undefined;
+      const key = keyOf(req.getType(), req.getName());
+      if (oldKey !== undefined && oldKey !== key) answerKeys.set(key, oldKey);
+    } catch {
+      // Two resources claim one old resource: planDeployment reports it.
+    }
     return track((settled) =>
       register(req, (err, resp) => {
         if (!err && resp) {
@@ -355,7 +399,7 @@ export function simulateAzure(options: SimulationOptions): Simulation {
             type: req.getType(),
             name: req.getName(),
             urn: resp.getUrn(),
-            parent: req.getParent() || undefined,
+            parent,
             custom: req.getCustom(),
             inputs,
             secretInputs: [...secretInputs],
@@ -368,6 +412,7 @@ export function simulateAzure(options: SimulationOptions): Simulation {
             provider: req.getProvider() || undefined,
             id: resp.getId() || undefined,
             ...(req.getDeletebeforereplace() ? { deleteBeforeReplace: true } : {}),
+            ...(aliases.length > 0 ? { aliases } : {}),
             ...(trigger !== undefined && trigger !== null
               ? { replacementTrigger: maskPrivateKeys(unwrap(trigger, new Set(), "")) }
               : {}),
