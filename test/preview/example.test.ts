@@ -22,9 +22,8 @@ import * as assert from "assert";
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { Writable } from "stream";
+import { CliResult, runPreviewMain } from "../support/previewMain";
 import { loadStackFile } from "../../tools/offline/stackFile";
-import { main } from "../../tools/preview/cli";
 import type { PreviewReport, ResourceNode } from "../../tools/preview/report";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -34,38 +33,8 @@ const NOW = "2027-03-01T10:00:00Z";
 const APP_COMPONENT = "app-credentials:index:AppCredential";
 const VAULT_COMPONENT = "app-credentials:index:CredentialVault";
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-/** A stream that keeps what is written to it. */
-function collector(): { stream: Writable; text: () => string } {
-  const chunks: Buffer[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer | string, _encoding, callback) {
-      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-      callback();
-    },
-  });
-  return { stream, text: () => Buffer.concat(chunks).toString("utf8") };
-}
-
-/** Runs the CLI's `main` in this process, without the caller's APP_CREDENTIALS_NOW. */
-async function runMain(args: string[]): Promise<Result> {
-  const started = Date.now();
-  const stdout = collector();
-  const stderr = collector();
-  const { APP_CREDENTIALS_NOW: _ignored, ...env } = process.env;
-  void _ignored;
-  const code = await main(args, { stdout: stdout.stream, stderr: stderr.stream, env });
-  return { code, stdout: stdout.text(), stderr: stderr.text(), ms: Date.now() - started };
-}
-
 /** Runs `tsc` (the repository's) from the root. */
-function runTsc(args: string[]): Promise<Result> {
+function runTsc(args: string[]): Promise<CliResult> {
   const started = Date.now();
   const tsc = require.resolve("typescript/bin/tsc", { paths: [ROOT] });
   return new Promise((resolve) => {
@@ -148,16 +117,16 @@ function descendants(report: PreviewReport, type: string, name: string): string[
 
 describe("examples/typescript: a program of its own using the package", function () {
   this.timeout(180_000);
-  let preview: Result;
+  let preview: CliResult;
   let report: PreviewReport;
-  let typeCheck: Result;
+  let typeCheck: CliResult;
 
   before(async () => {
     assertDistBuilt();
     linkPackage();
     [preview, typeCheck] = await Promise.all([
       // `npm start -- --dir examples/typescript`, as the example's README writes it.
-      runMain(["--dir", path.relative(process.cwd(), EXAMPLE), "--now", NOW, "--json"]),
+      runPreviewMain(["--dir", path.relative(process.cwd(), EXAMPLE), "--now", NOW, "--json"]),
       runTsc(["--noEmit", "--listFiles", "-p", path.join(EXAMPLE, "tsconfig.json")]),
     ]);
     try {

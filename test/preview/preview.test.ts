@@ -10,13 +10,12 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Writable } from "stream";
+import { CliResult, runPreviewMain } from "../support/previewMain";
 import { DateTime } from "luxon";
 import { parseStackConfig, rawConfigFromValues } from "../../components/config";
 import { rotationState } from "../../components/rotation";
 import { formatInstant } from "../../policy/core/iso8601";
 import { loadStackFile } from "../../tools/offline/stackFile";
-import { main } from "../../tools/preview/cli";
 import type { CredentialRow } from "../../tools/preview/credentials";
 import type { PolicyDiagnostic } from "../../tools/preview/policies";
 import { renderText } from "../../tools/preview/render";
@@ -26,14 +25,6 @@ const ROOT = path.resolve(__dirname, "..", "..");
 const CLI = path.join(ROOT, "tools", "preview", "cli.ts");
 const FIXTURES = path.join(ROOT, "test", "fixtures");
 const CHURN = "credential-replaced-every-deployment";
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  /** Wall time of the run, ms. */
-  ms: number;
-}
 
 /** Runs a command from the repository root and collects its output. */
 function run(
@@ -58,33 +49,6 @@ function run(
 /** Runs the CLI as `npm start -- <args>` does (ts-node, transpile-only), in a process of its own. */
 function spawnCli(args: string[]): Promise<CliResult> {
   return run(process.execPath, ["-r", "ts-node/register/transpile-only", CLI, ...args]);
-}
-
-/** A stream that keeps what is written to it. */
-function collector(): { stream: Writable; text: () => string } {
-  const chunks: Buffer[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer | string, _encoding, callback) {
-      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-      callback();
-    },
-  });
-  return { stream, text: () => Buffer.concat(chunks).toString("utf8") };
-}
-
-/** Runs the CLI's `main` in this process, with its own output streams and environment. */
-async function runMain(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  const started = Date.now();
-  const stdout = collector();
-  const stderr = collector();
-  const { APP_CREDENTIALS_NOW: _ignored, ...inherited } = process.env;
-  void _ignored;
-  const code = await main(args, {
-    stdout: stdout.stream,
-    stderr: stderr.stream,
-    env: { ...inherited, ...env },
-  });
-  return { code, stdout: stdout.text(), stderr: stderr.text(), ms: Date.now() - started };
 }
 
 /** Runs the tasks, at most `n` at a time; results in order. */
@@ -245,7 +209,7 @@ describe("npm start: offline preview with policy verdicts", function () {
       const names = Object.keys(cases);
       const results = await limited(
         3,
-        names.map((name) => () => runMain(...cases[name])),
+        names.map((name) => () => runPreviewMain(...cases[name])),
       );
       names.forEach((name, i) => (runs[name] = results[i]));
     };

@@ -18,7 +18,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Writable } from "stream";
+import { CliResult, runPreviewMain } from "../support/previewMain";
 import { parseStackConfig, rawConfigFromValues } from "../../components/config";
 import { createStack } from "../../components/stack";
 import { deploy } from "../../tools/offline/simulator/deployment";
@@ -26,7 +26,6 @@ import { simulateAzure } from "../../tools/offline/simulator/simulatedAzure";
 import { SimulatedWorld } from "../../tools/offline/simulator/world";
 import { exportStackState } from "../../tools/offline/stackExport";
 import { loadStackFile } from "../../tools/offline/stackFile";
-import { main } from "../../tools/preview/cli";
 import type { CredentialRow } from "../../tools/preview/credentials";
 import type { FailureReport, PreviewReport } from "../../tools/preview/report";
 
@@ -38,34 +37,6 @@ const IN_USE = "credential-in-use-before-deletion";
 const DEPLOYED = "2027-01-01T00:00:00Z";
 const NEXT = "2027-01-06T00:00:00Z";
 const CRM_SP = "8a7b6c5d-4e3f-4a2b-9c1d-0e9f8a7b6c5d";
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** A stream that keeps what is written to it. */
-function collector(): { stream: Writable; text: () => string } {
-  const chunks: Buffer[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer | string, _encoding, callback) {
-      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-      callback();
-    },
-  });
-  return { stream, text: () => Buffer.concat(chunks).toString("utf8") };
-}
-
-/** The CLI's `main` in this process, without `APP_CREDENTIALS_NOW`. */
-async function runMain(args: string[]): Promise<CliResult> {
-  const stdout = collector();
-  const stderr = collector();
-  const { APP_CREDENTIALS_NOW: _ignored, ...env } = process.env;
-  void _ignored;
-  const code = await main(args, { stdout: stdout.stream, stderr: stderr.stream, env });
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
-}
 
 /** Runs the tasks, at most `n` at a time; results in order. */
 async function limited<T>(n: number, tasks: (() => Promise<T>)[]): Promise<T[]> {
@@ -255,7 +226,7 @@ describe("npm start -- --state: the plan of the next pulumi up from the stack's 
     const names = Object.keys(cases);
     const results = await limited(
       3,
-      names.map((name) => () => runMain(cases[name])),
+      names.map((name) => () => runPreviewMain(cases[name])),
     );
     names.forEach((name, i) => (runs[name] = results[i]));
   });
