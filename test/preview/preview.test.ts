@@ -10,7 +10,7 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { CliResult, runPreviewMain } from "../support/previewMain";
+import { CliResult, json, limited, runPreviewMain } from "../support/previewMain";
 import { DateTime } from "luxon";
 import { parseStackConfig, rawConfigFromValues } from "../../components/config";
 import { rotationState } from "../../components/rotation";
@@ -49,28 +49,6 @@ function run(
 /** Runs the CLI as `npm start -- <args>` does (ts-node, transpile-only), in a process of its own. */
 function spawnCli(args: string[]): Promise<CliResult> {
   return run(process.execPath, ["-r", "ts-node/register/transpile-only", CLI, ...args]);
-}
-
-/** Runs the tasks, at most `n` at a time; results in order. */
-async function limited<T>(n: number, tasks: (() => Promise<T>)[]): Promise<T[]> {
-  const results: T[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const index = next++;
-      results[index] = await tasks[index]();
-    }
-  };
-  await Promise.all(Array.from({ length: n }, worker));
-  return results;
-}
-
-function json<T = PreviewReport>(result: CliResult): T {
-  try {
-    return JSON.parse(result.stdout) as T;
-  } catch {
-    assert.fail(`not one JSON document (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
-  }
 }
 
 /** The credential table the rotation model predicts for the dev stack at an instant. */

@@ -18,7 +18,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { CliResult, runPreviewMain } from "../support/previewMain";
+import { CliResult, json, limited, runPreviewMain } from "../support/previewMain";
 import { parseStackConfig, rawConfigFromValues } from "../../components/config";
 import { createStack } from "../../components/stack";
 import { deploy } from "../../tools/offline/simulator/deployment";
@@ -27,7 +27,7 @@ import { SimulatedWorld } from "../../tools/offline/simulator/world";
 import { exportStackState } from "../../tools/offline/stackExport";
 import { loadStackFile } from "../../tools/offline/stackFile";
 import type { CredentialRow } from "../../tools/preview/credentials";
-import type { FailureReport, PreviewReport } from "../../tools/preview/report";
+import type { FailureReport } from "../../tools/preview/report";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const FIXTURE_DIR = path.join(ROOT, "test", "fixtures", "stack-export");
@@ -37,28 +37,6 @@ const IN_USE = "credential-in-use-before-deletion";
 const DEPLOYED = "2027-01-01T00:00:00Z";
 const NEXT = "2027-01-06T00:00:00Z";
 const CRM_SP = "8a7b6c5d-4e3f-4a2b-9c1d-0e9f8a7b6c5d";
-
-/** Runs the tasks, at most `n` at a time; results in order. */
-async function limited<T>(n: number, tasks: (() => Promise<T>)[]): Promise<T[]> {
-  const results: T[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const index = next++;
-      results[index] = await tasks[index]();
-    }
-  };
-  await Promise.all(Array.from({ length: n }, worker));
-  return results;
-}
-
-function json<T = PreviewReport>(result: CliResult): T {
-  try {
-    return JSON.parse(result.stdout) as T;
-  } catch {
-    assert.fail(`not one JSON document (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
-  }
-}
 
 /**
  * Deploys the dev stack in a simulated world at `nowMs` (the program's components, as a run of
